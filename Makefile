@@ -1,0 +1,46 @@
+# The toolkit's commands. Everything runs from the project's own virtualenv (.venv) and
+# node_modules, which `make install` creates from pyproject.toml and package-lock.json.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TARGET ?= mock
+
+.PHONY: install generate check-generated lint typecheck test mock conformance conformance-deep bench clean
+
+install:  ## Create .venv and node_modules with every pinned tool
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ./generated -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+
+generate:  ## Regenerate generated/ and docs/assumptions.md from openapi.yaml
+	$(PY) scripts/codegen.py generate
+	$(PY) scripts/assumptions.py
+
+check-generated:  ## Fail with a diff when generated/ or docs/assumptions.md is stale
+	$(PY) scripts/codegen.py check
+	$(PY) scripts/assumptions.py --check
+
+lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the client
+	$(BIN)/openapi-spec-validator openapi.yaml
+	npx --no-install redocly lint --format=stylish openapi.yaml
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+typecheck:  ## mypy --strict on the generated package, as a user who vendors it would run it
+	cd generated && ../$(BIN)/mypy --strict polyai_telephony
+
+test: check-generated lint  ## Everything CI runs
+	$(BIN)/pytest
+
+mock:  ## Serve the mock on $(HOST):$(PORT)
+	$(BIN)/telephony-mock --host $(HOST) --port $(PORT)
+
+clean:
+	rm -rf reports .pytest_cache .mypy_cache .ruff_cache .hypothesis

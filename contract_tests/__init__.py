@@ -1,0 +1,1 @@
+"""Schemathesis contract tests generated from openapi.yaml."""

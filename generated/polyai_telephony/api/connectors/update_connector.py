@@ -1,0 +1,254 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.connector import Connector
+from ...models.error import Error
+from ...models.update_connector_request import UpdateConnectorRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    agent_id: str,
+    connector_id: str,
+    *,
+    body: UpdateConnectorRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/agents/{agent_id}/telephony/connectors/{connector_id}".format(
+            agent_id=quote(str(agent_id), safe=""),
+            connector_id=quote(str(connector_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Connector | Error | None:
+    if response.status_code == 200:
+        response_200 = Connector.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Connector | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    agent_id: str,
+    connector_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateConnectorRequest,
+) -> Response[Connector | Error]:
+    """Update some fields of a connector
+
+     A field left out is unchanged; a field set to null is cleared (set to the empty string).
+
+    Args:
+        agent_id (str):
+        connector_id (str):
+        body (UpdateConnectorRequest): A partial update of one connector. A field left out is
+            unchanged; null clears it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connector | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        connector_id=connector_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    agent_id: str,
+    connector_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateConnectorRequest,
+) -> Connector | Error | None:
+    """Update some fields of a connector
+
+     A field left out is unchanged; a field set to null is cleared (set to the empty string).
+
+    Args:
+        agent_id (str):
+        connector_id (str):
+        body (UpdateConnectorRequest): A partial update of one connector. A field left out is
+            unchanged; null clears it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connector | Error
+    """
+
+    return sync_detailed(
+        agent_id=agent_id,
+        connector_id=connector_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    agent_id: str,
+    connector_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateConnectorRequest,
+) -> Response[Connector | Error]:
+    """Update some fields of a connector
+
+     A field left out is unchanged; a field set to null is cleared (set to the empty string).
+
+    Args:
+        agent_id (str):
+        connector_id (str):
+        body (UpdateConnectorRequest): A partial update of one connector. A field left out is
+            unchanged; null clears it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Connector | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        connector_id=connector_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    agent_id: str,
+    connector_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateConnectorRequest,
+) -> Connector | Error | None:
+    """Update some fields of a connector
+
+     A field left out is unchanged; a field set to null is cleared (set to the empty string).
+
+    Args:
+        agent_id (str):
+        connector_id (str):
+        body (UpdateConnectorRequest): A partial update of one connector. A field left out is
+            unchanged; null clears it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Connector | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            agent_id=agent_id,
+            connector_id=connector_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

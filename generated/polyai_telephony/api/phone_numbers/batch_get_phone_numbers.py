@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_get_phone_numbers_request import BatchGetPhoneNumbersRequest
+from ...models.batch_get_phone_numbers_response import BatchGetPhoneNumbersResponse
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    agent_id: str,
+    *,
+    body: BatchGetPhoneNumbersRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/agents/{agent_id}/telephony/phone-numbers/batch".format(
+            agent_id=quote(str(agent_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchGetPhoneNumbersResponse | Error | None:
+    if response.status_code == 200:
+        response_200 = BatchGetPhoneNumbersResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BatchGetPhoneNumbersResponse | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    agent_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchGetPhoneNumbersRequest,
+) -> Response[BatchGetPhoneNumbersResponse | Error]:
+    """Get several phone numbers in one call
+
+     Partitions the requested numbers into those the project holds and those it does not, each in request
+    order.
+
+    Args:
+        agent_id (str):
+        body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchGetPhoneNumbersResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    agent_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchGetPhoneNumbersRequest,
+) -> BatchGetPhoneNumbersResponse | Error | None:
+    """Get several phone numbers in one call
+
+     Partitions the requested numbers into those the project holds and those it does not, each in request
+    order.
+
+    Args:
+        agent_id (str):
+        body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchGetPhoneNumbersResponse | Error
+    """
+
+    return sync_detailed(
+        agent_id=agent_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    agent_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchGetPhoneNumbersRequest,
+) -> Response[BatchGetPhoneNumbersResponse | Error]:
+    """Get several phone numbers in one call
+
+     Partitions the requested numbers into those the project holds and those it does not, each in request
+    order.
+
+    Args:
+        agent_id (str):
+        body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchGetPhoneNumbersResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    agent_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: BatchGetPhoneNumbersRequest,
+) -> BatchGetPhoneNumbersResponse | Error | None:
+    """Get several phone numbers in one call
+
+     Partitions the requested numbers into those the project holds and those it does not, each in request
+    order.
+
+    Args:
+        agent_id (str):
+        body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchGetPhoneNumbersResponse | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            agent_id=agent_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.delete_phone_number_response import DeletePhoneNumberResponse
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    agent_id: str,
+    phone_number: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/agents/{agent_id}/telephony/phone-numbers/{phone_number}".format(
+            agent_id=quote(str(agent_id), safe=""),
+            phone_number=quote(str(phone_number), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DeletePhoneNumberResponse | Error | None:
+    if response.status_code == 200:
+        response_200 = DeletePhoneNumberResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Error.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Error.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 504:
+        response_504 = Error.from_dict(response.json())
+
+        return response_504
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DeletePhoneNumberResponse | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    agent_id: str,
+    phone_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[DeletePhoneNumberResponse | Error]:
+    """Release one phone number
+
+    Args:
+        agent_id (str):
+        phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
+            0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeletePhoneNumberResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        phone_number=phone_number,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    agent_id: str,
+    phone_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> DeletePhoneNumberResponse | Error | None:
+    """Release one phone number
+
+    Args:
+        agent_id (str):
+        phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
+            0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeletePhoneNumberResponse | Error
+    """
+
+    return sync_detailed(
+        agent_id=agent_id,
+        phone_number=phone_number,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    agent_id: str,
+    phone_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[DeletePhoneNumberResponse | Error]:
+    """Release one phone number
+
+    Args:
+        agent_id (str):
+        phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
+            0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeletePhoneNumberResponse | Error]
+    """
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+        phone_number=phone_number,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    agent_id: str,
+    phone_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> DeletePhoneNumberResponse | Error | None:
+    """Release one phone number
+
+    Args:
+        agent_id (str):
+        phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
+            0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeletePhoneNumberResponse | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            agent_id=agent_id,
+            phone_number=phone_number,
+            client=client,
+        )
+    ).parsed

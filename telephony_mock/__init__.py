@@ -1,0 +1,1 @@
+"""A stateful mock of PolyAI's telephony API, compiled from openapi.yaml."""
