@@ -1,0 +1,46 @@
+"""`telephony-mock` / `python -m telephony_mock`: serve the mock with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from ._config import ConfigError, load_config
+from ._spec import SpecError
+from .app import create_app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="telephony-mock", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--config", help="config file (default: the bundled default-config.yaml)")
+    parser.add_argument("--state", metavar="FILE.sqlite3", help="keep state in this SQLite file across restarts")
+    parser.add_argument("--admin", action="store_true", help="serve POST /_admin/reset and /_admin/seed")
+    parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+
+    try:
+        config = load_config(args.config)
+        app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
+    except (ConfigError, SpecError, OSError) as exc:
+        print(f"telephony-mock: {exc}", file=sys.stderr)
+        return 2
+
+    base_url = f"http://{args.host}:{args.port}"
+    print(f"telephony mock serving {base_url}", flush=True)
+    for account in config.accounts:
+        agents = ", ".join(agent.id for agent in account.agents)
+        print(f"  API key {account.api_keys[0]}  (account {account.id}; agents {agents})", flush=True)
+    if args.state:
+        print(f"  state kept in {args.state}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=args.access_log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The mock's config file: accounts, their API keys and agents, seed connectors and numbers, faults.
+
+The file's own structure is checked here; the connectors and numbers in it are API resources and
+are checked against the spec's schemas when the app is built (see `_seed.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "default-config.yaml"
+
+_ID = {"type": "string", "minLength": 1}
+_CONFIG_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["accounts"],
+    "properties": {
+        "accounts": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "api_keys", "agents"],
+                "properties": {
+                    "id": _ID,
+                    "api_keys": {"type": "array", "minItems": 1, "items": _ID},
+                    "agents": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id", "project"],
+                            "properties": {
+                                "id": _ID,
+                                "project": _ID,
+                                # Written as the API returns them, less accountId and projectId.
+                                "connectors": {"type": "array", "items": {"type": "object"}},
+                                "phone_numbers": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "faults": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["operation"],
+                "anyOf": [{"required": ["status"]}, {"required": ["latency_ms"]}],
+                "properties": {
+                    "operation": _ID,
+                    "status": {"type": "integer"},
+                    "rate": {"type": "number", "minimum": 0, "maximum": 1},
+                    "retry_after": {"type": ["integer", "string"]},
+                    "latency_ms": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+        "fault_seed": {"type": "integer"},
+    },
+}
+_CONFIG_VALIDATOR = jsonschema_rs.validator_for(_CONFIG_SCHEMA)
+
+
+class ConfigError(ValueError):
+    """The config file is not valid; the message names the place."""
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    id: str
+    project_id: str
+    connectors: tuple[Mapping[str, Any], ...] = ()
+    phone_numbers: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    id: str
+    api_keys: tuple[str, ...]
+    agents: tuple[AgentConfig, ...]
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """Answer `status` (after `latency_ms`) to a share `rate` of the calls to `operation` ("*": all)."""
+
+    operation: str
+    status: int | None = None
+    rate: float = 1.0
+    retry_after: str | None = None
+    latency_ms: int = 0
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    accounts: tuple[AccountConfig, ...]
+    faults: tuple[FaultRule, ...] = ()
+    fault_seed: int | None = None
+    source: str = field(default="<memory>", compare=False)
+
+    def agents(self) -> dict[str, tuple[AccountConfig, AgentConfig]]:
+        return {agent.id: (account, agent) for account in self.accounts for agent in account.agents}
+
+
+def load_config(path: Path | str | None = None) -> MockConfig:
+    """Read and check a config file; the default config when `path` is None."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return config_from_dict(raw, source=str(path))
+
+
+def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
+    errors = list(_CONFIG_VALIDATOR.iter_errors(raw))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(part) for part in first.instance_path) or "(top level)"
+        raise ConfigError(f"{source}: {where}: {first.message}")
+    accounts = tuple(
+        AccountConfig(
+            id=account["id"],
+            api_keys=tuple(account["api_keys"]),
+            agents=tuple(
+                AgentConfig(
+                    id=agent["id"],
+                    project_id=agent["project"],
+                    connectors=tuple(
+                        {"variantId": "", "disableHandoff": False, **connector}
+                        for connector in agent.get("connectors", [])
+                    ),
+                    phone_numbers=tuple(agent.get("phone_numbers", [])),
+                )
+                for agent in account["agents"]
+            ),
+        )
+        for account in raw["accounts"]
+    )
+    faults = tuple(
+        FaultRule(
+            operation=rule["operation"],
+            status=rule.get("status"),
+            rate=float(rule.get("rate", 1.0)),
+            retry_after=None if rule.get("retry_after") is None else str(rule["retry_after"]),
+            latency_ms=int(rule.get("latency_ms", 0)),
+        )
+        for rule in raw.get("faults", [])
+    )
+    config = MockConfig(accounts, faults, raw.get("fault_seed"), source)
+    _check_unique(config)
+    return config
+
+
+def _check_unique(config: MockConfig) -> None:
+    def once(kind: str, values: list[str]) -> None:
+        seen: set[str] = set()
+        for value in values:
+            if value in seen:
+                raise ConfigError(f"{config.source}: {kind} {value!r} is declared twice")
+            seen.add(value)
+
+    agents = [agent for account in config.accounts for agent in account.agents]
+    once("account", [account.id for account in config.accounts])
+    once("API key", [key for account in config.accounts for key in account.api_keys])
+    once("agent", [agent.id for agent in agents])
+    # An agent has exactly one project and a project one agent: `projectId` names the agent.
+    once("project", [agent.project_id for agent in agents])
+    once("connector", [str(c.get("connectorId")) for agent in agents for c in agent.connectors])
+    once("phone number", [str(n.get("number")) for agent in agents for n in agent.phone_numbers])

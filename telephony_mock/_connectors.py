@@ -1,0 +1,140 @@
+"""Rules of the connector operations.
+
+Connectors come from the config (the API has no create). The invariant every rule keeps: a
+number's `connectorId` names an existing connector of the number's own project. Deleting a
+connector therefore releases its numbers, and moving a connector to another project of the
+account moves its numbers with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import _errors
+from ._auth import Caller
+from ._errors import ApiError
+from ._phone_numbers import held, not_found
+from ._rules import Call, rule
+from ._store import Connector, Tx
+
+_TARGET_PROJECT = "projectId"
+_ID = "connectorId"
+
+
+def visible(tx: Tx, caller: Caller, connector_id: str) -> Connector | None:
+    connector = tx.connector(connector_id)
+    if connector is None or connector["projectId"] != caller.project_id:
+        return None
+    return connector
+
+
+def _not_found(connector_id: str) -> ApiError:
+    return ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
+
+
+def apply_update(tx: Tx, caller: Caller, connector: Connector, changes: Mapping[str, Any]) -> Connector:
+    """Apply a validated partial update: absent fields stay, null clears to "", projectId moves."""
+    target = changes.get(_TARGET_PROJECT, connector["projectId"])
+    if target not in caller.account_projects:
+        raise ApiError(
+            _errors.CONNECTORS_VALIDATION_FAILED,
+            f"projectId: {target!r} is not a project of account {caller.account_id}.",
+        )
+    updated = dict(connector)
+    for field, value in changes.items():
+        if field not in (_ID, _TARGET_PROJECT):
+            updated[field] = "" if value is None else value
+    if target != connector["projectId"]:
+        updated["projectId"] = target
+        for number in tx.numbers_of_connector(connector[_ID]):
+            tx.put_number({**number, "projectId": target})
+    tx.put_connector(updated)
+    return updated
+
+
+@rule("listConnectors", writes=False)
+def list_connectors(tx: Tx, call: Call) -> Any:
+    return {"connectors": tx.connectors_in_project(call.caller.project_id)}
+
+
+@rule("batchGetConnectors", writes=False)
+def batch_get_connectors(tx: Tx, call: Call) -> Any:
+    found = []
+    missing = []
+    for connector_id in call.body["connectorIds"]:
+        connector = visible(tx, call.caller, connector_id)
+        if connector is None:
+            missing.append(connector_id)
+        else:
+            found.append(connector)
+    return {"found": found, "notFound": missing}
+
+
+@rule("batchUpdateConnectors", writes=True)
+def batch_update_connectors(tx: Tx, call: Call) -> Any:
+    updates = call.body["updates"]
+    seen: set[str] = set()
+    for update in updates:
+        if update[_ID] in seen:
+            raise ApiError(
+                _errors.CONNECTORS_VALIDATION_FAILED, f"updates: connector {update[_ID]} is listed more than once."
+            )
+        seen.add(update[_ID])
+    results = []
+    for update in updates:
+        connector_id = update[_ID]
+        connector = visible(tx, call.caller, connector_id)
+        if connector is None:
+            results.append({_ID: connector_id, "success": False, "error": _errors.CONNECTORS_NOT_FOUND})
+            continue
+        try:
+            updated = apply_update(tx, call.caller, connector, update)
+        except ApiError as error:
+            results.append({_ID: connector_id, "success": False, "error": error.code})
+        else:
+            results.append({_ID: connector_id, "success": True, "data": updated})
+    return {"results": results}
+
+
+@rule("lookupConnector", writes=False)
+def lookup_connector(tx: Tx, call: Call) -> Any:
+    number = call.body["phoneNumber"]
+    record = held(tx, call.caller, number)
+    if record is None:
+        raise not_found(number)
+    connector_id = record.get(_ID)
+    connector = tx.connector(connector_id) if connector_id else None
+    if connector is None:
+        raise ApiError(_errors.CONNECTORS_NOT_FOUND, f"Phone number {number} routes to no connector.")
+    return connector
+
+
+@rule("getConnector", writes=False)
+def get_connector(tx: Tx, call: Call) -> Any:
+    connector_id = call.path[_ID]
+    connector = visible(tx, call.caller, connector_id)
+    if connector is None:
+        raise _not_found(connector_id)
+    return connector
+
+
+@rule("deleteConnector", writes=True)
+def delete_connector(tx: Tx, call: Call) -> Any:
+    connector_id = call.path[_ID]
+    if visible(tx, call.caller, connector_id) is None:
+        raise _not_found(connector_id)
+    released = [number["number"] for number in tx.numbers_of_connector(connector_id)]
+    for number in released:
+        tx.delete_number(number)
+    tx.delete_connector(connector_id)
+    return {"deletedConnector": connector_id, "deletedPhoneNumbers": released}
+
+
+@rule("updateConnector", writes=True)
+def update_connector(tx: Tx, call: Call) -> Any:
+    connector_id = call.path[_ID]
+    connector = visible(tx, call.caller, connector_id)
+    if connector is None:
+        raise _not_found(connector_id)
+    return apply_update(tx, call.caller, connector, call.body)

@@ -1,0 +1,129 @@
+"""The one place an error becomes an HTTP answer.
+
+Handlers and stages raise `ApiError` with a code from the spec's `x-error-codes`; `ErrorRenderer`
+turns it into the `Error` envelope. The status of a code is read from the spec, never written
+here, so a code and its status cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+
+# Codes the mock raises by name. `compile_spec` refuses to start when one is missing from the
+# spec's `x-error-codes`, so a typo or a renamed code fails at start-up, not on the first error.
+PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT = "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"
+PHONE_NUMBERS_NOT_FOUND = "PHONE_NUMBERS_NOT_FOUND"
+PHONE_NUMBERS_ALREADY_EXISTS = "PHONE_NUMBERS_ALREADY_EXISTS"
+PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST = "PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST"
+CONNECTORS_NOT_FOUND = "CONNECTORS_NOT_FOUND"
+CONNECTORS_VALIDATION_FAILED = "CONNECTORS_VALIDATION_FAILED"
+REQUEST_VALIDATION_FAILED = "REQUEST_VALIDATION_FAILED"
+MALFORMED_JSON = "MALFORMED_JSON"
+UNAUTHORIZED = "UNAUTHORIZED"
+FORBIDDEN = "FORBIDDEN"
+NOT_FOUND = "NOT_FOUND"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+RAISED_CODES = frozenset(
+    {
+        PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT,
+        PHONE_NUMBERS_NOT_FOUND,
+        PHONE_NUMBERS_ALREADY_EXISTS,
+        PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
+        CONNECTORS_NOT_FOUND,
+        CONNECTORS_VALIDATION_FAILED,
+        REQUEST_VALIDATION_FAILED,
+        MALFORMED_JSON,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        PAYLOAD_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        TOO_MANY_REQUESTS,
+        INTERNAL_ERROR,
+    }
+)
+
+CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
+_CORRELATION_HEADER_BYTES = CORRELATION_HEADER.lower().encode()
+_JSON_HEADERS = ((b"content-type", b"application/json"),)
+
+
+class ApiError(Exception):
+    """A request the API answers with an error envelope.
+
+    `message` defaults to the code's message in the spec; `headers` are extra response headers
+    (Retry-After, Allow).
+    """
+
+    def __init__(self, code: str, message: str | None = None, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message or code)
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    status: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A finished HTTP answer: what the ASGI layer sends, and what the self-check inspects."""
+
+    status: int
+    body: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+
+
+def json_answer(status: int, payload: object, correlation_id: str, extra: Mapping[str, str] | None = None) -> Answer:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    headers = (
+        *_JSON_HEADERS,
+        (b"content-length", str(len(body)).encode()),
+        (_CORRELATION_HEADER_BYTES, correlation_id.encode()),
+    )
+    if extra:
+        headers += tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in extra.items())
+    return Answer(status, body, headers)
+
+
+class ErrorRenderer:
+    """Renders `ApiError`s as the spec's `Error` envelope, with statuses from `x-error-codes`."""
+
+    def __init__(self, catalogue: Mapping[str, ErrorCode]) -> None:
+        self._catalogue = dict(catalogue)
+
+    @property
+    def catalogue(self) -> Mapping[str, ErrorCode]:
+        return self._catalogue
+
+    def status_of(self, code: str) -> int:
+        return self._catalogue[code].status
+
+    def render(self, error: ApiError, correlation_id: str) -> Answer:
+        entry = self._catalogue.get(error.code)
+        if entry is None:
+            # A code outside the spec is a defect of the mock; answer as the spec says a
+            # failure of the service is answered rather than invent a status.
+            entry = self._catalogue[INTERNAL_ERROR]
+            error = ApiError(INTERNAL_ERROR, f"unknown error code {error.code!r}")
+        payload = {
+            "success": False,
+            "error": HTTPStatus(entry.status).phrase,
+            "error_id": correlation_id,
+            "error_code": error.code,
+            "error_message": error.message or entry.message,
+            "data": None,
+        }
+        return json_answer(entry.status, payload, correlation_id, error.headers)

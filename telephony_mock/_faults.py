@@ -1,0 +1,111 @@
+"""Fault injection for users' resilience tests: latency, 429 with Retry-After, and 5xx.
+
+Two sources, both off unless asked for: config rules (`faults:` in the config file, applied to a
+share `rate` of the calls to an operation), and the `X-Mock-Fault` request header
+(`status=429; retry-after=2`, `status=503`, `latency-ms=200`), honoured only when the app is
+created with `faults=True`. A fault may only answer a status the operation declares, so a
+faulty answer is still one the contract allows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import _errors
+from ._config import ConfigError, FaultRule
+from ._errors import ApiError
+from ._spec import Operation, Spec
+
+HEADER = b"x-mock-fault"
+_ANY_OPERATION = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    latency_ms: int = 0
+    error: ApiError | None = None
+
+
+class Faults:
+    def __init__(self, spec: Spec, rules: Iterable[FaultRule], *, header_enabled: bool, seed: int | None) -> None:
+        self._spec = spec
+        self._header_enabled = header_enabled
+        self._random = random.Random(seed)
+        # A status maps to a code only where x-error-codes has exactly one code for it.
+        by_status: dict[int, list[str]] = {}
+        for code, entry in spec.error_codes.items():
+            by_status.setdefault(entry.status, []).append(code)
+        self._codes = {status: codes[0] for status, codes in by_status.items() if len(codes) == 1}
+        self._rules: dict[str, list[FaultRule]] = {}
+        for rule in rules:
+            targets = spec.operations if rule.operation == _ANY_OPERATION else [self._operation(rule.operation)]
+            for operation in targets:
+                if rule.status is not None:
+                    problem = self._status_problem(operation, rule.status)
+                    if problem:
+                        raise ConfigError(f"faults: {problem}")
+                self._rules.setdefault(operation.operation_id, []).append(rule)
+
+    @property
+    def active(self) -> bool:
+        return self._header_enabled or bool(self._rules)
+
+    def _operation(self, operation_id: str) -> Operation:
+        try:
+            return self._spec.operation(operation_id)
+        except KeyError:
+            raise ConfigError(f"faults: no operation {operation_id!r} in the spec") from None
+
+    def _status_problem(self, operation: Operation, status: int) -> str | None:
+        if status < 400 or status not in operation.responses:
+            return f"{operation.operation_id} does not declare status {status}"
+        if status not in self._codes:
+            return f"status {status} has no single error code in x-error-codes"
+        return None
+
+    def pick(self, operation: Operation, header: str | None) -> Fault | None:
+        if header is not None and self._header_enabled:
+            return self._from_header(operation, header)
+        for rule in self._rules.get(operation.operation_id, ()):
+            if rule.rate >= 1.0 or self._random.random() < rule.rate:
+                return self._fault(rule.status, rule.retry_after, rule.latency_ms)
+        return None
+
+    def _fault(self, status: int | None, retry_after: str | None, latency_ms: int) -> Fault:
+        error = None
+        if status is not None:
+            headers = {}
+            if retry_after is not None or status == 429:
+                headers["Retry-After"] = retry_after or "1"
+            error = ApiError(self._codes[status], headers=headers)
+        return Fault(latency_ms, error)
+
+    def _from_header(self, operation: Operation, header: str) -> Fault:
+        fields: dict[str, str] = {}
+        for part in header.split(";"):
+            name, sep, value = part.partition("=")
+            if part.strip() and not sep:
+                raise _bad_header(f"{part.strip()!r} is not name=value")
+            if sep:
+                fields[name.strip().lower()] = value.strip()
+        unknown = fields.keys() - {"status", "retry-after", "latency-ms"}
+        if unknown:
+            raise _bad_header(f"unknown fields {', '.join(sorted(unknown))}")
+        try:
+            status = int(fields["status"]) if "status" in fields else None
+            latency_ms = int(fields.get("latency-ms", "0"))
+        except ValueError:
+            raise _bad_header("status and latency-ms must be integers") from None
+        if latency_ms < 0 or latency_ms > 60_000:
+            raise _bad_header("latency-ms must be between 0 and 60000")
+        if status is not None:
+            problem = self._status_problem(operation, status)
+            if problem:
+                raise _bad_header(problem)
+        return self._fault(status, fields.get("retry-after"), latency_ms)
+
+
+def _bad_header(problem: str) -> ApiError:
+    return ApiError(_errors.REQUEST_VALIDATION_FAILED, f"X-Mock-Fault: {problem}")

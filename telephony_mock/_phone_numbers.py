@@ -1,0 +1,144 @@
+"""Rules of the phone-number operations.
+
+A phone number exists once in the whole service: importing one that any project holds is a
+conflict. A caller sees only the numbers of its own project; another project's number is, to it,
+a number that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import _errors
+from ._auth import Caller
+from ._errors import ApiError
+from ._rules import Call, rule
+from ._store import PhoneNumber, Tx
+
+# How many numbers an error message names before it says "and N more".
+_NAMED_IN_MESSAGE = 5
+
+
+def held(tx: Tx, caller: Caller, number: str) -> PhoneNumber | None:
+    record = tx.number(number)
+    if record is None or record["projectId"] != caller.project_id:
+        return None
+    return record
+
+
+def not_found(number: str) -> ApiError:
+    return ApiError(_errors.PHONE_NUMBERS_NOT_FOUND, f"Phone number {number} does not exist.")
+
+
+def import_numbers(
+    tx: Tx, caller: Caller, numbers: Sequence[str], client_env: str, connector_id: str | None = None
+) -> None:
+    """Import all of `numbers` or, if any is already imported anywhere, none of them."""
+    taken = [number for number in numbers if tx.number(number) is not None]
+    if taken:
+        named = ", ".join(taken[:_NAMED_IN_MESSAGE])
+        more = f" and {len(taken) - _NAMED_IN_MESSAGE} more" if len(taken) > _NAMED_IN_MESSAGE else ""
+        verb = "has" if len(taken) == 1 else "have"
+        raise ApiError(
+            _errors.PHONE_NUMBERS_ALREADY_EXISTS,
+            f"Phone number {named}{more} {verb} already been imported; nothing was imported.",
+        )
+    if connector_id is not None:
+        connector_in_project(tx, caller, connector_id)
+    for number in numbers:
+        record: PhoneNumber = {
+            "number": number,
+            "projectId": caller.project_id,
+            "accountId": caller.account_id,
+            "clientEnv": client_env,
+        }
+        if connector_id is not None:
+            record["connectorId"] = connector_id
+        tx.put_number(record)
+
+
+def connector_in_project(tx: Tx, caller: Caller, connector_id: str) -> None:
+    connector = tx.connector(connector_id)
+    if connector is None or connector["projectId"] != caller.project_id:
+        raise ApiError(_errors.PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, f"Connector {connector_id} does not exist.")
+
+
+@rule("listPhoneNumbers", writes=False)
+def list_phone_numbers(tx: Tx, call: Call) -> Any:
+    connector_id = call.query.get("connectorId")
+    if connector_id is None:
+        return {"phoneNumbers": tx.numbers_in_project(call.caller.project_id)}
+    numbers = tx.numbers_of_connector(connector_id)
+    return {"phoneNumbers": [n for n in numbers if n["projectId"] == call.caller.project_id]}
+
+
+@rule("importPhoneNumbers", writes=True)
+def import_phone_numbers(tx: Tx, call: Call) -> Any:
+    numbers = call.body["phoneNumbers"]
+    import_numbers(tx, call.caller, numbers, call.body["clientEnv"])
+    return {"imported": numbers}
+
+
+@rule("deletePhoneNumbers", writes=True)
+def delete_phone_numbers(tx: Tx, call: Call) -> Any:
+    deleted = []
+    errors = []
+    for number in call.body["phoneNumbers"]:
+        if held(tx, call.caller, number) is None:
+            errors.append({"phoneNumber": number, "error": _errors.PHONE_NUMBERS_NOT_FOUND})
+        else:
+            tx.delete_number(number)
+            deleted.append(number)
+    return {"deleted": deleted, "errors": errors} if errors else {"deleted": deleted}
+
+
+@rule("batchGetPhoneNumbers", writes=False)
+def batch_get_phone_numbers(tx: Tx, call: Call) -> Any:
+    found = []
+    missing = []
+    for number in call.body["phoneNumbers"]:
+        record = held(tx, call.caller, number)
+        if record is None:
+            missing.append(number)
+        else:
+            found.append(record)
+    return {"found": found, "notFound": missing}
+
+
+@rule("getPhoneNumber", writes=False)
+def get_phone_number(tx: Tx, call: Call) -> Any:
+    number = call.path["phoneNumber"]
+    record = held(tx, call.caller, number)
+    if record is None:
+        raise not_found(number)
+    return record
+
+
+@rule("importPhoneNumber", writes=True)
+def import_phone_number(tx: Tx, call: Call) -> Any:
+    number = call.path["phoneNumber"]
+    import_numbers(tx, call.caller, [number], call.body["clientEnv"])
+    return {"imported": number}
+
+
+@rule("deletePhoneNumber", writes=True)
+def delete_phone_number(tx: Tx, call: Call) -> Any:
+    number = call.path["phoneNumber"]
+    if held(tx, call.caller, number) is None:
+        raise not_found(number)
+    tx.delete_number(number)
+    return {"deleted": number}
+
+
+@rule("reassignPhoneNumber", writes=True)
+def reassign_phone_number(tx: Tx, call: Call) -> Any:
+    number = call.path["phoneNumber"]
+    record = held(tx, call.caller, number)
+    if record is None:
+        raise not_found(number)
+    connector_id = call.body["connectorId"]
+    connector_in_project(tx, call.caller, connector_id)
+    updated = {**record, "connectorId": connector_id}
+    tx.put_number(updated)
+    return updated

@@ -1,0 +1,52 @@
+"""The business rules: one small function per operation, registered under its operationId.
+
+A rule gets the store transaction, the caller and the validated request, and returns the
+success body or raises `ApiError`; it never sees HTTP. `app.py` refuses to start unless every
+operation in the spec has exactly one rule here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._auth import Caller
+from ._store import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    caller: Caller
+    path: Mapping[str, str]
+    query: Mapping[str, str]
+    body: Any  # validated against the operation's schema, defaults applied
+
+
+RuleFunction = Callable[[Tx, Call], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    function: RuleFunction
+    writes: bool
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(operation_id: str, *, writes: bool) -> Callable[[RuleFunction], RuleFunction]:
+    def register(function: RuleFunction) -> RuleFunction:
+        if operation_id in RULES:
+            raise RuntimeError(f"two rules for {operation_id}")
+        RULES[operation_id] = Rule(function, writes)
+        return function
+
+    return register
+
+
+def all_rules() -> Mapping[str, Rule]:
+    # Importing the rule modules registers their rules.
+    from . import _connectors, _phone_numbers  # noqa: F401
+
+    return RULES

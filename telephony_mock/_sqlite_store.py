@@ -1,0 +1,134 @@
+"""The store in one SQLite file (`--state FILE`), so state survives a restart.
+
+Durability: WAL journal with `synchronous=FULL`, and each operation is one transaction that
+commits before the answer is sent, so an acknowledged write survives a crash or power cut.
+Writers take `BEGIN IMMEDIATE`, which serialises them even across processes sharing the file.
+The invariant that a number routes only to a connector of its own project is also a (deferred)
+foreign key, so a rule that broke it would fail its commit instead of corrupting the file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ._store import Connector, PhoneNumber, Tx
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS connectors (
+    connector_id TEXT PRIMARY KEY,
+    project_id   TEXT NOT NULL,
+    record       TEXT NOT NULL,
+    UNIQUE (connector_id, project_id)
+);
+CREATE INDEX IF NOT EXISTS connectors_by_project ON connectors (project_id, connector_id);
+CREATE TABLE IF NOT EXISTS phone_numbers (
+    number       TEXT PRIMARY KEY,
+    project_id   TEXT NOT NULL,
+    connector_id TEXT,
+    record       TEXT NOT NULL,
+    FOREIGN KEY (connector_id, project_id) REFERENCES connectors (connector_id, project_id)
+        DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX IF NOT EXISTS phone_numbers_by_project ON phone_numbers (project_id, number);
+CREATE INDEX IF NOT EXISTS phone_numbers_by_connector ON phone_numbers (connector_id, number);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class SqliteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        # One connection, used under one lock: the mock's own threads never race on it, and
+        # BEGIN IMMEDIATE orders it against other processes.
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA busy_timeout=10000")
+            self._conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Tx]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _SqliteTx(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
+        with self.transaction(write=True) as tx:
+            self._conn.execute("DELETE FROM phone_numbers")
+            self._conn.execute("DELETE FROM connectors")
+            for connector in connectors:
+                tx.put_connector(connector)
+            for number in numbers:
+                tx.put_number(number)
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', '1')")
+
+    def seed_once(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> bool:
+        with self._lock:
+            seeded = self._conn.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone()
+        if seeded:
+            return False
+        self.reset(connectors, numbers)
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class _SqliteTx:
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _records(self, sql: str, *args: str) -> list[dict]:
+        return [json.loads(row[0]) for row in self._conn.execute(sql, args)]
+
+    def number(self, number: str) -> PhoneNumber | None:
+        row = self._conn.execute("SELECT record FROM phone_numbers WHERE number = ?", (number,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]:
+        return self._records("SELECT record FROM phone_numbers WHERE project_id = ? ORDER BY number", project_id)
+
+    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
+        return self._records("SELECT record FROM phone_numbers WHERE connector_id = ? ORDER BY number", connector_id)
+
+    def put_number(self, record: PhoneNumber) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO phone_numbers (number, project_id, connector_id, record) VALUES (?, ?, ?, ?)",
+            (record["number"], record["projectId"], record.get("connectorId"), json.dumps(record)),
+        )
+
+    def delete_number(self, number: str) -> None:
+        self._conn.execute("DELETE FROM phone_numbers WHERE number = ?", (number,))
+
+    def connector(self, connector_id: str) -> Connector | None:
+        row = self._conn.execute("SELECT record FROM connectors WHERE connector_id = ?", (connector_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def connectors_in_project(self, project_id: str) -> list[Connector]:
+        return self._records("SELECT record FROM connectors WHERE project_id = ? ORDER BY connector_id", project_id)
+
+    def put_connector(self, record: Connector) -> None:
+        self._conn.execute(
+            "INSERT INTO connectors (connector_id, project_id, record) VALUES (?, ?, ?) "
+            "ON CONFLICT (connector_id) DO UPDATE SET project_id = excluded.project_id, record = excluded.record",
+            (record["connectorId"], record["projectId"], json.dumps(record)),
+        )
+
+    def delete_connector(self, connector_id: str) -> None:
+        self._conn.execute("DELETE FROM connectors WHERE connector_id = ?", (connector_id,))

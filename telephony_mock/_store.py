@@ -1,0 +1,161 @@
+"""State behind a small interface: phone numbers and connectors, each keyed by its id.
+
+Records are the API's own objects (a `PhoneNumber`, a `Connector`), so answering a read is a
+lookup, not a conversion. Every operation runs inside one `transaction()`: the in-memory store
+holds one lock for it and undoes its writes if it raises; the SQLite store runs it as one SQLite
+transaction. Handlers never lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol
+
+PhoneNumber = dict[str, Any]
+Connector = dict[str, Any]
+
+
+class Tx(Protocol):
+    """One operation's view of the state. Returned records are the store's own: read-only."""
+
+    def number(self, number: str) -> PhoneNumber | None: ...
+    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]: ...
+    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]: ...
+    def put_number(self, record: PhoneNumber) -> None: ...
+    def delete_number(self, number: str) -> None: ...
+    def connector(self, connector_id: str) -> Connector | None: ...
+    def connectors_in_project(self, project_id: str) -> list[Connector]: ...
+    def put_connector(self, record: Connector) -> None: ...
+    def delete_connector(self, connector_id: str) -> None: ...
+
+
+class Store(Protocol):
+    def transaction(self, *, write: bool) -> AbstractContextManager[Tx]: ...
+
+    def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
+        """Replace the whole state with these records."""
+
+    def seed_once(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> bool:
+        """Reset to these records unless the store was seeded before; True when it seeded."""
+
+    def close(self) -> None: ...
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._numbers: dict[str, PhoneNumber] = {}
+        self._connectors: dict[str, Connector] = {}
+        # Secondary indexes, so a list or a cascade costs the size of the project, not the store.
+        self._numbers_by_project: dict[str, dict[str, None]] = {}
+        self._numbers_by_connector: dict[str, dict[str, None]] = {}
+        self._connectors_by_project: dict[str, dict[str, None]] = {}
+        self._seeded = False
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Tx]:
+        with self._lock:
+            tx = _MemoryTx(self)
+            try:
+                yield tx
+            except BaseException:
+                tx.rollback()
+                raise
+
+    def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
+        with self._lock:
+            self._numbers.clear()
+            self._connectors.clear()
+            self._numbers_by_project.clear()
+            self._numbers_by_connector.clear()
+            self._connectors_by_project.clear()
+            for connector in connectors:
+                self._set_connector(connector["connectorId"], dict(connector))
+            for number in numbers:
+                self._set_number(number["number"], dict(number))
+            self._seeded = True
+
+    def seed_once(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> bool:
+        if self._seeded:
+            return False
+        self.reset(connectors, numbers)
+        return True
+
+    def close(self) -> None:
+        pass
+
+    # Raw writes, with the indexes kept in step; the caller holds the lock.
+
+    def _set_number(self, key: str, record: PhoneNumber | None) -> None:
+        old = self._numbers.pop(key, None)
+        if old is not None:
+            self._numbers_by_project[old["projectId"]].pop(key, None)
+            if "connectorId" in old:
+                self._numbers_by_connector[old["connectorId"]].pop(key, None)
+        if record is not None:
+            self._numbers[key] = record
+            self._numbers_by_project.setdefault(record["projectId"], {})[key] = None
+            if "connectorId" in record:
+                self._numbers_by_connector.setdefault(record["connectorId"], {})[key] = None
+
+    def _set_connector(self, key: str, record: Connector | None) -> None:
+        old = self._connectors.pop(key, None)
+        if old is not None:
+            self._connectors_by_project[old["projectId"]].pop(key, None)
+        if record is not None:
+            self._connectors[key] = record
+            self._connectors_by_project.setdefault(record["projectId"], {})[key] = None
+
+
+class _MemoryTx:
+    __slots__ = ("_store", "_undo")
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._undo: list[tuple[bool, str, dict[str, Any] | None]] = []
+
+    def rollback(self) -> None:
+        for is_number, key, old in reversed(self._undo):
+            if is_number:
+                self._store._set_number(key, old)
+            else:
+                self._store._set_connector(key, old)
+        self._undo.clear()
+
+    def number(self, number: str) -> PhoneNumber | None:
+        return self._store._numbers.get(number)
+
+    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]:
+        numbers = self._store._numbers
+        return [numbers[key] for key in sorted(self._store._numbers_by_project.get(project_id, ()))]
+
+    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
+        numbers = self._store._numbers
+        return [numbers[key] for key in sorted(self._store._numbers_by_connector.get(connector_id, ()))]
+
+    def put_number(self, record: PhoneNumber) -> None:
+        key = record["number"]
+        self._undo.append((True, key, self._store._numbers.get(key)))
+        self._store._set_number(key, record)
+
+    def delete_number(self, number: str) -> None:
+        self._undo.append((True, number, self._store._numbers.get(number)))
+        self._store._set_number(number, None)
+
+    def connector(self, connector_id: str) -> Connector | None:
+        return self._store._connectors.get(connector_id)
+
+    def connectors_in_project(self, project_id: str) -> list[Connector]:
+        connectors = self._store._connectors
+        return [connectors[key] for key in sorted(self._store._connectors_by_project.get(project_id, ()))]
+
+    def put_connector(self, record: Connector) -> None:
+        key = record["connectorId"]
+        self._undo.append((False, key, self._store._connectors.get(key)))
+        self._store._set_connector(key, record)
+
+    def delete_connector(self, connector_id: str) -> None:
+        self._undo.append((False, connector_id, self._store._connectors.get(connector_id)))
+        self._store._set_connector(connector_id, None)

@@ -1,0 +1,134 @@
+"""Read, parse and validate a request against its operation's compiled validators.
+
+A schema failure answers with the `x-error-code` of the subschema that failed (the E.164 number
+schema names PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT), else the operation's
+`x-validation-error-code`, else REQUEST_VALIDATION_FAILED. When several parts of a request are
+wrong, a failure that carries its own code wins, so a bad phone number is always reported as one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import jsonschema_rs
+
+from . import _errors
+from ._errors import ApiError
+from ._spec import Body, Parameters, Spec
+
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+# Error messages quote the offending value; a 100 000-item array must not come back whole.
+_MAX_MESSAGE = 300
+
+
+class ClientDisconnected(Exception):
+    """The client went away while the body was being read; there is no one to answer."""
+
+
+class Validator:
+    def __init__(self, spec: Spec) -> None:
+        self._codes = spec.schema_error_codes
+        self._max_body = spec.max_body_bytes
+
+    def check(self, validator: jsonschema_rs.Validator, instance: Any, default_code: str, where: str) -> None:
+        if validator.is_valid(instance):
+            return
+        chosen = None
+        chosen_code = default_code
+        for error in validator.iter_errors(instance):
+            code = self._codes.get(tuple(error.schema_path[:-1]))
+            if code is not None:
+                chosen, chosen_code = error, code
+                break
+            if chosen is None:
+                chosen = error
+        assert chosen is not None  # is_valid was False, so there is at least one error
+        location = "/".join(str(part) for part in chosen.instance_path)
+        message = chosen.message
+        if len(message) > _MAX_MESSAGE:
+            message = message[: _MAX_MESSAGE - 3] + "..."
+        raise ApiError(chosen_code, f"{where}{'/' + location if location else ''}: {message}")
+
+    def check_parameters(self, parameters: Parameters | None, values: Mapping[str, str], code: str, where: str) -> None:
+        if parameters is not None:
+            self.check(parameters.validator, values, code, where)
+
+    async def read_body(self, receive: Receive, content_length: int | None) -> bytes:
+        """The whole body, refusing with 413 as soon as it is known to be over the limit."""
+        if content_length is not None and content_length > self._max_body:
+            raise ApiError(_errors.PAYLOAD_TOO_LARGE, f"The request body is larger than {self._max_body} bytes.")
+        chunks = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_body:
+                raise ApiError(_errors.PAYLOAD_TOO_LARGE, f"The request body is larger than {self._max_body} bytes.")
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def parse_body(self, body_spec: Body, raw: bytes, content_type: str | None, code: str) -> Any:
+        """The validated body with its defaults applied; `{}` (plus defaults) for an absent optional one.
+
+        An empty body counts as absent whatever its content type: clients send
+        `Content-Type: application/json` on a call whose optional body they left out.
+        """
+        if not raw:
+            if body_spec.required:
+                raise ApiError(code, "body: a JSON request body is required")
+            return dict(body_spec.defaults)
+        media_type = (content_type or "").split(";", 1)[0].strip().lower()
+        if media_type not in body_spec.media_types:
+            raise ApiError(_errors.UNSUPPORTED_MEDIA_TYPE)
+        document = parse_json(raw)
+        self.check(body_spec.validator, document, code, "body")
+        if body_spec.defaults and isinstance(document, dict):
+            for name, value in body_spec.defaults.items():
+                document.setdefault(name, value)
+        return document
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    try:
+        document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ApiError(_errors.MALFORMED_JSON, f"The request body is not valid JSON: {_short(exc)}") from None
+    # A \ud800-style escape decodes to a lone surrogate, which is not text: nothing could store
+    # or echo it. Only bodies that contain such an escape pay for the walk.
+    if (b"\\ud" in raw or b"\\uD" in raw) and not _is_text(document):
+        raise ApiError(_errors.MALFORMED_JSON, "The request body contains an unpaired UTF-16 surrogate.")
+    return document
+
+
+def _is_text(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."

@@ -1,0 +1,285 @@
+"""The app: every request takes the same short path through the stages.
+
+    correlation id → auth (key → account) → route → agent → faults → validate → rule → store → respond
+
+Each stage either hands on or raises `ApiError`; the one `except` below turns that into the
+envelope, and anything else into INTERNAL_ERROR, so no input can crash the server or leave a
+request unanswered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from . import _errors
+from ._admin import PREFIX as ADMIN_PREFIX
+from ._admin import Admin
+from ._auth import Auth
+from ._config import MockConfig, load_config
+from ._errors import Answer, ApiError, ErrorRenderer, json_answer
+from ._faults import HEADER as FAULT_HEADER
+from ._faults import Faults
+from ._routing import MethodNotAllowed, Router, split_path
+from ._rules import Call, all_rules
+from ._seed import seed_records
+from ._spec import DEFAULT_SPEC_PATH, Operation, Spec, SpecError, load_spec
+from ._sqlite_store import SqliteStore
+from ._store import MemoryStore, Store
+from ._validation import ClientDisconnected, Validator
+
+logger = logging.getLogger("telephony_mock")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+AGENT_PARAMETER = "agentId"
+_API_PREFIX = "v1"
+_OPERATION_KEY = "telephony_mock.operation"
+
+
+class ResponseContractError(AssertionError):
+    """In self-check mode: the mock was about to send an answer the spec does not allow."""
+
+
+class TelephonyMock:
+    """The ASGI application that `create_app` mounts inside Starlette."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        config: MockConfig,
+        store: Store,
+        *,
+        admin: bool = False,
+        faults: bool = False,
+        validate_responses: bool = False,
+    ) -> None:
+        self.spec = spec
+        self.config = config
+        self.store = store
+        self._rules = all_rules()
+        declared = {operation.operation_id for operation in spec.operations}
+        if declared != self._rules.keys():
+            raise SpecError(
+                "the spec's operations and the mock's rules differ: "
+                f"no rule for {sorted(declared - self._rules.keys())}, "
+                f"no operation for {sorted(self._rules.keys() - declared)}"
+            )
+        for operation in spec.operations:
+            if operation.path is None or AGENT_PARAMETER not in operation.path.names:
+                raise SpecError(
+                    f"{operation.operation_id}: every operation must take the {AGENT_PARAMETER} path parameter"
+                )
+        self._router = Router(spec.operations)
+        self._auth = Auth(config)
+        self._errors = ErrorRenderer(spec.error_codes)
+        self._validator = Validator(spec)
+        self._key_header = spec.api_key_header.encode("latin-1")
+        self._faults = Faults(spec, config.faults, header_enabled=faults, seed=config.fault_seed)
+        self._validate_responses = validate_responses
+        self.seeds = seed_records(config, spec)
+        store.seed_once(*self.seeds)
+        callers = {}
+        for account in config.accounts:
+            for agent in account.agents:
+                callers[agent.id] = self._auth.caller(self._auth.account(account.api_keys[0]), agent.id)
+        self._admin = Admin(spec, store, callers, self.seeds) if admin else None
+
+    def reset(self) -> None:
+        """Restore the config's seed state (what POST /_admin/reset does)."""
+        self.store.reset(*self.seeds)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the mock speaks plain HTTP only
+            return
+        correlation_id = str(uuid.uuid4())
+        try:
+            answer = await self._answer(scope, receive, correlation_id)
+        except ApiError as error:
+            answer = self._errors.render(error, correlation_id)
+        except ClientDisconnected:
+            return
+        except Exception:
+            logger.exception("unhandled error answering %s %s", scope["method"], scope["path"])
+            answer = self._errors.render(ApiError(_errors.INTERNAL_ERROR), correlation_id)
+        if self._validate_responses:
+            self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
+        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+    async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer:
+        api_key = content_type = fault_header = None
+        content_length: int | None = None
+        key_header = self._key_header
+        for name, value in scope["headers"]:
+            if name == key_header:
+                api_key = value.decode("latin-1")
+            elif name == b"content-type":
+                content_type = value.decode("latin-1")
+            elif name == b"content-length":
+                content_length = int(value) if value.isdigit() else None
+            elif name == FAULT_HEADER:
+                fault_header = value.decode("latin-1")
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        segments = split_path(raw_path)
+        method = scope["method"]
+
+        if self._admin is not None and segments and segments[0] == ADMIN_PREFIX:
+            return await self._answer_admin(method, segments[1:], receive, content_type, content_length, correlation_id)
+
+        account = self._auth.account(api_key) if segments and segments[0] == _API_PREFIX else None
+        try:
+            match = self._router.match(method, segments)
+        except MethodNotAllowed as exc:
+            raise ApiError(_errors.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(exc.allowed)}) from None
+        if match is None or account is None:
+            raise ApiError(_errors.NOT_FOUND)
+        operation = match.operation
+        scope[_OPERATION_KEY] = operation
+        caller = self._auth.caller(account, match.path_params[AGENT_PARAMETER])
+
+        if self._faults.active:
+            fault = self._faults.pick(operation, fault_header)
+            if fault is not None:
+                if fault.latency_ms:
+                    await anyio.sleep(fault.latency_ms / 1000)
+                if fault.error is not None:
+                    raise fault.error
+
+        validator = self._validator
+        code = operation.validation_error_code
+        validator.check_parameters(operation.path, match.path_params, code, "path")
+        query: Mapping[str, str] = {}
+        if operation.query is not None:
+            query = _parse_query(scope["query_string"])
+            validator.check_parameters(operation.query, query, code, "query")
+        if operation.header is not None:
+            headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+            validator.check_parameters(operation.header, headers, code, "header")
+        body = None
+        if operation.body is not None:
+            raw = await validator.read_body(receive, content_length)
+            body = validator.parse_body(operation.body, raw, content_type, code)
+
+        rule = self._rules[operation.operation_id]
+        with self.store.transaction(write=rule.writes) as tx:
+            result = rule.function(tx, Call(caller, match.path_params, query, body))
+        return json_answer(operation.success_status, result, correlation_id)
+
+    async def _answer_admin(
+        self,
+        method: str,
+        segments: tuple[str, ...],
+        receive: Receive,
+        content_type: str | None,
+        content_length: int | None,
+        correlation_id: str,
+    ) -> Answer:
+        assert self._admin is not None
+        handler = self._admin.routes.get(segments)
+        if handler is None:
+            raise ApiError(_errors.NOT_FOUND)
+        if method != "POST":
+            raise ApiError(_errors.METHOD_NOT_ALLOWED, headers={"Allow": "POST"})
+        body = None
+        if handler == self._admin.seed:
+            raw = await self._validator.read_body(receive, content_length)
+            body = self._validator.parse_body(
+                self._admin.seed_body, raw, content_type, _errors.REQUEST_VALIDATION_FAILED
+            )
+        status, payload = handler(body)
+        return json_answer(status, payload, correlation_id)
+
+    def _check_answer(self, answer: Answer, operation: Operation | None, correlation_id: str) -> None:
+        """Self-check mode: refuse to send what the spec does not allow for this operation."""
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in answer.headers}
+        where = operation.operation_id if operation else "unrouted request"
+        if headers.get(_errors.CORRELATION_HEADER.lower()) != correlation_id:
+            raise ResponseContractError(f"{where}: {_errors.CORRELATION_HEADER} is missing or wrong")
+        body = json.loads(answer.body)
+        if answer.status >= 400:
+            errors = list(self.spec.error_validator.iter_errors(body))
+            if errors:
+                raise ResponseContractError(f"{where}: {answer.status} is not the Error envelope: {errors[0]}")
+            if body["error_id"] != correlation_id:
+                raise ResponseContractError(f"{where}: error_id differs from the correlation header")
+            if body["error_code"] not in self.spec.error_codes:
+                raise ResponseContractError(f"{where}: {body['error_code']} is not in x-error-codes")
+            if self.spec.error_codes[body["error_code"]].status != answer.status:
+                raise ResponseContractError(f"{where}: {body['error_code']} sent with status {answer.status}")
+        if operation is None:
+            return
+        response = operation.responses.get(answer.status)
+        if response is None:
+            raise ResponseContractError(f"{where}: status {answer.status} is not declared")
+        missing = response.required_headers - headers.keys()
+        if missing:
+            raise ResponseContractError(f"{where}: {answer.status} lacks required headers {sorted(missing)}")
+        if response.validator is not None:
+            errors = list(response.validator.iter_errors(body))
+            if errors:
+                raise ResponseContractError(f"{where}: {answer.status} body does not match the spec: {errors[0]}")
+
+
+def _parse_query(query_string: bytes) -> dict[str, str]:
+    query: dict[str, str] = {}
+    if query_string:
+        for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+            query.setdefault(name, value)  # a repeated parameter: the first one counts
+    return query
+
+
+@lru_cache(maxsize=4)
+def _compiled(spec_path: str) -> Spec:
+    return load_spec(spec_path)
+
+
+def create_app(
+    config: MockConfig | str | Path | None = None,
+    *,
+    state_path: str | Path | None = None,
+    admin: bool = False,
+    faults: bool = False,
+    validate_responses: bool = False,
+    spec_path: str | Path | None = None,
+) -> Starlette:
+    """Build the mock as a Starlette (ASGI) app.
+
+    `config`: a MockConfig, or the path of a config file; the default config when None.
+    `state_path`: keep state in this SQLite file (created if missing) instead of memory.
+    `admin`: serve /_admin/reset and /_admin/seed. `faults`: honour the X-Mock-Fault header.
+    `validate_responses`: check every answer against the spec before sending it (for tests).
+    """
+    spec = _compiled(str(Path(spec_path or DEFAULT_SPEC_PATH).resolve()))
+    if not isinstance(config, MockConfig):
+        config = load_config(config)
+    store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
+    try:
+        mock = TelephonyMock(spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses)
+    except BaseException:
+        store.close()
+        raise
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = Starlette(routes=[Mount("", app=mock)], lifespan=lifespan)
+    app.state.mock = mock
+    return app
