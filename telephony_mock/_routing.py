@@ -9,18 +9,23 @@ in the common routers; only when no matching template has the method is the answ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ._spec import Operation
 
 
-@dataclass(frozen=True, slots=True)
-class _Template:
-    segments: tuple[str | None, ...]
-    names: tuple[str | None, ...]
-    methods: Mapping[str, Operation]
+class _Node:
+    """A trie node: literal children first, then one parameter child; operations at the end."""
+
+    __slots__ = ("literals", "methods", "names", "parameter")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.parameter: _Node | None = None
+        self.methods: dict[str, Operation] = {}
+        self.names: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,24 +42,22 @@ class MethodNotAllowed(Exception):
 
 def split_path(raw_path: bytes | str) -> tuple[str, ...]:
     text = raw_path.decode("utf-8", "replace") if isinstance(raw_path, bytes) else raw_path
-    return tuple(unquote(segment, errors="replace") for segment in text.split("/")[1:])
+    return tuple(unquote(segment, errors="replace") if "%" in segment else segment for segment in text.split("/")[1:])
 
 
 class Router:
     def __init__(self, operations: Iterable[Operation]) -> None:
-        grouped: dict[str, dict[str, Operation]] = {}
+        self._root = _Node()
         for operation in operations:
-            grouped.setdefault(operation.path_template, {})[operation.method] = operation
-        templates: dict[int, list[_Template]] = {}
-        for methods in grouped.values():
-            first = next(iter(methods.values()))
-            template = _Template(first.segments, first.segment_names, methods)
-            templates.setdefault(len(template.segments), []).append(template)
-        for group in templates.values():
-            # Static segments first: fewer parameters, then the literal text, so the order
-            # does not depend on the order of `paths` in the spec.
-            group.sort(key=lambda t: (sum(s is None for s in t.segments), [s or "" for s in t.segments]))
-        self._templates = {length: tuple(group) for length, group in templates.items()}
+            node = self._root
+            for literal in operation.segments:
+                if literal is None:
+                    node.parameter = node.parameter or _Node()
+                    node = node.parameter
+                else:
+                    node = node.literals.setdefault(literal, _Node())
+            node.methods[operation.method] = operation
+            node.names = operation.segment_names
 
     def match(self, method: str, segments: tuple[str, ...]) -> Match | None:
         """The operation for `method` on `segments`; None for an unknown path.
@@ -62,25 +65,27 @@ class Router:
         Raises MethodNotAllowed when the path is known but none of its templates has the method.
         """
         allowed: set[str] = set()
-        for template in self._templates.get(len(segments), ()):
-            if not _fits(template.segments, segments):
-                continue
-            operation = template.methods.get(method)
-            if operation is None:
-                allowed.update(template.methods)
-                continue
-            params = {name: value for name, value in zip(template.names, segments, strict=True) if name}
-            return Match(operation, params)
-        if allowed:
-            raise MethodNotAllowed(allowed)
+        node = _find(self._root, segments, 0, method, allowed)
+        if node is None:
+            if allowed:
+                raise MethodNotAllowed(allowed)
+            return None
+        params = {name: value for name, value in zip(node.names, segments, strict=True) if name}
+        return Match(node.methods[method], params)
+
+
+def _find(node: _Node, segments: tuple[str, ...], index: int, method: str, allowed: set[str]) -> _Node | None:
+    if index == len(segments):
+        if method in node.methods:
+            return node
+        allowed.update(node.methods)
         return None
-
-
-def _fits(pattern: tuple[str | None, ...], segments: tuple[str, ...]) -> bool:
-    for expected, actual in zip(pattern, segments, strict=True):
-        if expected is None:
-            if not actual:
-                return False
-        elif expected != actual:
-            return False
-    return True
+    segment = segments[index]
+    literal = node.literals.get(segment)
+    if literal is not None:
+        found = _find(literal, segments, index + 1, method, allowed)
+        if found is not None:
+            return found
+    if node.parameter is not None and segment:
+        return _find(node.parameter, segments, index + 1, method, allowed)
+    return None

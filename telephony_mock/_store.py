@@ -9,8 +9,8 @@ transaction. Handlers never lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 PhoneNumber = dict[str, Any]
@@ -54,15 +54,8 @@ class MemoryStore:
         self._connectors_by_project: dict[str, dict[str, None]] = {}
         self._seeded = False
 
-    @contextmanager
-    def transaction(self, *, write: bool) -> Iterator[Tx]:
-        with self._lock:
-            tx = _MemoryTx(self)
-            try:
-                yield tx
-            except BaseException:
-                tx.rollback()
-                raise
+    def transaction(self, *, write: bool) -> AbstractContextManager[Tx]:
+        return _MemoryTx(self)
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         with self._lock:
@@ -110,19 +103,28 @@ class MemoryStore:
 
 
 class _MemoryTx:
+    """One operation under the store's lock; its writes are undone if it raises."""
+
     __slots__ = ("_store", "_undo")
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._undo: list[tuple[bool, str, dict[str, Any] | None]] = []
 
-    def rollback(self) -> None:
-        for is_number, key, old in reversed(self._undo):
-            if is_number:
-                self._store._set_number(key, old)
-            else:
-                self._store._set_connector(key, old)
-        self._undo.clear()
+    def __enter__(self) -> _MemoryTx:
+        self._store._lock.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is not None:
+                for is_number, key, old in reversed(self._undo):
+                    if is_number:
+                        self._store._set_number(key, old)
+                    else:
+                        self._store._set_connector(key, old)
+        finally:
+            self._store._lock.release()
 
     def number(self, number: str) -> PhoneNumber | None:
         return self._store._numbers.get(number)

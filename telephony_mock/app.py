@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,7 @@ from ._admin import PREFIX as ADMIN_PREFIX
 from ._admin import Admin
 from ._auth import Auth
 from ._config import MockConfig, load_config
-from ._errors import Answer, ApiError, ErrorRenderer, json_answer
+from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._routing import MethodNotAllowed, Router, split_path
@@ -86,6 +85,7 @@ class TelephonyMock:
         self._router = Router(spec.operations)
         self._auth = Auth(config)
         self._errors = ErrorRenderer(spec.error_codes)
+        self._correlation_ids = CorrelationIds()
         self._validator = Validator(spec)
         self._key_header = spec.api_key_header.encode("latin-1")
         self._faults = Faults(spec, config.faults, header_enabled=faults, seed=config.fault_seed)
@@ -105,7 +105,7 @@ class TelephonyMock:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # the mock speaks plain HTTP only
             return
-        correlation_id = str(uuid.uuid4())
+        correlation_id = self._correlation_ids.next()
         try:
             answer = await self._answer(scope, receive, correlation_id)
         except ApiError as error:
