@@ -1,0 +1,49 @@
+"""Fixtures: the mock in-process, driven through the generated client.
+
+Every app built here runs in self-check mode (`validate_responses=True`): an answer that the
+spec does not allow for its operation and status raises in the test instead of being sent. A
+response hook adds what the spec cannot say: no 5xx unless a fault was asked for, and a
+correlation header on every answer. Behaviour tests run once per store (memory and SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mock_support import OTHER_KEY, TestClient, api_client, http_client
+from polyai_telephony import AuthenticatedClient
+from starlette.applications import Starlette
+
+from telephony_mock import create_app
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def app(store_kind: str, tmp_path: Path) -> Iterator[Starlette]:
+    state = tmp_path / "state.sqlite3" if store_kind == "sqlite" else None
+    application = create_app(state_path=state, admin=True, faults=True, validate_responses=True)
+    yield application
+    application.state.mock.store.close()
+
+
+@pytest.fixture
+def http(app: Starlette) -> Iterator[TestClient]:
+    with http_client(app) as client:
+        yield client
+
+
+@pytest.fixture
+def client(http: TestClient) -> AuthenticatedClient:
+    return api_client(http)
+
+
+@pytest.fixture
+def other_client(app: Starlette) -> AuthenticatedClient:
+    # Not entered as a context manager: entering would run the app's lifespan a second time.
+    return api_client(http_client(app, OTHER_KEY))

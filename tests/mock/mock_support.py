@@ -1,0 +1,85 @@
+"""Constants and assertions shared by the mock's tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import httpx
+from polyai_telephony import AuthenticatedClient
+from polyai_telephony.models import Error
+from starlette.applications import Starlette
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for the httpx2 fork; the generated client is built on httpx, which the
+    # TestClient still drives correctly.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+DEV_KEY = "polyai-mock-dev-key"
+OTHER_KEY = "polyai-mock-other-key"
+AGENT = "agent-dev"
+AGENT_2 = "agent-dev-2"
+OTHER_AGENT = "agent-other"
+BASE_URL = "http://mock.test"
+CORRELATION = "x-polyai-correlation-id"
+
+# Seeded by default-config.yaml.
+SEEDED_ROUTED = "+442079460001"  # agent-dev, routed to conn-dev-en
+SEEDED_UNROUTED = "+442079460002"  # agent-dev, no connector
+SEEDED_OTHER = "+12025550101"  # agent-other, routed to conn-other-en
+
+
+def fictional(index: int) -> str:
+    """A UK mobile number from Ofcom's range for drama (+44 7700 900000-900999)."""
+    assert 0 <= index < 1000
+    return f"+447700900{index:03d}"
+
+
+def _check_response(response: httpx.Response) -> None:
+    assert response.headers.get(CORRELATION), "every answer carries the correlation header"
+    if response.status_code >= 500:
+        assert "x-mock-fault" in response.request.headers, f"unexpected {response.status_code} from the mock"
+
+
+def http_client(app: Starlette, key: str | None = DEV_KEY) -> TestClient:
+    headers = {"X-API-KEY": key} if key is not None else {}
+    client = TestClient(app, base_url=BASE_URL, headers=headers)
+    client.event_hooks = {"request": [], "response": [_check_response]}
+    return client
+
+
+def api_client(http: httpx.Client) -> AuthenticatedClient:
+    client = AuthenticatedClient(base_url=BASE_URL, token="unused", auth_header_name="X-API-KEY", prefix="")
+    # The TestClient carries the key; the generated client's own headers apply only to clients
+    # it builds itself.
+    return client.set_httpx_client(http)
+
+
+def assert_error(response: Any, status: int, code: str) -> None:
+    """A generated-client `Response` that is the error envelope with this status and code."""
+    assert response.status_code == status, response.content
+    parsed = response.parsed
+    assert isinstance(parsed, Error), response.content
+    assert parsed.success is False
+    assert parsed.error_code == code
+    assert parsed.error_id == response.headers[CORRELATION]
+    assert parsed.error_message
+
+
+def assert_envelope(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """A raw response that is the error envelope with this status and code."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"success", "error", "error_id", "error_code", "error_message", "data"}
+    assert body["success"] is False
+    assert body["data"] is None
+    assert body["error_code"] == code
+    assert body["error_id"] == response.headers[CORRELATION]
+    return body
+
+
+def assert_still_serving(http: httpx.Client) -> None:
+    response = http.get(f"/v1/agents/{AGENT}/telephony/phone-numbers/%2B{SEEDED_ROUTED[1:]}")
+    assert response.status_code == 200
+    assert response.json()["number"] == SEEDED_ROUTED
