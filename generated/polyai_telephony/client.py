@@ -1,8 +1,179 @@
+"""The clients that hold connection settings, and the retry policy every API function sends through.
+
+Retries use tenacity: exponential backoff with jitter on transient statuses and connection
+failures, honouring ``Retry-After``, bounded by a number of attempts and a total time.
+"""
+
+import asyncio
+import email.utils
+import logging
+import math
+import random
 import ssl
+import time
+from collections.abc import Awaitable, Callable, Generator
+from datetime import UTC, datetime
 from typing import Any, Self
 
 import httpx
-from attrs import define, evolve, field
+import tenacity
+from attrs import define, evolve, field, frozen, validators
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""Per attempt: 5 s to connect, 30 s for each read, write and wait for a pooled connection.
+
+httpx's own default is 5 s for everything, and a client built with ``timeout=None`` would wait
+forever; 30 s leaves room for the service to process a batch of up to 1000 numbers.
+"""
+
+# Failures raised before the request left this process, so the service cannot have acted on it:
+# repeating is safe for every operation, writes included.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures after the request may have reached the service: repeated only for operations that are
+# safe to repeat.
+_MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP date; None if absent or unreadable."""
+    if value is None or not value.strip():
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT; a bare date is read the same way
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@frozen
+class RetryPolicy:
+    """When and how often a request is sent again after a transient failure.
+
+    Operations that only read (GET, and the POST batch-get and lookup operations) are retried on
+    the ``statuses`` below and on connection failures, read timeouts and dropped connections.
+    Writes are retried only when the connection could not be made, because then the service
+    never saw the request; after any answer or a failure mid-request, a repeated write could act
+    twice (a second import answers 409, a second delete answers 404) or overwrite a newer change.
+
+    The wait before retry ``n`` (1 for the first) is
+    ``min(wait_max, wait_initial * wait_exp_base ** (n - 1)) + uniform(0, wait_jitter)``,
+    or, when the answer carries ``Retry-After``, that many seconds plus the jitter.
+    No retry starts later than ``total_timeout`` seconds after the first attempt began, so a
+    ``Retry-After`` longer than what is left ends the retries at once and returns that answer.
+
+    Attributes:
+        attempts: Attempts in all, the first included; 1 means never retry.
+        total_timeout: Seconds after the first attempt began beyond which no retry starts.
+        wait_initial: Seconds before the first retry, before jitter.
+        wait_max: Largest wait between two attempts, before jitter.
+        wait_jitter: Largest random number of seconds added to every wait.
+        wait_exp_base: Factor by which the wait grows from one retry to the next.
+        statuses: Answer statuses that are retried for operations safe to repeat.
+        sleep: How the synchronous functions wait; replace it in tests.
+        async_sleep: How the asyncio functions wait; replace it in tests.
+    """
+
+    attempts: int = field(default=4, validator=validators.ge(1))
+    total_timeout: float = field(default=60.0, validator=validators.gt(0))
+    wait_initial: float = field(default=0.5, validator=validators.ge(0))
+    wait_max: float = field(default=8.0, validator=validators.ge(0))
+    wait_jitter: float = field(default=0.5, validator=validators.ge(0))
+    wait_exp_base: float = field(default=2.0, validator=validators.ge(1))
+    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    async_sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
+
+    def wait_before(self, retry: int, response: httpx.Response | None) -> float:
+        """Seconds to wait before retry number *retry*, after *response* (None after a connection failure)."""
+        jitter = random.uniform(0, self.wait_jitter)
+        retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
+        if retry_after is not None:
+            return retry_after + jitter
+        try:
+            backoff = self.wait_initial * self.wait_exp_base ** (retry - 1)
+        except OverflowError:
+            backoff = self.wait_max
+        return min(self.wait_max, backoff) + jitter
+
+    def _settings(self, operation: str, retry_safe: bool) -> dict[str, Any]:
+        def failure_is_transient(problem: BaseException) -> bool:
+            return isinstance(problem, _NOT_SENT) or (retry_safe and isinstance(problem, _MAYBE_SENT))
+
+        def answer_is_transient(response: httpx.Response) -> bool:
+            return retry_safe and response.status_code in self.statuses
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            outcome = state.outcome
+            response = None if outcome is None or outcome.failed else outcome.result()
+            return self.wait_before(state.attempt_number, response)
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            outcome = state.outcome
+            if outcome is None:
+                return
+            problem = outcome.exception()
+            # The type name only: an exception's text or a request's headers could carry the key.
+            cause = type(problem).__name__ if problem is not None else f"status {outcome.result().status_code}"
+            logger.info(
+                "%s: %s; retry %d of %d in %.2f s",
+                operation,
+                cause,
+                state.attempt_number,
+                self.attempts - 1,
+                state.upcoming_sleep,
+            )
+
+        def give_up(state: tenacity.RetryCallState) -> Any:
+            # The last answer goes back to the caller as if no retry had been made; the last
+            # exception is raised again.
+            assert state.outcome is not None
+            return state.outcome.result()
+
+        return {
+            "retry": tenacity.retry_if_exception(failure_is_transient) | tenacity.retry_if_result(answer_is_transient),
+            "wait": wait,
+            "stop": tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.total_timeout),
+            "before_sleep": log_retry,
+            "retry_error_callback": give_up,
+            "reraise": True,
+        }
+
+    def send(self, http: httpx.Client, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
+        """Send *request* on *http*, retrying as this policy allows."""
+        retrying = tenacity.Retrying(sleep=self.sleep, **self._settings(operation, retry_safe))
+        return retrying(http.request, **request)
+
+    async def send_async(
+        self, http: httpx.AsyncClient, request: dict[str, Any], *, operation: str, retry_safe: bool
+    ) -> httpx.Response:
+        """Send *request* on *http*, retrying as this policy allows."""
+        retrying = tenacity.AsyncRetrying(sleep=self.async_sleep, **self._settings(operation, retry_safe))
+        return await retrying(http.request, **request)
+
+
+class _HeaderAuth(httpx.Auth):
+    """Sets the API key header on each request, so it stays out of the client's default headers and reprs."""
+
+    def __init__(self, name: str, value: str) -> None:
+        self._name = name
+        self._value = value
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[self._name] = self._value
+        yield request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._name!r}, <hidden>)"
 
 
 @define
@@ -17,8 +188,8 @@ class Client:
 
         ``headers``: A dictionary of headers to be sent with every request
 
-        ``timeout``: The maximum amount of a time a request can take. API functions will raise
-        httpx.TimeoutException if this is exceeded.
+        ``timeout``: The longest one attempt may take (see ``DEFAULT_TIMEOUT``); ``None`` waits
+        forever. API functions raise httpx.TimeoutException when it is exceeded and no retry is left.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
@@ -27,18 +198,24 @@ class Client:
 
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
 
-
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
+        retry: The ``RetryPolicy`` for transient failures; ``None`` sends every request once.
+        raise_on_error: Whether an error status (4xx or 5xx) raises ``errors.ApiError``, which
+            carries the status and the parsed error envelope, instead of returning the envelope.
+            An error status the contract does not declare raises its subclass
+            ``errors.UnexpectedStatus``.
+        raise_on_unexpected_status: Whether any status the contract does not declare for the
+            operation, a success status included, raises ``errors.UnexpectedStatus``.
+
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
+    raise_on_error: bool = field(default=False, kw_only=True)
+    retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
-    _timeout: httpx.Timeout | None = field(default=None, kw_only=True, alias="timeout")
+    _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
@@ -72,7 +249,7 @@ class Client:
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
         """
         self._client = client
         return self
@@ -91,6 +268,13 @@ class Client:
             )
         return self._client
 
+    def send_request(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
+        """Send one API call's request, with the retries ``self.retry`` allows."""
+        http = self.get_httpx_client()
+        if self.retry is None:
+            return http.request(**request)
+        return self.retry.send(http, request, operation=operation, retry_safe=retry_safe)
+
     def __enter__(self) -> Self:
         """Enter a context manager for self.client—you cannot enter twice (see httpx docs)"""
         self.get_httpx_client().__enter__()
@@ -103,7 +287,7 @@ class Client:
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
         """
         self._async_client = async_client
         return self
@@ -121,6 +305,13 @@ class Client:
                 **self._httpx_args,
             )
         return self._async_client
+
+    async def send_request_async(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
+        """Send one API call's request, with the retries ``self.retry`` allows."""
+        http = self.get_async_httpx_client()
+        if self.retry is None:
+            return await http.request(**request)
+        return await self.retry.send_async(http, request, operation=operation, retry_safe=retry_safe)
 
     async def __aenter__(self) -> Self:
         """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
@@ -144,8 +335,8 @@ class AuthenticatedClient:
 
         ``headers``: A dictionary of headers to be sent with every request
 
-        ``timeout``: The maximum amount of a time a request can take. API functions will raise
-        httpx.TimeoutException if this is exceeded.
+        ``timeout``: The longest one attempt may take (see ``DEFAULT_TIMEOUT``); ``None`` waits
+        forever. API functions raise httpx.TimeoutException when it is exceeded and no retry is left.
 
         ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
         but can be set to False for testing purposes.
@@ -154,28 +345,34 @@ class AuthenticatedClient:
 
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
 
-
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
-        token: The token to use for authentication
-        prefix: The prefix to use for the Authorization header
-        auth_header_name: The name of the Authorization header
+        retry: The ``RetryPolicy`` for transient failures; ``None`` sends every request once.
+        raise_on_error: Whether an error status (4xx or 5xx) raises ``errors.ApiError``, which
+            carries the status and the parsed error envelope, instead of returning the envelope.
+            An error status the contract does not declare raises its subclass
+            ``errors.UnexpectedStatus``.
+        raise_on_unexpected_status: Whether any status the contract does not declare for the
+            operation, a success status included, raises ``errors.UnexpectedStatus``.
+
+        token: The API key. It is never part of a repr, a log line or an exception's text.
+        prefix: The prefix to put before the token in the header; PolyAI's API wants ``""``.
+        auth_header_name: The header the token is sent in; PolyAI's API wants ``"X-API-KEY"``.
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
+    raise_on_error: bool = field(default=False, kw_only=True)
+    retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
     _base_url: str = field(alias="base_url")
     _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
     _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
-    _timeout: httpx.Timeout | None = field(default=None, kw_only=True, alias="timeout")
+    _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
-    token: str
+    token: str = field(repr=False)
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
 
@@ -206,7 +403,7 @@ class AuthenticatedClient:
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
         """
         self._client = client
         return self
@@ -214,7 +411,6 @@ class AuthenticatedClient:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._client = httpx.Client(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -222,9 +418,17 @@ class AuthenticatedClient:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
+                auth=_HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token),
                 **self._httpx_args,
             )
         return self._client
+
+    def send_request(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
+        """Send one API call's request, with the retries ``self.retry`` allows."""
+        http = self.get_httpx_client()
+        if self.retry is None:
+            return http.request(**request)
+        return self.retry.send(http, request, operation=operation, retry_safe=retry_safe)
 
     def __enter__(self) -> Self:
         """Enter a context manager for self.client—you cannot enter twice (see httpx docs)"""
@@ -238,7 +442,7 @@ class AuthenticatedClient:
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, and timeout.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
         """
         self._async_client = async_client
         return self
@@ -246,7 +450,6 @@ class AuthenticatedClient:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._headers[self.auth_header_name] = f"{self.prefix} {self.token}" if self.prefix else self.token
             self._async_client = httpx.AsyncClient(
                 base_url=self._base_url,
                 cookies=self._cookies,
@@ -254,9 +457,17 @@ class AuthenticatedClient:
                 timeout=self._timeout,
                 verify=self._verify_ssl,
                 follow_redirects=self._follow_redirects,
+                auth=_HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token),
                 **self._httpx_args,
             )
         return self._async_client
+
+    async def send_request_async(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
+        """Send one API call's request, with the retries ``self.retry`` allows."""
+        http = self.get_async_httpx_client()
+        if self.retry is None:
+            return await http.request(**request)
+        return await self.retry.send_async(http, request, operation=operation, retry_safe=retry_safe)
 
     async def __aenter__(self) -> Self:
         """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""

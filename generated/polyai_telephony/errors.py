@@ -1,16 +1,182 @@
-"""Contains shared errors types that can be raised from API functions"""
+"""The errors API functions raise, and the checks that decide when they do.
+
+Nothing here puts a request header into a message or a repr, so the API key never shows up in
+an exception's text, a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+
+import httpx
+
+from .client import AuthenticatedClient, Client, parse_retry_after
+from .models.error import Error
+from .types import http_status
+
+# What a body that is not the documented JSON makes a generated parser raise: not JSON at all
+# (ValueError), a required field missing (KeyError), or a value of the wrong shape.
+UNREADABLE_BODY = (ValueError, KeyError, TypeError, AttributeError)
+
+_SHOWN_BODY = 200  # characters of an undocumented body quoted in a message
 
 
-class UnexpectedStatus(Exception):
-    """Raised by api functions when the response status an undocumented status and Client.raise_on_unexpected_status is True"""
+class PolyAIError(Exception):
+    """Base class of every error raised by this package on purpose."""
 
-    def __init__(self, status_code: int, content: bytes):
+
+class ApiError(PolyAIError):
+    """The service answered an error status, and the client was built with ``raise_on_error=True``.
+
+    Attributes:
+        status_code: The HTTP status.
+        envelope: The parsed error envelope, or None when the body was not one (say an HTML page
+            from a proxy).
+        content: The raw body.
+        headers: The response headers.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        content: bytes,
+        *,
+        envelope: Error | None = None,
+        headers: Mapping[str, str] | None = None,
+        request: str = "",
+        secret: str | None = None,
+    ) -> None:
         self.status_code = status_code
         self.content = content
+        self.envelope = envelope
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self._request = request
+        super().__init__(_redact(self._describe(), secret))
 
-        super().__init__(
-            f"Unexpected status code: {status_code}\n\nResponse content:\n{content.decode(errors='ignore')}"
+    @classmethod
+    def from_response(
+        cls, response: httpx.Response, envelope: Error | None = None, *, secret: str | None = None
+    ) -> ApiError:
+        """Build the error for *response*; *secret* is blanked out of the message should the body echo it."""
+        return cls(
+            response.status_code,
+            response.content,
+            envelope=envelope if envelope is not None else _envelope_in(response),
+            headers=response.headers,
+            request=_request_line(response),
+            secret=secret,
         )
 
+    @property
+    def error_code(self) -> str | None:
+        """The envelope's stable code, such as PHONE_NUMBERS_NOT_FOUND."""
+        return self.envelope.error_code if self.envelope is not None else None
 
-__all__ = ["UnexpectedStatus"]
+    @property
+    def error_id(self) -> str | None:
+        """The envelope's correlation id, or the ``X-PolyAI-Correlation-Id`` header without an envelope."""
+        if self.envelope is not None:
+            return self.envelope.error_id
+        return self.headers.get("X-PolyAI-Correlation-Id")
+
+    @property
+    def error_message(self) -> str | None:
+        return self.envelope.error_message if self.envelope is not None else None
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the service asked to wait (``Retry-After``), if it did."""
+        return parse_retry_after(self.headers.get("Retry-After"))
+
+    def _describe(self) -> str:
+        status = http_status(self.status_code)
+        phrase = f" {status.phrase}" if isinstance(status, HTTPStatus) else ""
+        where = f"{self._request}: " if self._request else ""
+        if self.envelope is not None:
+            detail = f"{self.envelope.error_code}: {self.envelope.error_message} (error_id {self.envelope.error_id})"
+        else:
+            detail = f"body: {_excerpt(self.content)}"
+        return f"{where}{self.status_code}{phrase}; {detail}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code}, error_code={self.error_code!r}, error_id={self.error_id!r})"
+
+
+class UnexpectedStatus(ApiError):
+    """The service answered a status the contract does not declare for the operation, such as 520.
+
+    Raised for any undocumented status when the client was built with
+    ``raise_on_unexpected_status=True``, and for an undocumented error status with ``raise_on_error=True``.
+    """
+
+
+class InvalidResponse(PolyAIError):
+    """A documented success status came with a body that does not match the contract."""
+
+    def __init__(self, status_code: int, content: bytes, *, request: str = "", secret: str | None = None) -> None:
+        self.status_code = status_code
+        self.content = content
+        where = f"{request}: " if request else ""
+        message = f"{where}{status_code} with a body that does not match the contract: {_excerpt(content)}"
+        super().__init__(_redact(message, secret))
+
+
+def check_undocumented(client: AuthenticatedClient | Client, response: httpx.Response) -> None:
+    """Raise for a status the operation does not declare, if the client asks for it."""
+    if client.raise_on_unexpected_status or (client.raise_on_error and response.status_code >= 400):
+        raise UnexpectedStatus.from_response(response, secret=_secret_of(client))
+
+
+def check_unreadable(client: AuthenticatedClient | Client, response: httpx.Response, problem: Exception) -> None:
+    """A success body that cannot be read is an error; an unreadable error body only loses its envelope."""
+    if response.status_code < 400:
+        raise InvalidResponse(
+            response.status_code, response.content, request=_request_line(response), secret=_secret_of(client)
+        ) from problem
+
+
+def check_error(client: AuthenticatedClient | Client, response: httpx.Response, parsed: object) -> None:
+    """Raise ApiError for a documented error status, if the client asks for it."""
+    if client.raise_on_error and response.status_code >= 400:
+        envelope = parsed if isinstance(parsed, Error) else None
+        raise ApiError.from_response(response, envelope, secret=_secret_of(client))
+
+
+def _secret_of(client: AuthenticatedClient | Client) -> str | None:
+    return client.token if isinstance(client, AuthenticatedClient) and client.token else None
+
+
+def _redact(text: str, secret: str | None) -> str:
+    return text.replace(secret, "<hidden>") if secret else text
+
+
+def _envelope_in(response: httpx.Response) -> Error | None:
+    try:
+        return Error.from_dict(response.json())
+    except UNREADABLE_BODY:
+        return None
+
+
+def _request_line(response: httpx.Response) -> str:
+    try:
+        request = response.request
+    except RuntimeError:  # a response built by hand has no request
+        return ""
+    return f"{request.method} {request.url.path}"
+
+
+def _excerpt(content: bytes) -> str:
+    text = content.decode(errors="replace")
+    return text if len(text) <= _SHOWN_BODY else text[:_SHOWN_BODY] + "..."
+
+
+__all__ = [
+    "ApiError",
+    "InvalidResponse",
+    "PolyAIError",
+    "UnexpectedStatus",
+    "check_error",
+    "check_undocumented",
+    "check_unreadable",
+]

@@ -41,14 +41,25 @@ class File:
 T = TypeVar("T")
 
 
+def http_status(code: int) -> HTTPStatus | int:
+    """*code* as an HTTPStatus when it is a standard one; otherwise (520, say) the plain int, rather than a ValueError."""
+    try:
+        return HTTPStatus(code)
+    except ValueError:
+        return code
+
+
 @define
 class Response(Generic[T]):
-    """A response from an endpoint"""
+    """A response from an endpoint
 
-    status_code: HTTPStatus
+    ``status_code`` is an ``HTTPStatus`` for the standard codes and a plain ``int`` for others.
+    """
+
+    status_code: HTTPStatus | int
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "http_status"]

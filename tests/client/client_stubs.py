@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -47,3 +49,59 @@ def client_over(handler: Handler, **settings: Any) -> AuthenticatedClient:
         httpx_args={"transport": httpx.MockTransport(handler)},
         **settings,
     )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One scripted response; built afresh for every request that gets it."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def build(self) -> httpx.Response:
+        content = b"" if self.body is None else json.dumps(self.body).encode()
+        return httpx.Response(
+            self.status, content=content, headers={"Content-Type": "application/json", **self.headers}
+        )
+
+
+class Script:
+    """Answers requests in order from a list of answers and exceptions; the last step repeats."""
+
+    def __init__(self, *steps: Answer | Exception) -> None:
+        assert steps, "a script needs at least one step"
+        self.steps = steps
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        step = self.steps[min(len(self.requests), len(self.steps)) - 1]
+        if isinstance(step, Exception):
+            raise step
+        return step.build()
+
+
+def envelope(status: int, error_code: str, error_id: str = "0f1e2d3c-aaaa-4bbb-8ccc-123456789abc") -> dict[str, Any]:
+    """An error envelope as the contract's Error schema has it."""
+    return {
+        "success": False,
+        "error": HTTPStatus(status).phrase,
+        "error_id": error_id,
+        "error_code": error_code,
+        "error_message": f"{error_code} in a test",
+        "data": None,
+    }
+
+
+class FakeSleep:
+    """Stands in for time.sleep and asyncio.sleep: records each wait and returns at once."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.waits.append(seconds)

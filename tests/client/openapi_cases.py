@@ -102,6 +102,21 @@ class Operation:
         assert self.request_body is not None
         return model_class(schema_name(self.request_body["content"]["application/json"]["schema"]))
 
+    def _arguments(self) -> dict[str, Any]:
+        arguments = self.call_arguments()
+        example = self.request_example()
+        if example is not None:
+            arguments["body"] = self.request_model().from_dict(example)
+        return arguments
+
+    def call(self, client: Any) -> Any:
+        """`sync_detailed` with the parameter values above and the spec's request example."""
+        return self.module.sync_detailed(client=client, **self._arguments())
+
+    async def call_async(self, client: Any) -> Any:
+        """`asyncio_detailed` with the parameter values above and the spec's request example."""
+        return await self.module.asyncio_detailed(client=client, **self._arguments())
+
 
 @cache
 def operations() -> tuple[Operation, ...]:

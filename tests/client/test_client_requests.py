@@ -17,12 +17,7 @@ OPERATIONS = operations()
 def _send(operation: Operation) -> Recorder:
     success = next(r for r in success_responses() if r.operation == operation)
     recorder = Recorder(status=success.status, body=success.fresh_body())
-    client = client_over(recorder)
-    arguments = operation.call_arguments()
-    example = operation.request_example()
-    if example is not None:
-        arguments["body"] = operation.request_model().from_dict(example)
-    operation.module.sync_detailed(client=client, **arguments)
+    operation.call(client_over(recorder))
     return recorder
 
 

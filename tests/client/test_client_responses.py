@@ -22,13 +22,8 @@ ERRORS = [r for r in DOCUMENTED if not r.is_success]
 
 
 def _answer(case: DocumentedResponse, body: Any) -> Response[Any]:
-    recorder = Recorder(status=case.status, body=body)
-    operation = case.operation
-    arguments = operation.call_arguments()
-    example = operation.request_example()
-    if example is not None:
-        arguments["body"] = operation.request_model().from_dict(example)
-    return operation.module.sync_detailed(client=client_over(recorder), **arguments)  # type: ignore[no-any-return]
+    # One canned answer per call: retrying the transient statuses is tested on its own.
+    return case.operation.call(client_over(Recorder(status=case.status, body=body), retry=None))  # type: ignore[no-any-return]
 
 
 def test_every_operation_documents_a_success_and_errors() -> None:

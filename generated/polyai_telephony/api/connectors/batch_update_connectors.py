@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +8,11 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_update_connectors_request import BatchUpdateConnectorsRequest
 from ...models.batch_update_connectors_response import BatchUpdateConnectorsResponse
 from ...models.error import Error
-from ...types import Response
+from ...types import Response, http_status
+
+OPERATION = "batch_update_connectors"
+RETRY_SAFE = False
+"""Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
 
 def _get_kwargs(
@@ -37,75 +40,79 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BatchUpdateConnectorsResponse | Error | None:
-    if response.status_code == 200:
-        response_200 = BatchUpdateConnectorsResponse.from_dict(response.json())
+    try:
+        if response.status_code == 200:
+            response_200 = BatchUpdateConnectorsResponse.from_dict(response.json())
 
-        return response_200
+            return response_200
 
-    if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        if response.status_code == 400:
+            response_400 = Error.from_dict(response.json())
 
-        return response_400
+            return response_400
 
-    if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        if response.status_code == 401:
+            response_401 = Error.from_dict(response.json())
 
-        return response_401
+            return response_401
 
-    if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        if response.status_code == 403:
+            response_403 = Error.from_dict(response.json())
 
-        return response_403
+            return response_403
 
-    if response.status_code == 413:
-        response_413 = Error.from_dict(response.json())
+        if response.status_code == 413:
+            response_413 = Error.from_dict(response.json())
 
-        return response_413
+            return response_413
 
-    if response.status_code == 415:
-        response_415 = Error.from_dict(response.json())
+        if response.status_code == 415:
+            response_415 = Error.from_dict(response.json())
 
-        return response_415
+            return response_415
 
-    if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        if response.status_code == 429:
+            response_429 = Error.from_dict(response.json())
 
-        return response_429
+            return response_429
 
-    if response.status_code == 500:
-        response_500 = Error.from_dict(response.json())
+        if response.status_code == 500:
+            response_500 = Error.from_dict(response.json())
 
-        return response_500
+            return response_500
 
-    if response.status_code == 502:
-        response_502 = Error.from_dict(response.json())
+        if response.status_code == 502:
+            response_502 = Error.from_dict(response.json())
 
-        return response_502
+            return response_502
 
-    if response.status_code == 503:
-        response_503 = Error.from_dict(response.json())
+        if response.status_code == 503:
+            response_503 = Error.from_dict(response.json())
 
-        return response_503
+            return response_503
 
-    if response.status_code == 504:
-        response_504 = Error.from_dict(response.json())
+        if response.status_code == 504:
+            response_504 = Error.from_dict(response.json())
 
-        return response_504
+            return response_504
 
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
+    except errors.UNREADABLE_BODY as problem:
+        errors.check_unreadable(client, response, problem)
         return None
+    errors.check_undocumented(client, response)
+    return None
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[BatchUpdateConnectorsResponse | Error]:
+    parsed = _parse_response(client=client, response=response)
+    errors.check_error(client, response, parsed)
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -124,9 +131,14 @@ def sync_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -137,9 +149,7 @@ def sync_detailed(
         body=body,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.send_request(kwargs, operation=OPERATION, retry_safe=RETRY_SAFE)
 
     return _build_response(client=client, response=response)
 
@@ -159,9 +169,14 @@ def sync(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         BatchUpdateConnectorsResponse | Error
@@ -189,9 +204,14 @@ async def asyncio_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -202,7 +222,7 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.send_request_async(kwargs, operation=OPERATION, retry_safe=RETRY_SAFE)
 
     return _build_response(client=client, response=response)
 
@@ -222,9 +242,14 @@ async def asyncio(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         BatchUpdateConnectorsResponse | Error
