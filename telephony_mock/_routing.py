@@ -2,9 +2,9 @@
 
 Paths are split on `/` before percent-decoding, so `%2F` inside an agent id stays inside the
 segment, and `%2B` and `+` decode to the same phone number. A parameter never matches an empty
-segment. When several templates match (`/connectors/batch` and `/connectors/{connectorId}`), the
-static one is tried first and a template that lacks the method gives way to one that has it, as
-in the common routers; only when no matching template has the method is the answer 405.
+segment. When a static path and a template both match (`/connectors/batch` and
+`/connectors/{connectorId}`), the static path wins, as OpenAPI's path matching says: a method it
+lacks is 405 with its own Allow list, not a call to the template's operation.
 """
 
 from __future__ import annotations
@@ -64,28 +64,25 @@ class Router:
 
         Raises MethodNotAllowed when the path is known but none of its templates has the method.
         """
-        allowed: set[str] = set()
-        node = _find(self._root, segments, 0, method, allowed)
+        node = _find(self._root, segments, 0)
         if node is None:
-            if allowed:
-                raise MethodNotAllowed(allowed)
             return None
+        if method not in node.methods:
+            raise MethodNotAllowed(node.methods)
         params = {name: value for name, value in zip(node.names, segments, strict=True) if name}
         return Match(node.methods[method], params)
 
 
-def _find(node: _Node, segments: tuple[str, ...], index: int, method: str, allowed: set[str]) -> _Node | None:
+def _find(node: _Node, segments: tuple[str, ...], index: int) -> _Node | None:
+    """The path's node, literal segments preferred over parameters; None when no path matches."""
     if index == len(segments):
-        if method in node.methods:
-            return node
-        allowed.update(node.methods)
-        return None
+        return node if node.methods else None
     segment = segments[index]
     literal = node.literals.get(segment)
     if literal is not None:
-        found = _find(literal, segments, index + 1, method, allowed)
+        found = _find(literal, segments, index + 1)
         if found is not None:
             return found
     if node.parameter is not None and segment:
-        return _find(node.parameter, segments, index + 1, method, allowed)
+        return _find(node.parameter, segments, index + 1)
     return None
