@@ -206,7 +206,6 @@ class Client:
             ``errors.UnexpectedStatus``.
         raise_on_unexpected_status: Whether any status the contract does not declare for the
             operation, a success status included, raises ``errors.UnexpectedStatus``.
-
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
@@ -353,7 +352,6 @@ class AuthenticatedClient:
             ``errors.UnexpectedStatus``.
         raise_on_unexpected_status: Whether any status the contract does not declare for the
             operation, a success status included, raises ``errors.UnexpectedStatus``.
-
         token: The API key. It is never part of a repr, a log line or an exception's text.
         prefix: The prefix to put before the token in the header; PolyAI's API wants ``""``.
         auth_header_name: The header the token is sent in; PolyAI's API wants ``"X-API-KEY"``.
