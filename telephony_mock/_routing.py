@@ -62,7 +62,7 @@ class Router:
     def match(self, method: str, segments: tuple[str, ...]) -> Match | None:
         """The operation for `method` on `segments`; None for an unknown path.
 
-        Raises MethodNotAllowed when the path is known but none of its templates has the method.
+        Raises MethodNotAllowed when the path is known but lacks the method.
         """
         node = _find(self._root, segments, 0)
         if node is None:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 import anyio
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import Router as StarletteRouter
 
 from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
@@ -280,6 +280,10 @@ def create_app(
         finally:
             store.close()
 
-    app = Starlette(routes=[Mount("", app=mock)], lifespan=lifespan)
+    app = Starlette()
+    # The mock routes every path itself, by the spec (see _routing.py); Starlette's router only
+    # hands over. Not a catch-all Mount: its regex does not match a path holding a newline, which
+    # would then be answered outside the envelope.
+    app.router = StarletteRouter(routes=[], redirect_slashes=False, default=mock, lifespan=lifespan)
     app.state.mock = mock
     return app
