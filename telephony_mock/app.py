@@ -9,10 +9,9 @@ request unanswered.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -262,6 +261,10 @@ def create_app(
     `state_path`: keep state in this SQLite file (created if missing) instead of memory.
     `admin`: serve /_admin/reset and /_admin/seed. `faults`: honour the X-Mock-Fault header.
     `validate_responses`: check every answer against the spec before sending it (for tests).
+
+    The store stays open for the app's life, across any number of server (or TestClient)
+    start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
+    at shutdown: every write was committed before it was acknowledged.
     """
     spec = _compiled(str(Path(spec_path or DEFAULT_SPEC_PATH).resolve()))
     if not isinstance(config, MockConfig):
@@ -273,17 +276,10 @@ def create_app(
         store.close()
         raise
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            store.close()
-
     app = Starlette()
     # The mock routes every path itself, by the spec (see _routing.py); Starlette's router only
     # hands over. Not a catch-all Mount: its regex does not match a path holding a newline, which
     # would then be answered outside the envelope.
-    app.router = StarletteRouter(routes=[], redirect_slashes=False, default=mock, lifespan=lifespan)
+    app.router = StarletteRouter(routes=[], redirect_slashes=False, default=mock)
     app.state.mock = mock
     return app

@@ -45,5 +45,4 @@ def client(http: TestClient) -> AuthenticatedClient:
 
 @pytest.fixture
 def other_client(app: Starlette) -> AuthenticatedClient:
-    # Not entered as a context manager: entering would run the app's lifespan a second time.
     return api_client(http_client(app, OTHER_KEY))

@@ -36,10 +36,16 @@ def fictional(index: int) -> str:
     return f"+447700900{index:03d}"
 
 
+# A request header the mock ignores, by which a test says a 5xx is what it asked for (through a
+# config fault rule); the X-Mock-Fault header says so by itself.
+EXPECT_FAULT = {"X-Test-Expects-Fault": "1"}
+
+
 def _check_response(response: httpx.Response) -> None:
     assert response.headers.get(CORRELATION), "every answer carries the correlation header"
     if response.status_code >= 500:
-        assert "x-mock-fault" in response.request.headers, f"unexpected {response.status_code} from the mock"
+        asked = {"x-mock-fault", "x-test-expects-fault"} & response.request.headers.keys()
+        assert asked, f"unexpected {response.status_code} from the mock"
 
 
 def http_client(app: Starlette, key: str | None = DEV_KEY) -> TestClient:
