@@ -9,8 +9,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TARGET ?= mock
+MOCK_ARGS ?=
 
-.PHONY: install generate check-generated lint typecheck test mock conformance conformance-deep bench clean
+.PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean
 
 install:  ## Create .venv and node_modules with every pinned tool
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +40,11 @@ typecheck:  ## mypy --strict on the generated package, as a user who vendors it 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
 
-mock:  ## Serve the mock on $(HOST):$(PORT)
-	$(BIN)/telephony-mock --host $(HOST) --port $(PORT)
+reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
+	$(BIN)/pytest tests/reliability -m slow --timeout=1800
+
+mock:  ## Serve the mock on $(HOST):$(PORT); e.g. MOCK_ARGS="--state mock.sqlite3 --admin --faults"
+	$(BIN)/telephony-mock --host $(HOST) --port $(PORT) $(MOCK_ARGS)
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache .hypothesis
