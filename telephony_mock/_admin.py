@@ -9,6 +9,7 @@ Seeding obeys the same rules as the API (a number exists once; a connector must 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import _errors
@@ -56,7 +57,10 @@ class Admin:
             ),
             defaults={"clientEnv": default_env},
         )
-        self.routes = {("reset",): self.reset, ("seed",): self.seed}
+        self.routes: dict[tuple[str, ...], Callable[[Any], tuple[int, Any]]] = {
+            ("reset",): self.reset,
+            ("seed",): self.seed,
+        }
 
     def reset(self, body: Any) -> tuple[int, Any]:
         connectors, numbers = self._seeds

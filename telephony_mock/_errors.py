@@ -110,7 +110,7 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 def json_answer(status: int, payload: object, correlation_id: str, extra: Mapping[str, str] | None = None) -> Answer:
     body = _encode(payload).encode()
-    headers = (
+    headers: tuple[tuple[bytes, bytes], ...] = (
         *_JSON_HEADERS,
         (b"content-length", str(len(body)).encode()),
         (_CORRELATION_HEADER_BYTES, correlation_id.encode()),

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ._store import Connector, PhoneNumber, Tx
 
@@ -94,7 +95,7 @@ class _SqliteTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def _records(self, sql: str, *args: str) -> list[dict]:
+    def _records(self, sql: str, *args: str) -> list[dict[str, Any]]:
         return [json.loads(row[0]) for row in self._conn.execute(sql, args)]
 
     def number(self, number: str) -> PhoneNumber | None:

@@ -9,7 +9,7 @@ wrong, a failure that carries its own code wins, so a bad phone number is always
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 import jsonschema_rs
@@ -18,7 +18,7 @@ from . import _errors
 from ._errors import ApiError
 from ._spec import Body, Parameters, Spec
 
-Receive = Callable[[], Awaitable[dict[str, Any]]]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 # Error messages quote the offending value; a 100 000-item array must not come back whole.
 _MAX_MESSAGE = 300

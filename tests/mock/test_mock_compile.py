@@ -191,7 +191,7 @@ def test_a_failing_rule_is_answered_as_internal_error_in_the_envelope(monkeypatc
         raise KeyError("a defect")
 
     monkeypatch.setitem(RULES, "getPhoneNumber", Rule(broken, False))
-    http = _quiet_client(create_app())
+    http = _quiet_client(create_app(validate_responses=True))
 
     assert_envelope(http.get(ONE), 500, "INTERNAL_ERROR")
     assert http.get(f"/v1/agents/{AGENT}/telephony/phone-numbers").status_code == 200
@@ -205,7 +205,7 @@ def test_a_write_that_fails_midway_is_undone(monkeypatch: pytest.MonkeyPatch) ->
         raise RuntimeError("after writing")
 
     monkeypatch.setitem(RULES, "importPhoneNumbers", Rule(half, True))
-    http = _quiet_client(create_app())
+    http = _quiet_client(create_app(validate_responses=True))
 
     response = http.post(f"/v1/agents/{AGENT}/telephony/phone-numbers", json={"phoneNumbers": ["+447700900123"]})
 
