@@ -66,7 +66,7 @@ class Faults:
         return None
 
     def pick(self, operation: Operation, header: str | None) -> Fault | None:
-        if header is not None and self._header_enabled:
+        if header and self._header_enabled:
             return self._from_header(operation, header)
         for rule in self._rules.get(operation.operation_id, ()):
             if rule.rate >= 1.0 or self._random.random() < rule.rate:

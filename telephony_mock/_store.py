@@ -3,7 +3,8 @@
 Records are the API's own objects (a `PhoneNumber`, a `Connector`), so answering a read is a
 lookup, not a conversion. Every operation runs inside one `transaction()`: the in-memory store
 holds one lock for it and undoes its writes if it raises; the SQLite store runs it as one SQLite
-transaction. Handlers never lock.
+transaction. Handlers never lock. Lists come in id order (numbers in E.164 string order), the
+same from both stores.
 """
 
 from __future__ import annotations
