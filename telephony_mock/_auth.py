@@ -34,9 +34,12 @@ class Account:
 class Auth:
     def __init__(self, config: MockConfig) -> None:
         self._by_key: dict[str, Account] = {}
+        # Every agent of the config, whoever may reach it (the admin endpoints act for any).
+        self.callers: dict[str, Caller] = {}
         for account in config.accounts:
             projects = frozenset(agent.project_id for agent in account.agents)
             callers = {agent.id: Caller(account.id, agent.id, agent.project_id, projects) for agent in account.agents}
+            self.callers.update(callers)
             for key in account.api_keys:
                 self._by_key[key] = Account(account.id, callers)
 

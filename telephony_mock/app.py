@@ -91,11 +91,7 @@ class TelephonyMock:
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
-        callers = {}
-        for account in config.accounts:
-            for agent in account.agents:
-                callers[agent.id] = self._auth.caller(self._auth.account(account.api_keys[0]), agent.id)
-        self._admin = Admin(spec, store, callers, self.seeds) if admin else None
+        self._admin = Admin(spec, store, self._auth.callers, self.seeds) if admin else None
 
     def reset(self) -> None:
         """Restore the config's seed state (what POST /_admin/reset does)."""
