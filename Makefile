@@ -34,8 +34,9 @@ lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
 
-typecheck:  ## mypy --strict on the generated package, as a user who vendors it would run it
+typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it) and the mock
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
+	$(BIN)/mypy --strict telephony_mock
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
