@@ -44,6 +44,10 @@ test: check-generated lint  ## Everything CI runs
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
 
+bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
+	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt
+	$(PY) scripts/bench/run.py
+
 mock:  ## Serve the mock on $(HOST):$(PORT); e.g. MOCK_ARGS="--state mock.sqlite3 --admin --faults"
 	$(BIN)/telephony-mock --host $(HOST) --port $(PORT) $(MOCK_ARGS)
 

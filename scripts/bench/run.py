@@ -1,0 +1,85 @@
+"""Run the benchmarks and write reports/bench/results.json and BENCHMARKS.md.
+
+    make bench                                    # everything, about 10 minutes on 2 cores
+    .venv/bin/python scripts/bench/run.py --only compare --duration 5
+
+Parts: compare (mock, Prism and the ceiling under wrk), profile (py-spy on the mock under load),
+scale (batch get and delete against stores of 10k, 100k and 1M numbers; memory per number),
+client (the generated client's cost per call against raw httpx), conformance (the contract
+suite's cases per second in-process and over HTTP).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Sibling modules: scripts/ is not a package.
+import client_overhead
+import compare
+import conformance_speed
+import machine
+import profiling
+import report
+import scale
+from loadgen import LoadSettings
+from tools import ROOT, ensure_wrk, node_version, prism_version, wrk_version
+
+PARTS = ("compare", "profile", "scale", "client", "conformance")
+RESULTS = ROOT / "reports" / "bench"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per operation and server")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-report", action="store_true", help="write the JSON results but not BENCHMARKS.md")
+    args = parser.parse_args()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results_file = RESULTS / "results.json"
+    # Parts not rerun keep their last figures, so one part can be refreshed on its own.
+    results: dict[str, Any] = json.loads(results_file.read_text()) if results_file.exists() else {}
+    started = time.time()
+    settings = LoadSettings(connections=args.connections, duration_s=args.duration)
+
+    wrk = ensure_wrk()
+    for part in args.only:
+        print(f"== {part}", flush=True)
+        if part == "compare":
+            results["compare"] = compare.run(wrk, settings, RESULTS / "compare")
+        elif part == "profile":
+            results["profile"] = profiling.run(wrk, settings, RESULTS / "profile")
+        elif part == "scale":
+            results["scale"] = scale.run(RESULTS / "scale")
+        elif part == "client":
+            results["client"] = client_overhead.run(RESULTS / "client")
+        elif part == "conformance":
+            results["conformance"] = conformance_speed.run(RESULTS / "conformance")
+        results_file.write_text(json.dumps(results, indent=2) + "\n")
+
+    results["environment"] = {
+        **machine.describe(),
+        "wrk": wrk_version(wrk),
+        "prism": prism_version() if "compare" in results else None,
+        "node": node_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "command": "make bench",
+    }
+    results_file.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results: {results_file.relative_to(ROOT)}")
+    if not args.no_report:
+        report.write(results, ROOT / "BENCHMARKS.md")
+        print("report: BENCHMARKS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
