@@ -8,11 +8,12 @@ here, so a code and its status cannot drift apart.
 from __future__ import annotations
 
 import itertools
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+
+import orjson
 
 # Codes the mock raises by name. `compile_spec` refuses to start when one is missing from the
 # spec's `x-error-codes`, so a typo or a renamed code fails at start-up, not on the first error.
@@ -104,12 +105,10 @@ class Answer:
     headers: tuple[tuple[bytes, bytes], ...]
 
 
-# Built once: json.dumps with options builds a new encoder on every call.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
 def json_answer(status: int, payload: object, correlation_id: str, extra: Mapping[str, str] | None = None) -> Answer:
-    body = _encode(payload).encode()
+    # orjson writes the same bytes as json.dumps(separators=(",", ":"), ensure_ascii=False) in UTF-8,
+    # an order of magnitude faster; encoding was most of the time of a list of 1,000 numbers.
+    body = orjson.dumps(payload)
     headers: tuple[tuple[bytes, bytes], ...] = (
         *_JSON_HEADERS,
         (b"content-length", str(len(body)).encode()),
