@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TARGET ?= mock
 MOCK_ARGS ?=
+# Extra flags for scripts/conformance.py, e.g. CONFORMANCE_ARGS=--dry-run or --allow-live.
+CONFORMANCE_ARGS ?=
 
 .PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean
 
@@ -43,6 +45,12 @@ test: check-generated lint  ## Everything CI runs
 
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
+
+conformance:  ## The conformance suite against TARGET=mock (default) or TARGET=real (POLYAI_* variables); reports in reports/
+	$(PY) scripts/conformance.py --target $(TARGET) $(CONFORMANCE_ARGS)
+
+conformance-deep:  ## The night profile of the conformance suite: a bigger budget and a fresh seed
+	$(PY) scripts/conformance.py --target $(TARGET) --profile deep $(CONFORMANCE_ARGS)
 
 bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt

@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import schemathesis
 import schemathesis.engine
 from schemathesis.baseline import Baseline, BaselineEntry, failure_identity
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
-from schemathesis.engine.run import PhaseName
+from schemathesis.engine.run import PhaseName, probes
 from schemathesis.engine.statistic import Statistic
 from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.reporting.recorders import scenario_records
@@ -158,40 +159,16 @@ def run(
     statistic = Statistic()
     statistic.baseline = baseline
     writer = JunitXmlWriter(junit) if junit is not None else None
-    seen: set[tuple[str, str, str, str]] = set()
     started = time.monotonic()
-    for event in schemathesis.engine.from_schema(schema).execute():
-        if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
-            # The engine yields this before the phase sends anything, so a reset here is in order.
-            if reset is not None:
-                reset()
-        elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
-            outcome.phases[event.phase.name.value] = event.status.value
-        elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
-            statistic.on_scenario_finished(event.recorder)
-            if event.phase == PhaseName.STATEFUL_TESTING:
-                outcome.stateful_cases += len(event.recorder.cases)
-            _collect(event.recorder, baseline, seen, outcome)
-        elif isinstance(event, events.NonFatalError):
-            outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
-        elif isinstance(event, events.FatalError):
-            outcome.errors.append(f"fatal: {event.exception!r}")
-        elif isinstance(event, events.EngineFinished):
-            for failure in event.failures:
-                outcome.findings.append(Finding("run", failure.operation or "", failure.title, failure.message, ""))
-        if writer is not None:
-            for record in scenario_records(statistic, event):
-                writer.record_scenario(
-                    label=record.label,
-                    elapsed_sec=record.elapsed_sec,
-                    failures=record.failures,
-                    skip_reason=record.skip_reason,
-                    config=schema.config.output,
-                )
-            if isinstance(event, events.NonFatalError):
-                writer.record_error(label=event.label, message=event.info.format())
-    if writer is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+    # The engine's probes go over the network to the base URL even when the run calls an app
+    # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
+    with mock.patch.object(probes, "PROBES", ()):
+        for event in schemathesis.engine.from_schema(schema).execute():
+            _on_event(event, outcome, statistic, reset, baseline)
+            if writer is not None:
+                _write_junit(writer, event, statistic, schema.config.output)
+    if writer is not None and junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
         writer.close()
     outcome.seconds = time.monotonic() - started
     outcome.cases = statistic.total_cases
@@ -200,6 +177,46 @@ def run(
         today = datetime.date.today()
         outcome.expired_baseline = [entry for entry in baseline.entries if entry.is_expired(today)]
     return outcome
+
+
+def _on_event(
+    event: events.EngineEvent,
+    outcome: Outcome,
+    statistic: Statistic,
+    reset: Callable[[], None] | None,
+    baseline: Baseline | None,
+) -> None:
+    if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+        # The engine yields this before the phase sends anything, so a reset here is in order.
+        if reset is not None:
+            reset()
+    elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
+        outcome.phases[event.phase.name.value] = event.status.value
+    elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
+        statistic.on_scenario_finished(event.recorder)
+        if event.phase == PhaseName.STATEFUL_TESTING:
+            outcome.stateful_cases += len(event.recorder.cases)
+        _collect(event.recorder, baseline, outcome)
+    elif isinstance(event, events.NonFatalError):
+        outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
+    elif isinstance(event, events.FatalError):
+        outcome.errors.append(f"fatal: {event.exception!r}")
+    elif isinstance(event, events.EngineFinished):
+        for failure in event.failures:
+            outcome.findings.append(Finding("run", failure.operation or "", failure.title, failure.message, ""))
+
+
+def _write_junit(writer: JunitXmlWriter, event: events.EngineEvent, statistic: Statistic, output: Any) -> None:
+    for record in scenario_records(statistic, event):
+        writer.record_scenario(
+            label=record.label,
+            elapsed_sec=record.elapsed_sec,
+            failures=record.failures,
+            skip_reason=record.skip_reason,
+            config=output,
+        )
+    if isinstance(event, events.NonFatalError):
+        writer.record_error(label=event.label, message=event.info.format())
 
 
 def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
@@ -220,7 +237,8 @@ def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
     schema.build_state_machine = build_state_machine
 
 
-def _collect(recorder: Any, baseline: Baseline | None, seen: set[Any], outcome: Outcome) -> None:
+def _collect(recorder: Any, baseline: Baseline | None, outcome: Outcome) -> None:
+    seen = {failure_identity(finding.failure, finding.check) for finding in outcome.findings if finding.failure}
     for case_id, checks in recorder.checks.items():
         node = recorder.cases.get(case_id)
         for check in checks:

@@ -357,7 +357,7 @@ def serve(app: Any) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="auto"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="auto"))
     ready = threading.Event()
     original_startup = server.startup
 
@@ -463,3 +463,15 @@ def _through_guard(real: RealTarget, guard: Guard) -> Selected:
         guard=guard,
         secrets=(real.api_key, guard.suite_key),
     )
+
+
+def list_connectors(selected: Selected) -> list[str]:
+    """The ids of the connectors the target's agent holds (read through the guard for a real target)."""
+    from schemathesis.python import asgi
+
+    path = f"/v1/agents/{quote(selected.agent_id, safe='')}/telephony/connectors"
+    with asgi.get_client(selected.app) as client:
+        answer = client.get(path, headers={"X-API-KEY": selected.api_key})
+    if answer.status_code != 200:
+        return []
+    return [item["connectorId"] for item in answer.json().get("connectors", []) if item.get("connectorId")]

@@ -1,0 +1,367 @@
+"""Deliberately broken variants of the mock, for proving that the suite catches each defect.
+
+Each variant wraps the real mock in an ASGI middleware that breaks one promise of the contract
+(or, for the connector cascade, swaps one rule), so the rest of the mock stays correct and the
+failure the suite reports can only come from that defect. `VARIANTS` maps each variant to the
+check that must report it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote
+
+from telephony_mock import _errors, load_config
+from telephony_mock._errors import ApiError
+
+Scope = dict[str, Any]
+Handler = Callable[[Any, "Exchange"], Awaitable[None]]
+
+_OPERATIONS = [
+    (method, re.compile(f"^/v1/agents/(?P<agentId>[^/]+)/telephony/{pattern}$"), operation_id)
+    for method, pattern, operation_id in (
+        ("GET", "phone-numbers", "listPhoneNumbers"),
+        ("POST", "phone-numbers", "importPhoneNumbers"),
+        ("DELETE", "phone-numbers", "deletePhoneNumbers"),
+        ("POST", "phone-numbers/batch", "batchGetPhoneNumbers"),
+        ("GET", "phone-numbers/(?P<phoneNumber>[^/]+)", "getPhoneNumber"),
+        ("POST", "phone-numbers/(?P<phoneNumber>[^/]+)", "importPhoneNumber"),
+        ("DELETE", "phone-numbers/(?P<phoneNumber>[^/]+)", "deletePhoneNumber"),
+        ("PATCH", "phone-numbers/(?P<phoneNumber>[^/]+)", "reassignPhoneNumber"),
+        ("GET", "connectors", "listConnectors"),
+        ("POST", "connectors/lookup", "lookupConnector"),
+        ("GET", "connectors/(?P<connectorId>[^/]+)", "getConnector"),
+        ("DELETE", "connectors/(?P<connectorId>[^/]+)", "deleteConnector"),
+    )
+]
+
+
+async def call(app: Any, method: str, path: str, api_key: str, body: Any = None) -> tuple[int, Any]:
+    """Send one request to `app` in-process; returns the status and the parsed JSON answer."""
+    raw = json.dumps(body).encode() if body is not None else b""
+    headers = [(b"x-api-key", api_key.encode())]
+    if body is not None:
+        headers.append((b"content-type", b"application/json"))
+    exchange = Exchange(method, path, "", dict((k.decode(), v.decode()) for k, v in headers), raw)
+    await exchange.forward(app)
+    return exchange.status, exchange.json()
+
+
+@dataclass
+class Exchange:
+    """One request to the mock and, once forwarded or answered, its response."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+    status: int = 0
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_body: bytes = b""
+
+    @property
+    def operation(self) -> str | None:
+        return self.match[0]
+
+    @property
+    def match(self) -> tuple[str | None, dict[str, str]]:
+        raw_path = self.path.split("?")[0]
+        for method, pattern, operation_id in _OPERATIONS:
+            found = pattern.match(raw_path)
+            if method == self.method and found:
+                return operation_id, {name: unquote(value) for name, value in found.groupdict().items()}
+        return None, {}
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.response_body)
+        except ValueError:
+            return None
+
+    def set_json(self, value: Any) -> None:
+        self.response_body = json.dumps(value).encode()
+
+    def set_header(self, name: str, value: str) -> None:
+        self.response_headers = [(k, v) for k, v in self.response_headers if k.lower() != name.lower()]
+        self.response_headers.append((name, value))
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
+
+    async def forward(self, app: Any) -> None:
+        scope: Scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": self.method,
+            "scheme": "http",
+            "path": unquote(self.path),
+            "raw_path": self.path.encode(),
+            "root_path": "",
+            "query_string": self.query.encode(),
+            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": self.body, "more_body": False}
+
+        chunks: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                self.status = message["status"]
+                self.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await app(scope, receive, send)
+        self.response_body = b"".join(chunks)
+
+
+class Broken:
+    """The mock with one defect: `handler` decides how each telephony request is answered."""
+
+    def __init__(self, app: Any, handler: Handler) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        exchange = Exchange(scope["method"], raw_path.decode("latin-1"), scope["query_string"].decode(), headers, body)
+        await self.handler(self.app, exchange)
+        headers_out = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
+        headers_out.append(("content-length", str(len(exchange.response_body))))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": exchange.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers_out],
+            }
+        )
+        await send({"type": "http.response.body", "body": exchange.response_body})
+
+
+# ---------------------------------------------------------------------------------------------
+# The defects
+
+
+def _envelope(status: int, reason: str, code: str, correlation_id: str) -> dict[str, Any]:
+    return {
+        "success": False,
+        "error": reason,
+        "error_id": correlation_id,
+        "error_code": code,
+        "error_message": "Broken on purpose.",
+        "data": None,
+    }
+
+
+async def phone_number_without_client_env(app: Any, exchange: Exchange) -> None:
+    """GET of a number omits the required `clientEnv`."""
+    await exchange.forward(app)
+    if exchange.operation == "getPhoneNumber" and exchange.status == 200:
+        body = exchange.json()
+        body.pop("clientEnv", None)
+        exchange.set_json(body)
+
+
+async def import_answers_200(app: Any, exchange: Exchange) -> None:
+    """A batch import succeeds with 200 instead of the contract's 201."""
+    await exchange.forward(app)
+    if exchange.operation == "importPhoneNumbers" and exchange.status == 201:
+        exchange.status = 200
+
+
+async def crash_on_north_american_numbers(app: Any, exchange: Exchange) -> None:
+    """Reading a +1 number fails with 500 (in a proper envelope, so only the status is wrong)."""
+    operation, params = exchange.match
+    if operation == "getPhoneNumber" and params["phoneNumber"].startswith("+1"):
+        exchange.status = 500
+        correlation_id = "broken-500"
+        exchange.response_headers = [("content-type", "application/json"), ("X-PolyAI-Correlation-Id", correlation_id)]
+        exchange.set_json(_envelope(500, "Internal Server Error", "INTERNAL_ERROR", correlation_id))
+        return
+    await exchange.forward(app)
+
+
+def accepts_any_key(dev_key: str) -> Handler:
+    async def handler(app: Any, exchange: Exchange) -> None:
+        """A missing or unknown key is treated as the development key."""
+        exchange.headers = {k: v for k, v in exchange.headers.items() if k.lower() != "x-api-key"}
+        exchange.headers["x-api-key"] = dev_key
+        await exchange.forward(app)
+
+    return handler
+
+
+def _another_tenant(dev_key: str) -> tuple[str, str]:
+    """An agent of another account that holds numbers, and that account's key."""
+    for account in load_config().accounts:
+        if dev_key in account.api_keys:
+            continue
+        for agent in account.agents:
+            if agent.phone_numbers:
+                return agent.id, account.api_keys[0]
+    raise LookupError("the mock's config has no other account holding numbers")
+
+
+def shows_another_tenants_numbers(dev_key: str) -> Handler:
+    other_agent, other_key = _another_tenant(dev_key)
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        """Listing numbers also lists another account's numbers."""
+        await exchange.forward(app)
+        if exchange.operation == "listPhoneNumbers" and exchange.status == 200:
+            _, theirs = await call(app, "GET", f"/v1/agents/{other_agent}/telephony/phone-numbers", other_key)
+            body = exchange.json()
+            body["phoneNumbers"] += theirs["phoneNumbers"]
+            exchange.set_json(body)
+
+    return handler
+
+
+async def forgets_imports(app: Any, exchange: Exchange) -> None:
+    """An import answers 201 but the numbers are gone straight away."""
+    await exchange.forward(app)
+    if exchange.operation in ("importPhoneNumber", "importPhoneNumbers") and exchange.status == 201:
+        imported = exchange.json()["imported"]
+        agent = exchange.match[1]["agentId"]
+        key = exchange.headers.get("x-api-key", "")
+        for number in [imported] if isinstance(imported, str) else imported:
+            await call(app, "DELETE", f"/v1/agents/{agent}/telephony/phone-numbers/{quote(number, safe='')}", key)
+
+
+async def connectors_as_text(app: Any, exchange: Exchange) -> None:
+    """The connector list is sent as text/plain."""
+    await exchange.forward(app)
+    if exchange.operation == "listConnectors" and exchange.status == 200:
+        exchange.set_header("content-type", "text/plain; charset=utf-8")
+
+
+async def bare_not_found(app: Any, exchange: Exchange) -> None:
+    """404s lose the envelope: a framework-style body instead."""
+    await exchange.forward(app)
+    if exchange.status == 404:
+        exchange.set_json({"detail": "Not Found"})
+
+
+async def lookup_answers_another_connector(app: Any, exchange: Exchange) -> None:
+    """Lookup answers some other connector of the agent than the one the number routes to."""
+    await exchange.forward(app)
+    if exchange.operation == "lookupConnector" and exchange.status == 200:
+        right = exchange.json()
+        agent = exchange.match[1]["agentId"]
+        _, listed = await call(app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"])
+        others = [item for item in listed["connectors"] if item["connectorId"] != right["connectorId"]]
+        if others:
+            exchange.set_json(others[0])
+
+
+def delete_connector_without_cascade(tx: Any, call: Any) -> Any:
+    """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
+    connector_id = call.path["connectorId"]
+    connector = tx.connector(connector_id)
+    if connector is None or connector["projectId"] != call.caller.project_id:
+        raise ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
+    tx.delete_connector(connector_id)
+    return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    defect: str
+    # The check that must report the defect.
+    caught_by: str
+    wrap: Callable[[Any, str], Any] | None = None
+    # For a defect in a rule rather than on the wire: the operationId and its broken rule.
+    rule: tuple[str, Callable[[Any, Any], Any]] | None = None
+
+
+def _wrapping(handler: Handler) -> Callable[[Any, str], Any]:
+    return lambda app, _key: Broken(app, handler)
+
+
+def _keyed(factory: Callable[[str], Handler]) -> Callable[[Any, str], Any]:
+    return lambda app, key: Broken(app, factory(key))
+
+
+VARIANTS = [
+    Variant(
+        "required-field-missing",
+        "GET of a number omits clientEnv",
+        "response_schema_conformance",
+        _wrapping(phone_number_without_client_env),
+    ),
+    Variant(
+        "wrong-success-code",
+        "batch import answers 200, not 201",
+        "status_code_conformance",
+        _wrapping(import_answers_200),
+    ),
+    Variant(
+        "server-error-on-some-input",
+        "reading a +1 number answers 500",
+        "not_a_server_error",
+        _wrapping(crash_on_north_american_numbers),
+    ),
+    Variant("auth-not-enforced", "any key, or none, is accepted", "ignored_auth", _keyed(accepts_any_key)),
+    Variant(
+        "another-agents-numbers-visible",
+        "the number list includes another account's numbers",
+        "agent_sees_only_its_project",
+        _keyed(shows_another_tenants_numbers),
+    ),
+    Variant(
+        "state-not-kept-after-import",
+        "imported numbers are gone straight away",
+        "import_then_get_returns_number_and_client_env",
+        _wrapping(forgets_imports),
+    ),
+    Variant(
+        "wrong-content-type",
+        "the connector list is sent as text/plain",
+        "content_type_conformance",
+        _wrapping(connectors_as_text),
+    ),
+    Variant(
+        "error-without-envelope",
+        "404s answer {detail: Not Found}",
+        "error_carries_envelope_and_correlation_id",
+        _wrapping(bare_not_found),
+    ),
+    Variant(
+        "cascade-delete-not-applied",
+        "deleting a connector leaves its numbers routed to it",
+        "connector_delete_cascades_to_numbers",
+        rule=("deleteConnector", delete_connector_without_cascade),
+    ),
+    Variant(
+        "lookup-returns-wrong-connector",
+        "lookup answers another connector of the agent",
+        "lookup_returns_the_connector_the_number_routes_to",
+        _wrapping(lookup_answers_another_connector),
+    ),
+]
