@@ -33,9 +33,12 @@ _OPERATIONS = [
         ("DELETE", "phone-numbers/(?P<phoneNumber>[^/]+)", "deletePhoneNumber"),
         ("PATCH", "phone-numbers/(?P<phoneNumber>[^/]+)", "reassignPhoneNumber"),
         ("GET", "connectors", "listConnectors"),
+        ("POST", "connectors/batch", "batchGetConnectors"),
+        ("PATCH", "connectors/batch", "batchUpdateConnectors"),
         ("POST", "connectors/lookup", "lookupConnector"),
         ("GET", "connectors/(?P<connectorId>[^/]+)", "getConnector"),
         ("DELETE", "connectors/(?P<connectorId>[^/]+)", "deleteConnector"),
+        ("PATCH", "connectors/(?P<connectorId>[^/]+)", "updateConnector"),
     )
 ]
 
@@ -279,6 +282,20 @@ async def lookup_answers_another_connector(app: Any, exchange: Exchange) -> None
             exchange.set_json(others[0])
 
 
+async def null_leaves_connector_fields_unchanged(app: Any, exchange: Exchange) -> None:
+    """An update ignores `null` instead of clearing the field to ""."""
+    if exchange.operation != "updateConnector":
+        await exchange.forward(app)
+        return
+    try:
+        changes = json.loads(exchange.body)
+    except ValueError:
+        changes = None
+    if isinstance(changes, dict):
+        exchange.body = json.dumps({name: value for name, value in changes.items() if value is not None}).encode()
+    await exchange.forward(app)
+
+
 def delete_connector_without_cascade(tx: Any, call: Any) -> Any:
     """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
     connector_id = call.path["connectorId"]
@@ -357,6 +374,12 @@ VARIANTS = [
         "deleting a connector leaves its numbers routed to it",
         "connector_delete_cascades_to_numbers",
         rule=("deleteConnector", delete_connector_without_cascade),
+    ),
+    Variant(
+        "update-null-does-not-clear",
+        "a connector update ignores null instead of clearing the field",
+        "connector_updates_apply_and_persist",
+        _wrapping(null_leaves_connector_fields_unchanged),
     ),
     Variant(
         "lookup-returns-wrong-connector",
