@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,9 @@ class Outcome:
     tested_operations: set[str] = field(default_factory=set)
     phases: dict[str, str] = field(default_factory=dict)
     stateful_cases: int = 0
+    # "importPhoneNumber -> reassignPhoneNumber" and the like: stateful steps that used a value
+    # from the step before and succeeded, so the sequences the run really walked can be asserted.
+    stateful_links: Counter[str] = field(default_factory=Counter)
     expired_baseline: list[BaselineEntry] = field(default_factory=list)
 
     @property
@@ -196,6 +200,7 @@ def _on_event(
         statistic.on_scenario_finished(event.recorder)
         if event.phase == PhaseName.STATEFUL_TESTING:
             outcome.stateful_cases += len(event.recorder.cases)
+            outcome.stateful_links.update(_successful_links(event.recorder))
         _collect(event.recorder, baseline, outcome)
     elif isinstance(event, events.NonFatalError):
         outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
@@ -204,6 +209,20 @@ def _on_event(
     elif isinstance(event, events.EngineFinished):
         for failure in event.failures:
             outcome.findings.append(Finding("run", failure.operation or "", failure.title, failure.message, ""))
+
+
+def _successful_links(recorder: Any) -> Iterable[str]:
+    for case_id, node in recorder.cases.items():
+        interaction = recorder.interactions.get(case_id)
+        if node.parent_id is None or interaction is None or interaction.response is None:
+            continue
+        if 200 <= interaction.response.status_code < 300:
+            parent = recorder.cases[node.parent_id].value.operation
+            yield f"{_operation_id(parent)} -> {_operation_id(node.value.operation)}"
+
+
+def _operation_id(operation: Any) -> str:
+    return str(operation.definition.raw.get("operationId", operation.label))
 
 
 def _write_junit(writer: JunitXmlWriter, event: events.EngineEvent, statistic: Statistic, output: Any) -> None:

@@ -11,6 +11,13 @@ from contract_tests.conformance import conduct
 
 MIN_CASES = 2000
 MIN_STATEFUL_CASES = 500
+# The sequence across both resources: import a number, route it to a connector, look the
+# connector up from the number, delete the connector (its checks then find the number gone).
+CROSS_RESOURCE_LINKS = (
+    "importPhoneNumber -> reassignPhoneNumber",
+    "reassignPhoneNumber -> lookupConnector",
+    "reassignPhoneNumber -> deleteConnector",
+)
 
 
 def _operation_count() -> int:
@@ -30,3 +37,5 @@ def test_mock_conforms_under_the_ci_profile() -> None:
     assert len(outcome.tested_operations) == _operation_count() == 15
     assert outcome.cases >= MIN_CASES
     assert outcome.stateful_cases >= MIN_STATEFUL_CASES
+    walked = {link: outcome.stateful_links[link] for link in CROSS_RESOURCE_LINKS}
+    assert all(walked.values()), walked
