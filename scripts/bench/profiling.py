@@ -45,8 +45,16 @@ def summarise(collapsed: Path, top: int = 15) -> dict[str, Any]:
         self_samples[frames[-1]] += count
         for frame in set(frames):
             inclusive[frame] += count
+
+    def share(frame: str) -> float:
+        return round(100 * inclusive[frame] / total, 1)
+
     return {
         "samples": total,
+        # The mock's own stages (everything between the ASGI entry and the send), and within
+        # them the encoding of the answer.
+        "mock_stages": share("app.py:TelephonyMock._answer"),
+        "encoding": share("_errors.py:json_answer"),
         "self": [(name, round(100 * count / total, 1)) for name, count in self_samples.most_common(top)],
         "inclusive": [(name, round(100 * count / total, 1)) for name, count in inclusive.most_common(top * 2)],
     }
@@ -87,6 +95,5 @@ def profile_operation(wrk: Path, op: BenchOperation, settings: LoadSettings, wor
 def run(wrk: Path, settings: LoadSettings, work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     ops = {op.name: op for op in operations()}
-    return {
-        name: profile_operation(wrk, ops[name], settings, work) for name in ("get one", "import (10 numbers a call)")
-    }
+    names = ("get one", "list (1,000 numbers)", "import (10 numbers a call)")
+    return {name: profile_operation(wrk, ops[name], settings, work) for name in names}

@@ -38,10 +38,15 @@ RESULTS = ROOT / "reports" / "bench"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per operation and server")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds of load per operation and server")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the comparison")
     parser.add_argument("--no-report", action="store_true", help="write the JSON results but not BENCHMARKS.md")
+    parser.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from the last results")
     args = parser.parse_args()
+    if args.report_only:
+        report.write(json.loads((RESULTS / "results.json").read_text()), ROOT / "BENCHMARKS.md")
+        return 0
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     results_file = RESULTS / "results.json"
@@ -54,7 +59,7 @@ def main() -> int:
     for part in args.only:
         print(f"== {part}", flush=True)
         if part == "compare":
-            results["compare"] = compare.run(wrk, settings, RESULTS / "compare")
+            results["compare"] = compare.run(wrk, settings, RESULTS / "compare", rounds=args.rounds)
         elif part == "profile":
             results["profile"] = profiling.run(wrk, settings, RESULTS / "profile")
         elif part == "scale":

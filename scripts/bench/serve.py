@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--answers", type=Path, help="the ceiling's fixed answers (JSON)")
     parser.add_argument("--state", type=Path, help="the mock's SQLite state file")
+    parser.add_argument("--fast-stack", action="store_true", help="uvicorn's C parser (httptools) and uvloop")
     args = parser.parse_args()
 
     if args.app == "mock":
@@ -32,7 +33,9 @@ def main() -> None:
         app = create_app(admin=True, state_path=args.state)
     else:
         app = ceiling.create_app(args.answers)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    # Named outright, so that a missing module fails the run instead of falling back to h11.
+    http, loop = ("httptools", "uvloop") if args.fast_stack else ("h11", "asyncio")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, http=http, loop=loop)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +46,25 @@ def pinned(command: Sequence[str], cpu: int) -> list[str]:
 
 
 @contextmanager
-def serve(name: str, command: Sequence[str], port: int, log: Path, *, ready_timeout: float = 60.0) -> Iterator[Server]:
+def serve(
+    name: str,
+    command: Sequence[str],
+    port: int,
+    log: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    ready_timeout: float = 60.0,
+) -> Iterator[Server]:
     """Run `command` (which must listen on 127.0.0.1:port) on SERVER_CPU until the block ends."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as log_file:
         # A session of its own, so that stopping it reaches any child it forks and nothing else.
         process = subprocess.Popen(
-            pinned(command, SERVER_CPU), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+            pinned(command, SERVER_CPU),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **env} if env else None,
         )
         try:
             _wait_until_serving(process, port, ready_timeout, log)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from linearizability import REFUSED, Operation, Step
 
@@ -102,7 +102,7 @@ def _step(exchange: Exchange, number: str) -> Step:
     kind, agent, status, body = exchange.kind, exchange.agent, exchange.status, exchange.body
 
     def step(state: Hashable) -> Hashable:
-        current: NumberState = state  # type: ignore[assignment]
+        current = cast(NumberState, state)
         if kind in ("import-one", "import-batch"):
             if status == 201:
                 return (agent, exchange.client_env, None) if current is None else REFUSED

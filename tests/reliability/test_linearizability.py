@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from linearizability import REFUSED, Operation, find_order
+from linearizability import REFUSED, Operation, Step, find_order
 
 
-def add(value: str, *, accepted: bool) -> object:
+def add(value: str, *, accepted: bool) -> Step:
     """An add-if-absent on a one-slot register; `accepted` is what the server answered."""
 
     def step(state: Hashable) -> Hashable:
@@ -18,7 +18,7 @@ def add(value: str, *, accepted: bool) -> object:
     return step
 
 
-def remove(*, accepted: bool) -> object:
+def remove(*, accepted: bool) -> Step:
     def step(state: Hashable) -> Hashable:
         if accepted:
             return None if state is not None else REFUSED
@@ -27,7 +27,7 @@ def remove(*, accepted: bool) -> object:
     return step
 
 
-def read(expected: Hashable) -> object:
+def read(expected: Hashable) -> Step:
     def step(state: Hashable) -> Hashable:
         return state if state == expected else REFUSED
 
