@@ -1,12 +1,11 @@
 """What the generated client costs per call, against raw httpx, on the same mock.
 
-Both sides make the same calls, one at a time, through an httpx.Client with keep-alive, against
-one mock server pinned to the first core, from this process pinned to the second. Raw httpx
-sends the request and decodes the JSON; the generated client also builds the URL, checks the
-status and turns the JSON into its models. Runs alternate in rounds so that drift in the machine
-falls on both sides alike. Each figure is the best round's mean time per call: as with timeit,
-what else the machine does can only add time, so the least-disturbed round is the closest to
-the cost itself. The medians are kept in the results too.
+Both sides make the same calls through an httpx.Client with keep-alive, against one mock server
+pinned to the first core, from this process pinned to the second. Raw httpx sends the request and
+decodes the JSON; the generated client also builds the URL, checks the status and turns the JSON
+into its models. The two sides alternate call by call, so a disturbance on the shared machine
+falls on a pair, not on one side; the overhead is the median of the pairs' differences, which a
+burst of noise barely moves.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from polyai_telephony.api.phone_numbers import (
 from polyai_telephony.models import BatchGetPhoneNumbersRequest, ClientEnv, ImportPhoneNumbersRequest
 from servers import LOADGEN_CPU
 
-ROUNDS, CALLS = 7, 200
+PAIRS = 2000
 AGENT, LIST_AGENT = "agent-dev", "agent-dev-2"
 # Import numbers for each side from blocks the seeding does not use.
 RAW_IMPORT_BLOCK, GENERATED_IMPORT_BLOCK, IMPORT_BATCH = 5, 6, 10
@@ -47,11 +46,18 @@ class ImportCounter:
         return numbers
 
 
-def _mean_us(call: Callable[[], Any], count: int) -> float:
-    started = time.perf_counter()
-    for _ in range(count):
-        call()
-    return (time.perf_counter() - started) / count * 1e6
+def _paired_us(raw: Callable[[], Any], generated: Callable[[], Any], pairs: int) -> tuple[list[float], list[float]]:
+    raw_times, generated_times = [], []
+    clock = time.perf_counter
+    for _ in range(pairs):
+        started = clock()
+        raw()
+        middle = clock()
+        generated()
+        ended = clock()
+        raw_times.append((middle - started) * 1e6)
+        generated_times.append((ended - middle) * 1e6)
+    return raw_times, generated_times
 
 
 def run(work: Path) -> dict[str, Any]:
@@ -115,21 +121,16 @@ def _compare(
         result = generated_call()
         assert type(result).__name__ != "Error" and result is not None, f"{name}: {result}"
 
-    results: dict[str, Any] = {"rounds": ROUNDS, "calls_per_round": CALLS}
+    results: dict[str, Any] = {"pairs": PAIRS}
     for name, (raw_call, generated_call) in pairs.items():
         raw_call()  # the generated side is warm from the check above
-        raw_rounds, generated_rounds = [], []
-        for _ in range(ROUNDS):
-            raw_rounds.append(_mean_us(raw_call, CALLS))
-            generated_rounds.append(_mean_us(generated_call, CALLS))
-        raw_us, generated_us = min(raw_rounds), min(generated_rounds)
+        raw_times, generated_times = _paired_us(raw_call, generated_call, PAIRS)
+        raw_us, generated_us = statistics.median(raw_times), statistics.median(generated_times)
         results[name] = {
             "raw_httpx_us": round(raw_us, 1),
             "generated_us": round(generated_us, 1),
-            "overhead_us": round(generated_us - raw_us, 1),
+            "overhead_us": round(statistics.median(g - r for r, g in zip(raw_times, generated_times, strict=True)), 1),
             "ratio": round(generated_us / raw_us, 3),
-            "median_raw_httpx_us": round(statistics.median(raw_rounds), 1),
-            "median_generated_us": round(statistics.median(generated_rounds), 1),
         }
         print(f"  {name:28} {results[name]}", flush=True)
     return results

@@ -223,11 +223,11 @@ def _client(results: dict[str, Any]) -> list[str]:
     lines = [
         "## The generated client's cost per call",
         "",
-        "The same calls, one at a time over one keep-alive connection to the same mock server (core 0), "
-        "from a process on core 1: raw `httpx.Client` (request, then `response.json()`) against the "
-        "generated `polyai_telephony` (URL building, the status check, parsing into its models). "
-        f"{results['rounds']} alternating rounds of {results['calls_per_round']} calls; the best round "
-        "of each side, as `timeit` reports, since anything else on the machine only adds time.",
+        "The same calls over one keep-alive connection each to the same mock server (core 0), from a "
+        "process on core 1: raw `httpx.Client` (request, then `response.json()`) against the generated "
+        "`polyai_telephony` (URL building, the status check, parsing into its models). The two sides "
+        f"alternate call by call, {results['pairs']:,} pairs per operation; times are medians, and the "
+        "overhead is the median of each pair's difference.",
         "",
         "| operation | raw httpx µs/call | generated µs/call | overhead µs/call | generated / raw |",
         "|---|---:|---:|---:|---:|",

@@ -36,17 +36,27 @@ class MockProcess:
         self.base_url = ""
 
     def start(self, timeout: float = 30.0) -> None:
-        port = free_port()
-        self.base_url = f"http://127.0.0.1:{port}"
-        with self.log_path.open("ab") as log:
-            state = ["--state", str(self.state_path)] if self.state_path else []
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "telephony_mock", "--host", "127.0.0.1", "--port", str(port), *state],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait_until_serving(timeout)
+        # The free port is only free when asked; another process may take it before the mock
+        # binds it, and then the mock exits at once and another port is tried.
+        for _ in range(3):
+            port = free_port()
+            self.base_url = f"http://127.0.0.1:{port}"
+            log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
+            with self.log_path.open("ab") as log:
+                state = ["--state", str(self.state_path)] if self.state_path else []
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "telephony_mock", "--host", "127.0.0.1", "--port", str(port), *state],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            try:
+                self._wait_until_serving(timeout)
+                return
+            except RuntimeError:
+                if "address already in use" not in self.log_path.read_text()[log_start:]:
+                    raise
+        raise RuntimeError("no free loopback port could be bound in three tries")
 
     def _wait_until_serving(self, timeout: float) -> None:
         assert self.process is not None
