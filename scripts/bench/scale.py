@@ -13,6 +13,7 @@ and after it is seeded with a million numbers. For SQLite, the file's size per n
 from __future__ import annotations
 
 import gc
+import os
 import random
 import statistics
 import sys
@@ -20,12 +21,14 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from compare import API_KEY, SEED_CHUNK, mock_server
 from fictional import block_start, fictional_number, fictional_numbers
+from servers import LOADGEN_CPU
 
 from telephony_mock._auth import Caller
 from telephony_mock._rules import Call, all_rules
@@ -65,34 +68,84 @@ def _summary(samples: list[float]) -> dict[str, float]:
     }
 
 
-def in_process(store: Store, size: int) -> dict[str, Any]:
-    rules = all_rules()
-    batch_get, batch_delete = rules["batchGetPhoneNumbers"], rules["deletePhoneNumbers"]
-    rng = random.Random(size)
+class BatchTarget(Protocol):
+    """One store of one size, reached in-process or over HTTP."""
 
-    def get(numbers: list[str]) -> None:
-        with store.transaction(write=False) as tx:
-            found = batch_get.function(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+    def get(self, numbers: list[str]) -> None: ...
+    def delete(self, numbers: list[str]) -> None: ...
+    def put_back(self, numbers: list[str]) -> None: ...
+
+
+def interleaved(targets: dict[int, BatchTarget]) -> dict[str, Any]:
+    """Time batch gets and deletes, the store sizes taking turns batch by batch.
+
+    Taking turns spreads whatever else the machine does over every size alike, so a difference
+    between sizes is the store's and not the moment's.
+    """
+    rngs = {size: random.Random(size) for size in targets}
+    gets: dict[int, list[float]] = {size: [] for size in targets}
+    deletes: dict[int, list[float]] = {size: [] for size in targets}
+    for size, target in targets.items():
+        target.get(_batch(size, rngs[size]))  # warm
+    for _ in range(GET_REPEATS):
+        for size, target in targets.items():
+            gets[size].append(_timed_ms(target.get, _batch(size, rngs[size])))
+    for _ in range(DELETE_REPEATS):
+        for size, target in targets.items():
+            numbers = _batch(size, rngs[size])
+            deletes[size].append(_timed_ms(target.delete, numbers))
+            target.put_back(numbers)
+    return {str(size): {"batch_get": _summary(gets[size]), "batch_delete": _summary(deletes[size])} for size in targets}
+
+
+class InProcess:
+    """The operations' rules against a store, through the store interface."""
+
+    def __init__(self, store: Store) -> None:
+        rules = all_rules()
+        self.store = store
+        self._get, self._delete = rules["batchGetPhoneNumbers"].function, rules["deletePhoneNumbers"].function
+
+    def get(self, numbers: list[str]) -> None:
+        with self.store.transaction(write=False) as tx:
+            found = self._get(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
         assert len(found["found"]) == BATCH
 
-    def delete(numbers: list[str]) -> None:
-        with store.transaction(write=True) as tx:
-            released = batch_delete.function(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+    def delete(self, numbers: list[str]) -> None:
+        with self.store.transaction(write=True) as tx:
+            released = self._delete(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
         assert len(released["deleted"]) == BATCH
 
-    def put_back(numbers: list[str]) -> None:
-        with store.transaction(write=True) as tx:
+    def put_back(self, numbers: list[str]) -> None:
+        with self.store.transaction(write=True) as tx:
             for number in numbers:
                 tx.put_number({"number": number, "projectId": PROJECT, "accountId": ACCOUNT, "clientEnv": "live"})
 
-    get(_batch(size, rng))  # warm
-    gets = [_timed_ms(get, _batch(size, rng)) for _ in range(GET_REPEATS)]
-    deletes = []
-    for _ in range(DELETE_REPEATS):
-        numbers = _batch(size, rng)
-        deletes.append(_timed_ms(delete, numbers))
-        put_back(numbers)
-    return {"batch_get": _summary(gets), "batch_delete": _summary(deletes)}
+
+class OverHttp:
+    """The same operations as requests to a mock server that holds the store."""
+
+    path = f"/v1/agents/{AGENT}/telephony/phone-numbers"
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def seed(self, count: int) -> None:
+        for offset in range(0, count, SEED_CHUNK):
+            numbers = list(fictional_numbers(min(SEED_CHUNK, count - offset), block_start(STORE_BLOCK) + offset))
+            self.put_back(numbers)
+
+    def get(self, numbers: list[str]) -> None:
+        response = self.client.post(f"{self.path}/batch", json={"phoneNumbers": numbers})
+        assert response.status_code == 200 and len(response.json()["found"]) == BATCH, response.text[:200]
+
+    def delete(self, numbers: list[str]) -> None:
+        response = self.client.request("DELETE", self.path, json={"phoneNumbers": numbers})
+        assert response.status_code == 200 and len(response.json()["deleted"]) == BATCH, response.text[:200]
+
+    def put_back(self, numbers: list[str]) -> None:
+        response = self.client.post("/_admin/seed", json={"agentId": AGENT, "phoneNumbers": numbers})
+        response.raise_for_status()
 
 
 def tracemalloc_bytes_per_number(count: int = 100_000) -> float:
@@ -115,63 +168,56 @@ def _rss_bytes(pid: int) -> int:
 
 
 def over_http(work: Path) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    rng = random.Random(7)
-    with mock_server(work) as mock, httpx.Client(base_url=mock.base_url, timeout=120.0) as client:
-        path = f"/v1/agents/{AGENT}/telephony/phone-numbers"
-        headers = {"X-API-KEY": API_KEY}
-        rss_empty = _rss_bytes(mock.process.pid)
-        seeded = 0
-        for size in SIZES:
-            while seeded < size:
-                count = min(SEED_CHUNK, size - seeded)
-                numbers = list(fictional_numbers(count, block_start(STORE_BLOCK) + seeded))
-                client.post("/_admin/seed", json={"agentId": AGENT, "phoneNumbers": numbers}).raise_for_status()
-                seeded += count
-
-            def get(numbers: list[str]) -> None:
-                response = client.post(f"{path}/batch", json={"phoneNumbers": numbers}, headers=headers)
-                assert response.status_code == 200 and len(response.json()["found"]) == BATCH, response.text[:200]
-
-            def delete(numbers: list[str]) -> None:
-                response = client.request("DELETE", path, json={"phoneNumbers": numbers}, headers=headers)
-                assert response.status_code == 200 and len(response.json()["deleted"]) == BATCH, response.text[:200]
-
-            get(_batch(size, rng))  # warm
-            gets = [_timed_ms(get, _batch(size, rng)) for _ in range(GET_REPEATS)]
-            deletes = []
-            for _ in range(DELETE_REPEATS):
-                numbers = _batch(size, rng)
-                deletes.append(_timed_ms(delete, numbers))
-                client.post("/_admin/seed", json={"agentId": AGENT, "phoneNumbers": numbers}).raise_for_status()
-            results[str(size)] = {"batch_get": _summary(gets), "batch_delete": _summary(deletes)}
-            print(f"  http {size:>9,}: get {_summary(gets)}  delete {_summary(deletes)}", flush=True)
-        rss_full = _rss_bytes(mock.process.pid)
-    results["rss_bytes_per_number"] = round((rss_full - rss_empty) / SIZES[-1], 1)
+    """One mock server per store size, all on the first core, driven from this process on the second."""
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {LOADGEN_CPU})
+    try:
+        with ExitStack() as stack:
+            targets: dict[int, BatchTarget] = {}
+            rss_growth = 0
+            for size in SIZES:
+                mock = stack.enter_context(mock_server(work / f"http-{size}"))
+                client = stack.enter_context(
+                    httpx.Client(base_url=mock.base_url, headers={"X-API-KEY": API_KEY}, timeout=120.0)
+                )
+                target = OverHttp(client)
+                before = _rss_bytes(mock.process.pid)
+                target.seed(size)
+                rss_growth = _rss_bytes(mock.process.pid) - before
+                targets[size] = target
+            results = interleaved(targets)
+    finally:
+        os.sched_setaffinity(0, affinity)
+    # The last server is the largest store.
+    results["rss_bytes_per_number"] = round(rss_growth / SIZES[-1], 1)
     return results
 
 
 def run(work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {"batch": BATCH, "sizes": list(SIZES), "in_process": {"memory": {}, "sqlite": {}}}
-    for size in SIZES:
-        memory = MemoryStore()
-        memory.reset([], _records(size))
-        results["in_process"]["memory"][str(size)] = in_process(memory, size)
-        del memory
-        gc.collect()
-        with tempfile.TemporaryDirectory(dir=work) as folder:
-            sqlite = SqliteStore(Path(folder) / "state.sqlite3")
-            sqlite.reset([], _records(size))
-            results["in_process"]["sqlite"][str(size)] = in_process(sqlite, size)
-            sqlite.close()
-            if size == SIZES[-1]:
-                files = Path(folder).glob("state.sqlite3*")
-                results["sqlite_file_bytes_per_number"] = round(sum(f.stat().st_size for f in files) / size, 1)
-        for store in ("memory", "sqlite"):
+    results: dict[str, Any] = {"batch": BATCH, "sizes": list(SIZES), "in_process": {}}
+    memory = {size: MemoryStore() for size in SIZES}
+    for size, store in memory.items():
+        store.reset([], _records(size))
+    results["in_process"]["memory"] = interleaved({size: InProcess(store) for size, store in memory.items()})
+    del memory
+    gc.collect()
+    with tempfile.TemporaryDirectory(dir=work) as folder:
+        sqlite = {size: SqliteStore(Path(folder) / f"state-{size}.sqlite3") for size in SIZES}
+        for size, store in sqlite.items():
+            store.reset([], _records(size))
+        results["in_process"]["sqlite"] = interleaved({size: InProcess(store) for size, store in sqlite.items()})
+        for store in sqlite.values():
+            store.close()
+        largest = Path(folder).glob(f"state-{SIZES[-1]}.sqlite3*")
+        results["sqlite_file_bytes_per_number"] = round(sum(f.stat().st_size for f in largest) / SIZES[-1], 1)
+    for store in ("memory", "sqlite"):
+        for size in SIZES:
             print(f"  {store:6} {size:>9,}: {results['in_process'][store][str(size)]}", flush=True)
     results["tracemalloc_bytes_per_number"] = tracemalloc_bytes_per_number()
     results["http"] = over_http(work)
+    for size in SIZES:
+        print(f"  http   {size:>9,}: {results['http'][str(size)]}", flush=True)
     return results
 
 
