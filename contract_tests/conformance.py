@@ -26,6 +26,7 @@ class Conducted:
     selected: target.Selected
     summary: Path
     junit: Path
+    figures: Path
 
 
 def conduct(
@@ -49,12 +50,15 @@ def conduct(
     name = f"{kind}-dry-run" if dry_run else kind
     junit = report_dir / f"conformance-{name}-{stamp}.xml"
     summary = report_dir / f"conformance-{name}-{stamp}.md"
+    figures = report_dir / f"conformance-{name}-{stamp}.json"
     with target.select(
         kind, settings, allow_live=allow_live, dry_run=dry_run, environ=environ, mock_app=mock_app
     ) as selected:
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
+            # A real service rate-limits; wait as its Retry-After says instead of failing on 429.
+            extra.setdefault("rate-limit", "auto")
             connectors = target.list_connectors(selected)
             if connectors:
                 extra.setdefault("dictionaries", {})["connectors"] = {"values": connectors}
@@ -84,4 +88,5 @@ def conduct(
             guard=selected.guard,
             secrets=selected.secrets,
         )
-    return Conducted(outcome, selected, summary, junit)
+        report.write_figures(figures, outcome)
+    return Conducted(outcome, selected, summary, junit, figures)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -98,3 +99,22 @@ def write_dry_run(path: Path, guard: Guard, *, base_url: str) -> None:
     lines += [f"| {refusal.method} | `{refusal.path}` | {refusal.reason} |" for refusal in guard.refusals]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(redact("\n".join(lines), guard.target.api_key) + "\n", encoding="utf-8")
+
+
+def write_figures(path: Path, outcome: Outcome) -> None:
+    """The run's figures as JSON, for CI and for tests that judge a run made in another process."""
+    figures = {
+        "passed": outcome.passed,
+        "cases": outcome.cases,
+        "stateful_cases": outcome.stateful_cases,
+        "seconds": round(outcome.seconds, 1),
+        "seed": outcome.seed,
+        "phases": outcome.phases,
+        "tested_operations": sorted(outcome.tested_operations),
+        "new_failures": [{"check": f.check, "operation": f.operation, "title": f.title} for f in outcome.new_findings],
+        "known_failures": [finding.known for finding in outcome.findings if finding.known],
+        "errors": outcome.errors,
+        "stateful_links": dict(outcome.stateful_links.most_common()),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

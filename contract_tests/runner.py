@@ -27,6 +27,7 @@ from schemathesis.engine.run import PhaseName, probes
 from schemathesis.engine.statistic import Statistic
 from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.reporting.recorders import scenario_records
+from schemathesis.specs.openapi import _caches
 
 import contract_tests.hooks  # noqa: F401 - registers the checks and the E.164 format
 
@@ -156,6 +157,9 @@ def run(
     `reset`, given for a mock, restores its seed state as each phase starts and after each
     stateful scenario, so a sequence that deletes a connector does not starve the ones after it.
     """
+    # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
+    # pytest session generates exactly what the same run in a fresh process does.
+    _caches.clear_all()
     schema.app = app
     if reset is not None:
         _reset_after_each_scenario(schema, reset)

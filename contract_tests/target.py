@@ -454,7 +454,7 @@ def select(
 
 def _through_guard(real: RealTarget, guard: Guard) -> Selected:
     return Selected(
-        name="real (dry run)" if guard.dry_run else "real",
+        name="real service (dry run)" if guard.dry_run else "real service",
         app=guard,
         agent_id=real.agent_id,
         api_key=guard.suite_key,

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     outcome = run.outcome
     print(run.summary.read_text(encoding="utf-8"))
-    print(f"reports: {run.summary} and {run.junit}")
+    print(f"reports: {run.summary} {run.junit} {run.figures}")
     if args.accept_failures is not None:
         added = runner.record_baseline(outcome.findings, runner.BASELINE, days=args.accept_failures)
         print(f"baseline: {added} failures accepted for {args.accept_failures} days in {runner.BASELINE}")
