@@ -15,7 +15,7 @@ from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
 from ._phone_numbers import held, not_found
-from ._rules import Call, rule
+from ._rules import Call, partition, rule
 from ._store import Connector, Tx
 
 _TARGET_PROJECT = "projectId"
@@ -60,15 +60,7 @@ def list_connectors(tx: Tx, call: Call) -> Any:
 
 @rule("batchGetConnectors", writes=False)
 def batch_get_connectors(tx: Tx, call: Call) -> Any:
-    found = []
-    missing = []
-    for connector_id in call.body["connectorIds"]:
-        connector = visible(tx, call.caller, connector_id)
-        if connector is None:
-            missing.append(connector_id)
-        else:
-            found.append(connector)
-    return {"found": found, "notFound": missing}
+    return partition(call.body["connectorIds"], lambda connector_id: visible(tx, call.caller, connector_id))
 
 
 @rule("batchUpdateConnectors", writes=True)

@@ -13,7 +13,7 @@ from typing import Any
 from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
-from ._rules import Call, rule
+from ._rules import Call, partition, rule
 from ._store import PhoneNumber, Tx
 
 # How many numbers an error message names before it says "and N more".
@@ -95,15 +95,7 @@ def delete_phone_numbers(tx: Tx, call: Call) -> Any:
 
 @rule("batchGetPhoneNumbers", writes=False)
 def batch_get_phone_numbers(tx: Tx, call: Call) -> Any:
-    found = []
-    missing = []
-    for number in call.body["phoneNumbers"]:
-        record = held(tx, call.caller, number)
-        if record is None:
-            missing.append(number)
-        else:
-            found.append(record)
-    return {"found": found, "notFound": missing}
+    return partition(call.body["phoneNumbers"], lambda number: held(tx, call.caller, number))
 
 
 @rule("getPhoneNumber", writes=False)

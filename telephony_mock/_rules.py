@@ -7,7 +7,7 @@ operation in the spec has exactly one rule here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,19 @@ def rule(operation_id: str, *, writes: bool) -> Callable[[RuleFunction], RuleFun
         return function
 
     return register
+
+
+def partition(keys: Iterable[str], find: Callable[[str], Any | None]) -> dict[str, list[Any]]:
+    """The body of a batch get: what `find` returned, and the keys it found nothing for, in request order."""
+    found = []
+    missing = []
+    for key in keys:
+        item = find(key)
+        if item is None:
+            missing.append(key)
+        else:
+            found.append(item)
+    return {"found": found, "notFound": missing}
 
 
 def all_rules() -> Mapping[str, Rule]:
