@@ -24,7 +24,7 @@ from schemathesis.core.failures import Failure
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
-from contract_tests.numbers import fictional_numbers
+from contract_tests.fictional_ranges import fictional_numbers
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
 # than rejected as malformed, and nothing generated can name a real subscriber.

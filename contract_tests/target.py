@@ -40,8 +40,8 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 
+from contract_tests.fictional_ranges import is_fictional
 from contract_tests.hooks import CORRELATION_HEADER, GUARD_HEADER
-from contract_tests.numbers import is_fictional
 
 ENV_BASE_URL = "POLYAI_BASE_URL"
 ENV_API_KEY = "POLYAI_API_KEY"
