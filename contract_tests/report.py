@@ -102,10 +102,11 @@ def write_summary(
     accepted = {entry.id for entry in judged.accepted}
     fresh = [finding for finding in known if finding.known in accepted]
     counts = judged.counts(new)
+    by_class = ", ".join(f"{counts[name]} {CLASS_COUNTS[name]}" for name in CLASSES)
     lines = [
         f"# Conformance against the {target}: {judged.verdict}",
         "",
-        "**" + ", ".join(f"{counts[name]} {CLASS_COUNTS[name]}" for name in CLASSES) + f"** new findings; {len(known)} known "
+        f"**{by_class}** new findings; {len(known)} known "
         f"(baseline){f', {len(fresh)} of them accepted by this run' if fresh else ''}.",
         "",
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",

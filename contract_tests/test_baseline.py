@@ -6,7 +6,6 @@ operation, kind), editing the checks' source (comment lines, code moved) keeps i
 
 from __future__ import annotations
 
-import datetime
 import json
 import shutil
 import subprocess
@@ -115,7 +114,8 @@ def _copy_project(into: Path) -> Path:
     into.mkdir()
     for name in ("openapi.yaml", "schemathesis.toml"):
         shutil.copy(runner.ROOT / name, into / name)
-    shutil.copytree(runner.ROOT / "contract_tests", into / "contract_tests", ignore=shutil.ignore_patterns("__pycache__"))
+    package = runner.ROOT / "contract_tests"
+    shutil.copytree(package, into / "contract_tests", ignore=shutil.ignore_patterns("__pycache__"))
     return into
 
 
