@@ -76,16 +76,20 @@ def conduct(
             connectors = target.list_connectors(selected)
             if connectors:
                 extra.setdefault("dictionaries", {})["connectors"] = {"values": connectors}
-        schema = runner.build_schema(
-            chosen,
-            agent_id=selected.agent_id,
-            api_key=selected.api_key,
-            exclude_operations=selected.exclude_operations,
-            overrides=extra,
-        )
         # The mock must conform outright; only a real service's known drift is accepted.
         baseline = Baseline.load(baseline_path) if kind == "real" and baseline_path is not None else None
-        outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+        try:
+            schema = runner.build_schema(
+                chosen,
+                agent_id=selected.agent_id,
+                api_key=selected.api_key,
+                exclude_operations=selected.exclude_operations,
+                overrides=extra,
+            )
+            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+        except KeyboardInterrupt:
+            # Stopped before the engine started (it handles a signal itself once it runs).
+            outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
         for operation in selected.exclude_operations:
             outcome.not_tested.setdefault(operation, "left out for this target: the safety guard refuses its writes")
         if selected.guard is not None:

@@ -116,6 +116,8 @@ def write_summary(
     ]
     if outcome.interrupted:
         lines.append(f"- **cut short**: {outcome.interrupted}; everything below is what was found until then")
+    elif outcome.stop_reason != "completed":
+        lines.append(f"- stopped early ({outcome.stop_reason}): {outcome.stop_explanation or 'see the phases'}")
     if guard is not None:
         lines.append(
             f"- safety guard: {len(guard.sent)} requests forwarded, {len(guard.refusals)} refused, "
@@ -125,8 +127,8 @@ def write_summary(
     untested = [operation for operation in operations if operation not in outcome.tested_operations]
     if untested:
         lines += ["", "## Not tested against this target", "", "| operation | why |", "|---|---|"]
-        reasons = outcome.not_tested
-        lines += [f"| `{op}` | {cell(reasons.get(op, 'no phase sent a case for it'))} |" for op in untested]
+        reasons, otherwise = outcome.not_tested, untested_reason(outcome)
+        lines += [f"| `{op}` | {cell(reasons.get(op, otherwise))} |" for op in untested]
     if outcome.errors:
         lines += ["", "## Errors", "", *(f"- {cell(redact(error, *secrets))}" for error in outcome.errors)]
     for name in CLASSES:
@@ -161,6 +163,13 @@ def write_summary(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return write_html(path.with_suffix(".html"), text, title=f"Conformance against the {target}: {judged.verdict}")
+
+
+def untested_reason(outcome: Outcome) -> str:
+    """Why an operation no phase reported on went untested."""
+    if outcome.interrupted:
+        return "the run was cut short before reaching it"
+    return outcome.stop_explanation or "no phase sent a case for it"
 
 
 def _finding(finding: Finding, attribution: Attribution, secrets: tuple[str, ...]) -> str:
@@ -302,6 +311,7 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "verdict": judged.verdict,
         "passed": outcome.passed,
         "interrupted": outcome.interrupted,
+        "stop_reason": outcome.stop_reason,
         "cases": outcome.cases,
         "stateful_cases": outcome.stateful_cases,
         "seconds": round(outcome.seconds, 1),
@@ -309,7 +319,7 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "phases": outcome.phases,
         "tested_operations": sorted(outcome.tested_operations),
         "not_tested": {
-            op: outcome.not_tested.get(op, "no phase sent a case for it")
+            op: outcome.not_tested.get(op, untested_reason(outcome))
             for op in operations
             if op not in outcome.tested_operations
         },

@@ -86,6 +86,9 @@ class Outcome:
     exchanges: list[Exchange] = field(default_factory=list)
     # Why the run stopped before its plan was done (a signal, Ctrl-C), or None when it finished.
     interrupted: str | None = None
+    # Schemathesis's reason for stopping: completed, max_time (the profile's time limit), ...
+    stop_reason: str = "completed"
+    stop_explanation: str | None = None
 
     @property
     def new_findings(self) -> list[Finding]:
@@ -155,6 +158,14 @@ def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
             into[key] = value
 
 
+INTERRUPTED = "interrupted (SIGINT or SIGTERM) before the plan was done"
+
+
+def cut_short() -> Finding:
+    """The toolkit finding of a run that did not finish: its silence about the rest proves nothing."""
+    return Finding("run", "", "run cut short", "The run stopped early", INTERRUPTED, toolkit=True)
+
+
 @dataclass
 class _Run:
     """What the event handlers share while a run is in progress."""
@@ -204,7 +215,7 @@ def run(
                 _on_event(event, state)
         except KeyboardInterrupt:
             stream.stop()
-            outcome.interrupted = "interrupted (SIGINT or SIGTERM) before the plan was done"
+            outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = {state.labels.get(label, label) for label in state.statistic.tested_operations}
@@ -214,9 +225,7 @@ def run(
         if state.labels.get(label, label) not in outcome.tested_operations
     }
     if outcome.interrupted is not None:
-        outcome.findings.append(
-            Finding("run", "", "run cut short", "The run stopped early", outcome.interrupted, toolkit=True)
-        )
+        outcome.findings.append(cut_short())
     if junit is not None:
         _write_junit(junit, state, schema.config.output)
     if baseline is not None:
@@ -245,7 +254,11 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
         outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
     elif isinstance(event, events.FatalError):
         outcome.errors.append(f"fatal: {event.exception!r}")
+    elif isinstance(event, events.Interrupted):
+        outcome.interrupted = INTERRUPTED
     elif isinstance(event, events.EngineFinished):
+        outcome.stop_reason = event.stop_reason.value
+        outcome.stop_explanation = event.stop_reason.skip_explanation
         for failure in event.failures:
             operation = state.labels.get(failure.operation or "", failure.operation or "")
             outcome.findings.append(Finding("run", operation, kind_of(failure), failure.title, failure.message))

@@ -70,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refusing to run: {exc}", file=sys.stderr)
         return UNSAFE_TARGET
     print(run.summary.read_text(encoding="utf-8"))
-    print(f"reports: {run.summary} {run.junit} {run.figures} {run.html}")
     if run.judged.accepted:
         print(f"baseline: {len(run.judged.accepted)} findings accepted for {args.accept_failures} days")
+    print(f"summary page: {run.html}")
+    # Last, and in this order: the CI test reads the three paths from this line.
+    print(f"reports: {run.summary} {run.junit} {run.figures}")
     return PASSED if run.outcome.passed and run.outcome.interrupted is None else NEW_FINDINGS
 
 
