@@ -109,7 +109,8 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conducted]:
 def test_junit_and_json_agree_on_what_was_tested(real_run: Conducted) -> None:
     figures = json.loads(real_run.figures.read_text(encoding="utf-8"))
     cases = ElementTree.parse(real_run.junit).getroot().iter("testcase")
-    skipped, tested = set(), set()
+    skipped: set[str | None] = set()
+    tested: set[str | None] = set()
     for case in cases:
         if case.attrib["name"] == "Stateful tests":  # the stateful phase's one entry, for every operation
             continue
