@@ -158,14 +158,18 @@ class Contract:
         seen: set[str],
         path: tuple[str, ...] = (),
     ) -> list[Site]:
+        place = {**where, "path": where.get("path", path) or path}
+        found: list[Site] = []
         if isinstance(schema, dict) and "$ref" in schema:
             if schema["$ref"] in seen:
                 return []
             seen = seen | {schema["$ref"]}
+            # OpenAPI 3.1 keeps keywords beside a $ref: `clientEnv: {$ref: ..., x-assumed: {enum: ...}}`.
+            found += self._marks(schema, operation, part, status, place)
         schema = self.resolve(schema)
         if not isinstance(schema, dict):
-            return []
-        found = self._marks(schema, operation, part, status, {**where, "path": where.get("path", path) or path})
+            return found
+        found += self._marks(schema, operation, part, status, place)
         for name, child in schema.get("properties", {}).items():
             found += self._walk(child, operation, part, status, where, seen, (*path, name))
         for keyword in ("items", "additionalProperties"):

@@ -200,3 +200,34 @@ def test_the_ledger_says_why_an_assumption_went_unexercised() -> None:
 
     assert by_guard["release"].why == "the safety guard refused all 1 requests that would have exercised it"
     assert left_out["release"].why == "not tested against this target: release (left out)"
+
+
+def test_an_assumed_keyword_beside_a_ref_is_read() -> None:
+    contract = Contract(
+        {
+            "paths": {
+                "/numbers": {
+                    "post": {
+                        "operationId": "importNumbers",
+                        "requestBody": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "env": {"$ref": "#/components/schemas/Env", "x-assumed": {"enum": "env"}}
+                                        },
+                                    }
+                                }
+                            }
+                        },
+                    }
+                }
+            },
+            "components": {"schemas": {"Env": {"type": "string", "enum": ["sandbox", "live"]}}},
+        }
+    )
+
+    (site,) = contract.request_sites("importNumbers", "enum")
+
+    assert (site.assumption, site.path, site.location) == ("env", ("env",), "body")
