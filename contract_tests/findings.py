@@ -11,6 +11,7 @@ never from message text that carries generated values.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -158,8 +159,10 @@ def violations_of(case: Any) -> tuple[Violation, ...]:
 def _coverage_path(data: Any) -> tuple[str | int, ...]:
     if data.parameter_location is not None and data.parameter_location.value != "body":
         return (data.parameter,) if data.parameter else ()
-    pointer = data.location or ""
-    return tuple(int(part) if part.isdigit() else part for part in pointer.strip("/").split("/") if part)
+    # The coverage phase gives a pointer into the schema (`/properties/phoneNumbers/items/minLength`);
+    # what identifies the place is the property names along it.
+    parts = [part for part in (data.location or "").strip("/").split("/") if part]
+    return tuple(name for keyword, name in itertools.pairwise(parts) if keyword == "properties")
 
 
 # Built-in failure classes, and the public fields that say what went wrong in stable terms.
