@@ -103,11 +103,12 @@ def write_summary(
     fresh = [finding for finding in known if finding.known in accepted]
     counts = judged.counts(new)
     by_class = ", ".join(f"{counts[name]} {CLASS_COUNTS[name]}" for name in CLASSES)
+    errors = f" and {len(outcome.errors)} errors (toolkit)" if outcome.errors else ""
+    accepted_now = f", {len(fresh)} of them accepted by this run" if fresh else ""
     lines = [
         f"# Conformance against the {target}: {judged.verdict}",
         "",
-        f"**{by_class}** new findings; {len(known)} known "
-        f"(baseline){f', {len(fresh)} of them accepted by this run' if fresh else ''}.",
+        f"**{by_class}** new findings{errors}; {len(known)} known (baseline){accepted_now}.",
         "",
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",
         f"- {outcome.cases} test cases, {outcome.stateful_cases} of them in stateful sequences, "
