@@ -20,6 +20,7 @@ from contract_tests.findings import Finding, Violation
 DRIFT, ASSUMPTION, TOOLKIT = "drift", "assumption", "toolkit"
 CLASSES = (DRIFT, ASSUMPTION, TOOLKIT)
 ENVELOPE_CHECK = "error_carries_envelope_and_correlation_id"
+SERVER_ERROR_CHECK = "not_a_server_error"
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,12 @@ def attribute(finding: Finding, contract: Contract) -> Attribution:
     if named is not None:
         return Attribution(ASSUMPTION, (named,), f"the check relies on `{named}`")
     status = finding.evidence.status if finding.evidence is not None else None
-    # An answer whose status the contract only assumes (429, 5xx) refutes that assumption.
+    if finding.check == SERVER_ERROR_CHECK:
+        # The contract assuming that 5xx answers come in the envelope does not make a failure
+        # acceptable: the service broke, and someone should look.
+        return Attribution(DRIFT, (), f"the service failed with {status}")
+    # An answer with a status the contract only assumes (429, 5xx) that breaks the contract's
+    # description of that answer (its body, its headers) refutes the assumption that declares it.
     status_marks = [
         site.assumption for site in contract.response_sites(finding.operation, status) if site.keyword == "status"
     ]

@@ -6,6 +6,7 @@ keyword is marked assumed, which status is assumed, which codes are published.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -231,3 +232,16 @@ def test_an_assumed_keyword_beside_a_ref_is_read() -> None:
     (site,) = contract.request_sites("importNumbers", "enum")
 
     assert (site.assumption, site.path, site.location) == ("env", ("env",), "body")
+
+
+def test_a_server_error_is_drift_even_where_the_contract_declares_the_status() -> None:
+    responses = SPEC["paths"]["/numbers/batch"]["post"]["responses"]
+    unavailable = {"description": "down", "x-assumed": {"status": "rate-limit"}}
+    with_503 = copy.deepcopy(SPEC)
+    with_503["paths"]["/numbers/batch"]["post"]["responses"] = {**responses, "503": unavailable}
+    crash = Finding("not_a_server_error", "batchGet", "server error 503", "", "", evidence=Evidence(503, "{}", "c-4"))
+    broken = Finding("response_schema_conformance", "batchGet", "schema type", "", "", evidence=Evidence(503, "", None))
+
+    assert attribute(crash, Contract(with_503)).klass == DRIFT
+    # The same status breaking the assumed answer's description refutes the assumption instead.
+    assert attribute(broken, Contract(with_503)).assumptions == ("rate-limit",)
