@@ -7,6 +7,7 @@ operation, kind), editing the checks' source (comment lines, code moved) keeps i
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -122,7 +123,9 @@ def _copy_project(into: Path) -> Path:
 def _edit_checks(hooks: Path) -> None:
     """Edits that keep every check's meaning: comment lines on top, and a helper moved to the end."""
     source = hooks.read_text(encoding="utf-8")
-    helper_start = source.index("def _check_partition(")
+    found = re.search(r"^def _\w+\(", source, re.MULTILINE)
+    assert found is not None, "the checks' module has no private helper left to move"
+    helper_start = found.start()
     helper_end = source.index("\n\n\n", helper_start)
     helper = source[helper_start:helper_end]
     source = source[:helper_start] + source[helper_end + 3 :] + "\n\n" + helper + "\n"
