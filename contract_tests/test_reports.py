@@ -23,7 +23,12 @@ from telephony_mock import create_app
 
 CONTRACT = Contract.load(runner.SPEC)
 AGENT, KEY = mock_credentials(runner.load_settings())
-TINY = {"generation": {"max-examples": 2, "no-shrink": True}, "phases": {"stateful": {"max-steps": 4}}}
+# Examples, fuzzing and stateful: the examples phase skips operations without examples ("No
+# examples in schema") that fuzzing then tests, which is what the JUnit file once got wrong.
+TINY = {
+    "generation": {"max-examples": 2, "no-shrink": True},
+    "phases": {"coverage": {"enabled": False}, "stateful": {"max-steps": 4}},
+}
 
 
 def _summary(tmp_path: Path, outcome: runner.Outcome, accepted: list[Entry] | None = None) -> str:
@@ -150,7 +155,9 @@ def test_the_run_is_appended_to_the_history(real_run: Conducted) -> None:
 
     assert record["target"] == real_run.selected.display_base_url
     assert record["cases"] == figures["cases"] > 0
-    assert set(record["latency"]) == set(figures["tested_operations"])
+    # Operations whose every request the guard refused (the outbound call) have no latency.
+    assert "getPhoneNumber" in record["latency"]
+    assert set(record["latency"]) <= set(figures["tested_operations"])
     assert all(0 < figures["p50"] <= figures["p95"] for figures in record["latency"].values())
     assert "This is the first recorded run against this target." in real_run.summary.read_text(encoding="utf-8")
 
@@ -165,7 +172,7 @@ def test_a_run_cut_short_by_sigterm_still_writes_its_reports(tmp_path: Path) -> 
         text=True,
     )
     # The CI profile runs for more than a minute; by now the engine is well into it.
-    time.sleep(25)
+    time.sleep(20)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
 
