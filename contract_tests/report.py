@@ -112,7 +112,7 @@ def write_summary(
         "",
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",
         f"- {outcome.cases} test cases, {outcome.stateful_cases} of them in stateful sequences, "
-        f"in {outcome.seconds:.0f} s; {len(outcome.tested_operations)} of {len(operations)} operations tested",
+        f"in {outcome.seconds:.0f} s; {len(outcome.tested_operation_ids)} of {len(operations)} operations tested",
         "- phases: " + (", ".join(f"{name} {status}" for name, status in outcome.phases.items()) or "none finished"),
     ]
     if outcome.interrupted:
@@ -125,7 +125,7 @@ def write_summary(
             f"{len(guard.cleanup_log)} numbers released at teardown"
         )
     lines += _changes(judged.changes)
-    untested = [operation for operation in operations if operation not in outcome.tested_operations]
+    untested = [operation for operation in operations if operation not in outcome.tested_operation_ids]
     if untested:
         lines += ["", "## Not tested against this target", "", "| operation | why |", "|---|---|"]
         reasons, otherwise = outcome.not_tested, untested_reason(outcome)
@@ -319,10 +319,11 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "seed": outcome.seed,
         "phases": outcome.phases,
         "tested_operations": sorted(outcome.tested_operations),
+        "tested_operation_ids": sorted(outcome.tested_operation_ids),
         "not_tested": {
             op: outcome.not_tested.get(op, untested_reason(outcome))
             for op in operations
-            if op not in outcome.tested_operations
+            if op not in outcome.tested_operation_ids
         },
         "counts": {name: sum(1 for record in new if record["class"] == name) for name in CLASSES},
         "findings": records,

@@ -74,8 +74,10 @@ class Outcome:
     seed: int | None = None
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    # operationIds that at least one phase sent a case for, and why the others were not tested.
+    # Schemathesis's labels ("GET /v1/...") and the operationIds of the operations at least one
+    # phase sent a case for; why each other operation (by operationId) was not tested.
     tested_operations: set[str] = field(default_factory=set)
+    tested_operation_ids: set[str] = field(default_factory=set)
     not_tested: dict[str, str] = field(default_factory=dict)
     phases: dict[str, str] = field(default_factory=dict)
     stateful_cases: int = 0
@@ -218,11 +220,12 @@ def run(
             outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
     outcome.cases = state.statistic.total_cases
-    outcome.tested_operations = {state.labels.get(label, label) for label in state.statistic.tested_operations}
+    outcome.tested_operations = set(state.statistic.tested_operations)
+    outcome.tested_operation_ids = {state.labels.get(label, label) for label in outcome.tested_operations}
     outcome.not_tested = {
         state.labels.get(label, label): reason
         for label, reason in state.skips.items()
-        if state.labels.get(label, label) not in outcome.tested_operations
+        if label not in outcome.tested_operations
     }
     if outcome.interrupted is not None:
         outcome.findings.append(cut_short())

@@ -123,9 +123,9 @@ def test_junit_and_json_agree_on_what_was_tested(real_run: Conducted) -> None:
         operation = CONTRACT.operation_for(method, path.replace("{", "x").replace("}", "x"))
         (skipped if case.find("skipped") is not None else tested).add(operation)
 
-    assert tested == set(figures["tested_operations"])
+    assert tested == set(figures["tested_operation_ids"])
     assert skipped <= set(figures["not_tested"])
-    assert set(figures["tested_operations"]) | set(figures["not_tested"]) == set(CONTRACT.operation_ids)
+    assert set(figures["tested_operation_ids"]) | set(figures["not_tested"]) == set(CONTRACT.operation_ids)
 
 
 def test_the_summary_names_what_was_not_tested_and_why(real_run: Conducted) -> None:
@@ -157,7 +157,7 @@ def test_the_run_is_appended_to_the_history(real_run: Conducted) -> None:
     assert record["cases"] == figures["cases"] > 0
     # Operations whose every request the guard refused (the outbound call) have no latency.
     assert "getPhoneNumber" in record["latency"]
-    assert set(record["latency"]) <= set(figures["tested_operations"])
+    assert set(record["latency"]) <= set(figures["tested_operation_ids"])
     assert all(0 < figures["p50"] <= figures["p95"] for figures in record["latency"].values())
     assert "This is the first recorded run against this target." in real_run.summary.read_text(encoding="utf-8")
 
