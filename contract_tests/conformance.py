@@ -90,6 +90,7 @@ def conduct(
         except KeyboardInterrupt:
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
+            runner.write_empty_junit(junit)
         for operation in selected.exclude_operations:
             outcome.not_tested.setdefault(operation, "left out for this target: the safety guard refuses its writes")
         if selected.guard is not None:

@@ -303,6 +303,12 @@ def _write_junit(path: Path, state: _Run, output: Any) -> None:
     writer.close()
 
 
+def write_empty_junit(path: Path) -> None:
+    """The JUnit file of a run stopped before it tested anything: CI still finds one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    JunitXmlWriter(path).close()
+
+
 def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
     # The engine builds its state machine from the schema; `teardown` is the machine's public
     # end-of-scenario step and the engine's own subclass chains up to it. Schemathesis offers no

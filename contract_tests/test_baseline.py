@@ -14,9 +14,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+from schemathesis.core.failures import CustomFailure
+
 from contract_tests import broken_mocks, runner
 from contract_tests.baseline import Baseline
 from contract_tests.conformance import conduct
+from contract_tests.findings import kind_of
 from contract_tests.target import mock_credentials, serve
 from telephony_mock import create_app
 
@@ -78,7 +81,6 @@ _DRIVER = textwrap.dedent(
     import contract_tests
     from contract_tests import broken_mocks
     from contract_tests.conformance import conduct
-    from schemathesis.baseline import failure_identity
     from telephony_mock import create_app
 
     assert Path(contract_tests.__file__).resolve().is_relative_to(Path.cwd().resolve()), contract_tests.__file__
@@ -88,15 +90,12 @@ _DRIVER = textwrap.dedent(
         "phases": {name: {"enabled": False} for name in ("coverage", "fuzzing", "stateful")},
     }
     run = conduct("mock", mock_app=app, report_dir=Path(sys.argv[1]), overrides=budget)
-    print(json.dumps([
-        [list(finding.identity), list(failure_identity(finding.failure, finding.check))]
-        for finding in run.outcome.findings if finding.failure is not None
-    ]))
+    print(json.dumps([list(finding.identity) for finding in run.outcome.findings]))
     """
 )
 
 
-def _identities(package_root: Path, reports: Path) -> list[list[list[str]]]:
+def _identities(package_root: Path, reports: Path) -> list[list[str]]:
     result = subprocess.run(
         [sys.executable, "-c", _DRIVER, str(reports)],
         cwd=package_root,
@@ -107,7 +106,7 @@ def _identities(package_root: Path, reports: Path) -> list[list[list[str]]]:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    identities: list[list[list[str]]] = json.loads(result.stdout.strip().splitlines()[-1])
+    identities: list[list[str]] = json.loads(result.stdout.strip().splitlines()[-1])
     return identities
 
 
@@ -139,13 +138,32 @@ def test_finding_identity_survives_edits_of_the_checks(tmp_path: Path) -> None:
     _edit_checks(edited / "contract_tests" / "hooks.py")
     after = _identities(edited, tmp_path / "reports-after")
 
-    ours_before = sorted(tuple(ours) for ours, _ in before)
-    ours_after = sorted(tuple(ours) for ours, _ in after)
+    ours_before = sorted(map(tuple, before))
+    ours_after = sorted(map(tuple, after))
     custom = [ours for ours in ours_before if ours[0] == "import_then_get_returns_number_and_client_env"]
     assert custom, ours_before
     assert ours_after == ours_before
-    # Schemathesis's own identity of the same failures names the file and line that raised them,
-    # which is exactly what the edit moved.
-    theirs_before = {tuple(map(str, theirs)) for ours, theirs in before if ours[0] == custom[0][0]}
-    theirs_after = {tuple(map(str, theirs)) for ours, theirs in after if ours[0] == custom[0][0]}
-    assert theirs_before != theirs_after
+
+
+def test_a_bare_assertion_keeps_its_kind_wherever_it_is_raised() -> None:
+    # A check that raises a plain AssertionError (a hook added without a kind of its own) is still
+    # identified by its first line with the values masked, never by where it was raised.
+    def first() -> AssertionError:
+        try:
+            raise AssertionError("GET +441234 after its import answered 404, expected 200")
+        except AssertionError as error:
+            return error
+
+    def second() -> AssertionError:
+        try:
+            raise AssertionError("GET +449999 after its import answered 404, expected 200")
+        except AssertionError as error:
+            return error
+
+    failures = [
+        CustomFailure(operation="POST /x", title="Custom check failed: `c`", message=str(error), exception=error)
+        for error in (first(), second())
+    ]
+
+    assert failures[0].origin != failures[1].origin
+    assert kind_of(failures[0]) == kind_of(failures[1]) == "GET … after its import answered …, expected …"

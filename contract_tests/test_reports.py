@@ -172,7 +172,7 @@ def test_a_run_cut_short_by_sigterm_still_writes_its_reports(tmp_path: Path) -> 
         text=True,
     )
     # The CI profile runs for more than a minute; by now the engine is well into it.
-    time.sleep(20)
+    time.sleep(30)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
 
