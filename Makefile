@@ -47,6 +47,7 @@ lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the
 typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it) and the mock
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
 	$(BIN)/mypy --strict telephony_mock
+	$(BIN)/mypy --strict contract_facts scripts/upstream.py scripts/contract_diff.py scripts/codegen.py
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest

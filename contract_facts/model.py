@@ -62,7 +62,6 @@ class Facts:
     # from a snapshot, which has no document behind it.
     origins: dict[tuple[OperationKey, str], list[str]] = field(default_factory=dict)
     error_codes: dict[str, Aspects] = field(default_factory=dict)
-    version: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The facts alone, in a stable order, for a committed snapshot."""
@@ -88,7 +87,7 @@ class Facts:
         """The same facts restricted to the operations whose path contains *path_part*."""
         keep = {key: locs for key, locs in self.operations.items() if path_part in key[1]}
         origins = {key: ptrs for key, ptrs in self.origins.items() if key[0] in keep}
-        return Facts(keep, origins, dict(self.error_codes), self.version)
+        return Facts(keep, origins, dict(self.error_codes))
 
 
 def load_document(source: Path | str) -> dict[str, Any]:
@@ -234,7 +233,7 @@ def _json_content(node: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | No
 def read(document: Mapping[str, Any]) -> Facts:
     """Read *document* into its facts."""
     reader = _Reader(document)
-    facts = Facts(version=str(document.get("info", {}).get("version")) or None)
+    facts = Facts()
     for path, raw_item in document.get("paths", {}).items():
         path_ptr = f"/paths/{_escape(path)}"
         path_item, _ = reader.resolve(raw_item, path_ptr)
