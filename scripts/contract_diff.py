@@ -40,7 +40,12 @@ def git(root: Path, *args: str) -> str:
 
 
 def default_base(root: Path) -> str:
-    return git(root, "merge-base", "HEAD", "main").strip()
+    # A CI checkout may hold main only as origin/main.
+    for ref in ("main", "origin/main"):
+        found = subprocess.run(["git", "merge-base", "HEAD", ref], cwd=root, capture_output=True, text=True)
+        if found.returncode == 0:
+            return found.stdout.strip()
+    raise SystemExit("no main or origin/main to compare with: pass --base <ref>")
 
 
 def contract_entries(root: Path, base: str) -> tuple[str, str, list[Entry]]:
