@@ -195,7 +195,11 @@ def _error_code(code: str, before: Aspects | None, after: Aspects | None) -> Ent
         return Entry(POTENTIALLY_BREAKING, "assumed error code removed", subject)
     if before.get("status") != after.get("status"):
         return Entry(BREAKING, f"status changed from {before.get('status')} to {after.get('status')}", subject)
-    return Entry(COMPATIBLE, "marked " + ("published" if after.get("published") else "assumed"), subject)
+    if before.get("published") != after.get("published"):
+        return Entry(COMPATIBLE, "marked " + ("published" if after.get("published") else "assumed"), subject)
+    if before.get("number") is None:
+        return Entry(COMPATIBLE, f"numeric code {after.get('number')} recorded", subject)
+    return Entry(COMPATIBLE, f"numeric code changed from {before.get('number')} to {after.get('number')}", subject)
 
 
 def classify_change(change: Change, old: Facts, new: Facts) -> Entry:

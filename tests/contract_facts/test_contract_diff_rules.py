@@ -128,6 +128,18 @@ def add_error_code(d: Doc) -> None:
     d["x-error-codes"]["WIDGETS_BUSY"] = {"status": 409, "published": True, "message": "busy"}
 
 
+def number_error_code(d: Doc) -> None:
+    d["x-error-codes"]["WIDGETS_NOT_FOUND"]["number"] = 14006
+
+
+def publish_error_code(d: Doc) -> None:
+    d["x-error-codes"]["TOO_MANY_REQUESTS"]["published"] = True
+
+
+def change_error_code_status(d: Doc) -> None:
+    d["x-error-codes"]["TOO_MANY_REQUESTS"]["status"] = 503
+
+
 def base() -> Doc:
     document = ours()
     schemas(document)["UpdateBody"]["properties"]["env"]["enum"] = ["live", "sandbox"]
@@ -241,6 +253,9 @@ CASES: list[tuple[Callable[[Doc], None], list[tuple[str, str, str]]]] = [
     (remove_published_error_code, [(BREAKING, "published error code removed", "error code WIDGETS_NOT_FOUND")]),
     (remove_assumed_error_code, [(POTENTIALLY_BREAKING, "assumed error code removed", "error code TOO_MANY_REQUESTS")]),
     (add_error_code, [(COMPATIBLE, "new error code", "error code WIDGETS_BUSY")]),
+    (number_error_code, [(COMPATIBLE, "numeric code 14006 recorded", "error code WIDGETS_NOT_FOUND")]),
+    (publish_error_code, [(COMPATIBLE, "marked published", "error code TOO_MANY_REQUESTS")]),
+    (change_error_code_status, [(BREAKING, "status changed from 429 to 503", "error code TOO_MANY_REQUESTS")]),
 ]
 
 
