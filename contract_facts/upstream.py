@@ -8,7 +8,8 @@ where it sits carries
 An aspect-less difference (a location only one side has) is declared on our node by the keyword
 that makes it exist: `status` on a response, `required` on a header or parameter, `properties`
 on a body property; a location only the reference has is declared with `x-upstream` on our
-nearest enclosing node.
+nearest enclosing node. `required` and `properties` of a body property may also be declared on
+the object schema that holds it, where JSON Schema writes those keywords.
 """
 
 from __future__ import annotations
@@ -71,6 +72,13 @@ def _keyword(change: Change) -> str | None:
     return None
 
 
+def _in_body(location: str) -> bool:
+    words = location.split(" ")
+    return (
+        location.startswith("request body ") or (len(words) > 3 and words[2] == "body")
+    ) and location != "request body"
+
+
 def assumption_ids(document: Mapping[str, Any]) -> set[str]:
     ids = {entry["id"] for entry in document.get("x-assumptions", [])}
     for item in document.get("paths", {}).values():
@@ -95,12 +103,15 @@ def _declaration(
         location = location or "operation"
     pointers = ours.origins.get((change.operation, location or "operation"), [])
     keyword = None if upstream_only else _keyword(change)
-    for pointer in pointers:
+    # `required` and `properties` of a body property are keywords of the object that holds it.
+    holder = parent(change.location) if keyword in ("required", "properties") and _in_body(change.location) else None
+    holder_pointers = ours.origins.get((change.operation, holder), []) if holder else []
+    for pointer in [*pointers, *holder_pointers]:
         node = _node(document, pointer)
         if not isinstance(node, Mapping):
             continue
         note = node.get("x-upstream")
-        if isinstance(note, Mapping):
+        if isinstance(note, Mapping) and pointer in pointers:
             if not note.get("says") or not note.get("why"):
                 return None, f"x-upstream at {pointer} needs both `says` and `why`"
             return f"x-upstream at {pointer}", None

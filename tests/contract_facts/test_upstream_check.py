@@ -90,6 +90,25 @@ def test_an_annotation_on_a_ref_target_declares_every_use() -> None:
     assert findings_for(document) == []
 
 
+def test_a_required_property_is_declared_on_the_object_that_lists_it() -> None:
+    document = ours()
+    widget = document["components"]["schemas"]["Widget"]
+    widget["required"].append("label")
+    assert len(findings_for(document)) == 2  # in the list's items and in the update's result
+
+    widget["x-assumed"] = {"required": "strict-requests"}
+    assert findings_for(document) == []
+
+
+def test_x_upstream_on_the_holding_object_does_not_declare_its_properties() -> None:
+    document = ours()
+    widget = document["components"]["schemas"]["Widget"]
+    widget["required"].append("label")
+    widget["x-upstream"] = {"says": "something about the widget", "why": "another reason"}
+
+    assert len(findings_for(document)) == 2
+
+
 def test_x_upstream_needs_both_what_polyai_says_and_why_we_differ() -> None:
     document = ours()
     document["components"]["schemas"]["Error"]["properties"]["data"]["x-upstream"] = {"says": "untyped"}

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from contract_facts import releases
-from contract_facts.classify import BREAKING, COMPATIBLE, POTENTIALLY_BREAKING, Entry
+from contract_facts.classify import BREAKING, COMPATIBLE, POTENTIALLY_BREAKING, Entry, classify
+from contract_facts.model import load_document, read
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,3 +115,30 @@ def test_recording_a_version_again_replaces_its_entries(tmp_path: Path) -> None:
     assert releases.recorded_entries(path, "1.1.0") == [
         {"verdict": COMPATIBLE, "rule": "new operation", "subject": "GET /b"}
     ]
+
+
+def test_the_newest_release_records_the_classified_changes_since_its_base() -> None:
+    newest = releases.load(ROOT / "contract-releases.json")[0]
+    base = newest["base"]
+    if (
+        base is None
+        or subprocess.run(["git", "cat-file", "-e", f"{base}^{{commit}}"], cwd=ROOT, capture_output=True).returncode
+    ):
+        pytest.skip(f"the base of {newest['version']} is not in this clone's history")
+    spec_at_base = subprocess.run(
+        ["git", "show", f"{base}:openapi.yaml"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    entries = classify(read(load_document(spec_at_base)), read(load_document(ROOT / "openapi.yaml")))
+
+    assert sorted(map(str, newest["entries"])) == sorted(str(entry.to_json()) for entry in entries)
+
+
+def test_release_1_1_0_is_the_compatible_addition_of_outbound_calls() -> None:
+    recorded = releases.recorded_entries(ROOT / "contract-releases.json", "1.1.0") or []
+
+    added = {entry["subject"] for entry in recorded if entry["rule"] == "new operation"}
+    assert added == {
+        "POST /v1/agents/{agentId}/telephony/outbound-calls",
+        "GET /v1/agents/{agentId}/telephony/outbound-calls/{callSid}/status",
+    }
+    assert [entry for entry in recorded if entry["verdict"] == BREAKING] == []
