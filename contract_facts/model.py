@@ -126,18 +126,23 @@ class _Reader:
             pointers.append(pointer)
         return node, pointers
 
-    def schema_parts(self, node: Any, pointer: str) -> Iterator[tuple[Mapping[str, Any], list[str]]]:
+    def schema_parts(
+        self, node: Any, pointer: str, alternative: bool = False
+    ) -> Iterator[tuple[Mapping[str, Any], list[str], bool]]:
         """The schema node, each `$ref` target behind it, and every `allOf`/`oneOf`/`anyOf` part.
 
         3.1 allows keywords beside a `$ref` (`default`, `x-assumed`), so the referring node is a
-        part of the schema too, not only its target.
+        part of the schema too, not only its target. A part under `oneOf`/`anyOf` is flagged as an
+        alternative: its properties and types are possible, its `required` list is not binding.
         """
         seen: set[str] = set()
         while isinstance(node, Mapping):
-            yield node, [pointer]
+            yield node, [pointer], alternative
             for combiner in ("allOf", "oneOf", "anyOf"):
                 for index, part in enumerate(node.get(combiner, [])):
-                    yield from self.schema_parts(part, f"{pointer}/{combiner}/{index}")
+                    yield from self.schema_parts(
+                        part, f"{pointer}/{combiner}/{index}", alternative or combiner != "allOf"
+                    )
             ref = node.get("$ref")
             if not isinstance(ref, str):
                 return
@@ -160,7 +165,7 @@ class _Reader:
         required: set[str] = set()
         items: list[tuple[Any, str]] = []
         extra: list[tuple[Any, str]] = []
-        for part, pointers in parts:
+        for part, pointers, alternative in parts:
             all_pointers.extend(p for p in pointers if p not in all_pointers)
             here = pointers[-1]
             declared = part.get("type")
@@ -170,7 +175,8 @@ class _Reader:
             nullable = nullable or part.get("nullable") is True
             for prop, sub in part.get("properties", {}).items():
                 properties.setdefault(prop, (sub, f"{here}/properties/{_escape(prop)}"))
-            required.update(part.get("required", []))
+            if not alternative:
+                required.update(part.get("required", []))
             if "items" in part:
                 items.append((part["items"], f"{here}/items"))
             additional = part.get("additionalProperties")

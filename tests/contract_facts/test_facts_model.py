@@ -129,3 +129,18 @@ def test_the_real_contract_reads_every_operation() -> None:
     assert ("PATCH", "/v1/agents/{agentId}/telephony/connectors/batch") in facts.operations
     batch = facts.operations[("PATCH", "/v1/agents/{agentId}/telephony/connectors/batch")]
     assert batch["request body updates[].connectorId"]["required"] is True
+
+
+def test_a_oneof_variant_adds_its_properties_but_not_its_required_list() -> None:
+    document = published()
+    document["components"]["schemas"]["UpdateBody"] = {
+        "oneOf": [
+            {"type": "object", "required": ["names"], "properties": {"names": {"type": "array"}}},
+            {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array"}}},
+        ]
+    }
+
+    locations = read(document).operations[PATCH]
+
+    assert locations["request body names"]["required"] is False
+    assert locations["request body ids"]["required"] is False
