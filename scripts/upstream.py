@@ -32,8 +32,12 @@ SNAPSHOT = ROOT / "contract_facts" / "upstream-snapshot.json"
 def fetch(source: Path | None) -> Facts:
     if source is not None:
         return read(load_document(source)).only(TELEPHONY)
-    with urllib.request.urlopen(URL, timeout=60) as response:
-        return read(load_document(response.read().decode("utf-8"))).only(TELEPHONY)
+    try:
+        with urllib.request.urlopen(URL, timeout=60) as response:
+            text = response.read().decode("utf-8")
+    except OSError as error:  # URLError and timeouts: say what failed, not a traceback
+        raise SystemExit(f"could not fetch PolyAI's reference from {URL}: {error}; use --from FILE") from error
+    return read(load_document(text)).only(TELEPHONY)
 
 
 def load_snapshot(path: Path) -> Facts:

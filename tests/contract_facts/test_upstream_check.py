@@ -158,6 +158,19 @@ def test_a_header_only_we_declare_needs_x_assumed_required() -> None:
     assert findings_for(document) == []
 
 
+def test_a_property_only_we_declare_needs_x_assumed_properties_on_it_or_its_object() -> None:
+    document = ours()
+    widget = document["components"]["schemas"]["Widget"]
+    widget["properties"]["colour"] = {"type": "string"}
+    assert findings_for(document) == [
+        f"GET {LIST_PATH}: response 200 body widgets[].colour: PolyAI says nothing, we declare it",
+        f"PATCH {PATH}: response 200 body data.colour: PolyAI says nothing, we declare it",
+    ]
+
+    widget["x-assumed"] = {"properties": "strict-requests"}
+    assert findings_for(document) == []
+
+
 def test_a_property_only_polyai_publishes_is_named_until_declared_on_its_parent() -> None:
     document = ours()
     del document["components"]["schemas"]["UpdateBody"]["properties"]["env"]
