@@ -110,9 +110,6 @@ class MockConfig:
     fault_seed: int | None = None
     source: str = field(default="<memory>", compare=False)
 
-    def agents(self) -> dict[str, tuple[AccountConfig, AgentConfig]]:
-        return {agent.id: (account, agent) for account in self.accounts for agent in account.agents}
-
 
 def load_config(path: Path | str | None = None) -> MockConfig:
     """Read and check a config file; the default config when `path` is None."""

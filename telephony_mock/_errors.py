@@ -11,9 +11,10 @@ import itertools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http import HTTPStatus
 
 import orjson
+
+from telephony_contract import error_envelope
 
 # Codes the mock raises by name. `compile_spec` refuses to start when one is missing from the
 # spec's `x-error-codes`, so a typo or a renamed code fails at start-up, not on the first error.
@@ -123,28 +124,14 @@ class ErrorRenderer:
     """Renders `ApiError`s as the spec's `Error` envelope, with statuses from `x-error-codes`."""
 
     def __init__(self, catalogue: Mapping[str, ErrorCode]) -> None:
-        self._catalogue = dict(catalogue)
-
-    @property
-    def catalogue(self) -> Mapping[str, ErrorCode]:
-        return self._catalogue
-
-    def status_of(self, code: str) -> int:
-        return self._catalogue[code].status
+        self._codes = dict(catalogue)
 
     def render(self, error: ApiError, correlation_id: str) -> Answer:
-        entry = self._catalogue.get(error.code)
+        entry = self._codes.get(error.code)
         if entry is None:
             # A code outside the spec is a defect of the mock; answer as the spec says a
             # failure of the service is answered rather than invent a status.
-            entry = self._catalogue[INTERNAL_ERROR]
+            entry = self._codes[INTERNAL_ERROR]
             error = ApiError(INTERNAL_ERROR, f"unknown error code {error.code!r}")
-        payload = {
-            "success": False,
-            "error": HTTPStatus(entry.status).phrase,
-            "error_id": correlation_id,
-            "error_code": error.code,
-            "error_message": error.message or entry.message,
-            "data": None,
-        }
+        payload = error_envelope(entry.status, error.code, error.message or entry.message, correlation_id)
         return json_answer(entry.status, payload, correlation_id, error.headers)

@@ -30,7 +30,8 @@ from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answe
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._routing import MethodNotAllowed, Router, split_path
-from ._rules import Call, all_rules
+from ._rule_book import with_replacements
+from ._rules import Call, Rules
 from ._seed import seed_records
 from ._spec import DEFAULT_SPEC_PATH, Operation, Spec, SpecError, load_spec
 from ._sqlite_store import SqliteStore
@@ -64,11 +65,12 @@ class TelephonyMock:
         admin: bool = False,
         faults: bool = False,
         validate_responses: bool = False,
+        rules: Rules | None = None,
     ) -> None:
         self.spec = spec
         self.config = config
         self.store = store
-        self._rules = all_rules()
+        self._rules = with_replacements(rules)
         declared = {operation.operation_id for operation in spec.operations}
         if declared != self._rules.keys():
             raise SpecError(
@@ -170,8 +172,8 @@ class TelephonyMock:
             body = validator.parse_body(operation.body, raw, content_type, code)
 
         rule = self._rules[operation.operation_id]
-        with self.store.transaction(write=rule.writes) as tx:
-            result = rule.function(tx, Call(caller, match.path_params, query, body))
+        with self.store.transaction(write=operation.writes) as tx:
+            result = rule(tx, Call(caller, match.path_params, query, body))
         return json_answer(operation.success_status, result, correlation_id)
 
     async def _answer_admin(
@@ -250,6 +252,7 @@ def create_app(
     faults: bool = False,
     validate_responses: bool = False,
     spec_path: str | Path | None = None,
+    rules: Rules | None = None,
 ) -> Starlette:
     """Build the mock as a Starlette (ASGI) app.
 
@@ -257,6 +260,8 @@ def create_app(
     `state_path`: keep state in this SQLite file (created if missing) instead of memory.
     `admin`: serve /_admin/reset and /_admin/seed. `faults`: honour the X-Mock-Fault header.
     `validate_responses`: check every answer against the spec before sending it (for tests).
+    `rules`: rules by operationId that replace the mock's own (a rule is `(tx, call) -> body`,
+    raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.
 
     The store stays open for the app's life, across any number of server (or TestClient)
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
@@ -267,7 +272,9 @@ def create_app(
         config = load_config(config)
     store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
     try:
-        mock = TelephonyMock(spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses)
+        mock = TelephonyMock(
+            spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses, rules=rules
+        )
     except BaseException:
         store.close()
         raise

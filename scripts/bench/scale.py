@@ -31,7 +31,8 @@ from fictional import block_start, fictional_number, fictional_numbers
 from servers import LOADGEN_CPU
 
 from telephony_mock._auth import Caller
-from telephony_mock._rules import Call, all_rules
+from telephony_mock._rule_book import default_rules
+from telephony_mock._rules import Call
 from telephony_mock._sqlite_store import SqliteStore
 from telephony_mock._store import MemoryStore, Store
 
@@ -102,9 +103,9 @@ class InProcess:
     """The operations' rules against a store, through the store interface."""
 
     def __init__(self, store: Store) -> None:
-        rules = all_rules()
+        rules = default_rules()
         self.store = store
-        self._get, self._delete = rules["batchGetPhoneNumbers"].function, rules["deletePhoneNumbers"].function
+        self._get, self._delete = rules["batchGetPhoneNumbers"], rules["deletePhoneNumbers"]
 
     def get(self, numbers: list[str]) -> None:
         with self.store.transaction(write=False) as tx:
