@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from contract_tests.runner import Finding, Outcome
-from contract_tests.target import Guard, redact
+from contract_tests.guard import Guard, redact
 
 MAX_MESSAGE_LINES = 12
 

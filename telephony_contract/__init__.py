@@ -7,6 +7,15 @@ broken mocks and the tests all read these instead of restating them.
 
 from .catalogue import Catalogue, Operation, load_catalogue
 from .document import SPEC_PATH, load_document
-from .envelope import error_envelope
+from .envelope import CORRELATION_HEADER, error_envelope, generic_code
 
-__all__ = ["SPEC_PATH", "Catalogue", "Operation", "error_envelope", "load_catalogue", "load_document"]
+__all__ = [
+    "CORRELATION_HEADER",
+    "SPEC_PATH",
+    "Catalogue",
+    "Operation",
+    "error_envelope",
+    "generic_code",
+    "load_catalogue",
+    "load_document",
+]

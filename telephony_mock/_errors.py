@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from telephony_contract import error_envelope
+from telephony_contract import CORRELATION_HEADER, error_envelope
 
 # Codes the mock raises by name. `compile_spec` refuses to start when one is missing from the
 # spec's `x-error-codes`, so a typo or a renamed code fails at start-up, not on the first error.
@@ -56,7 +56,6 @@ RAISED_CODES = frozenset(
     }
 )
 
-CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 _CORRELATION_HEADER_BYTES = CORRELATION_HEADER.lower().encode()
 _JSON_HEADERS = ((b"content-type", b"application/json"),)
 

@@ -21,6 +21,8 @@ import anyio
 from starlette.applications import Starlette
 from starlette.routing import Router as StarletteRouter
 
+from telephony_contract import CORRELATION_HEADER
+
 from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
 from ._admin import Admin
@@ -204,8 +206,8 @@ class TelephonyMock:
         """Self-check mode: refuse to send what the spec does not allow for this operation."""
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in answer.headers}
         where = operation.operation_id if operation else "unrouted request"
-        if headers.get(_errors.CORRELATION_HEADER.lower()) != correlation_id:
-            raise ResponseContractError(f"{where}: {_errors.CORRELATION_HEADER} is missing or wrong")
+        if headers.get(CORRELATION_HEADER.lower()) != correlation_id:
+            raise ResponseContractError(f"{where}: {CORRELATION_HEADER} is missing or wrong")
         body = json.loads(answer.body)
         if answer.status >= 400:
             errors = list(self.spec.error_validator.iter_errors(body))
