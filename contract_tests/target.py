@@ -19,7 +19,6 @@ import uvicorn
 
 from contract_tests.guard import Guard, RealTarget
 
-
 # ---------------------------------------------------------------------------------------------
 # Serving an app on a free loopback port
 
