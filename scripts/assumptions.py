@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -20,7 +21,7 @@ PAGE = ROOT / "docs" / "assumptions.md"
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def render(spec: dict) -> str:
+def render(spec: dict[str, Any]) -> str:
     lines = [
         "# Assumptions about the real service",
         "",

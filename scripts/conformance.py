@@ -17,7 +17,7 @@ from pathlib import Path
 
 from contract_tests import runner
 from contract_tests.conformance import REPORTS, conduct
-from contract_tests.target import UnsafeTarget
+from contract_tests.guard import UnsafeTarget
 
 
 def main(argv: list[str] | None = None) -> int:

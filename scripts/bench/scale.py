@@ -198,18 +198,18 @@ def run(work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"batch": BATCH, "sizes": list(SIZES), "in_process": {}}
     memory = {size: MemoryStore() for size in SIZES}
-    for size, store in memory.items():
-        store.reset([], _records(size))
+    for size, in_memory in memory.items():
+        in_memory.reset([], _records(size))
     results["in_process"]["memory"] = interleaved({size: InProcess(store) for size, store in memory.items()})
     del memory
     gc.collect()
     with tempfile.TemporaryDirectory(dir=work) as folder:
         sqlite = {size: SqliteStore(Path(folder) / f"state-{size}.sqlite3") for size in SIZES}
-        for size, store in sqlite.items():
-            store.reset([], _records(size))
+        for size, on_disk in sqlite.items():
+            on_disk.reset([], _records(size))
         results["in_process"]["sqlite"] = interleaved({size: InProcess(store) for size, store in sqlite.items()})
-        for store in sqlite.values():
-            store.close()
+        for on_disk in sqlite.values():
+            on_disk.close()
         largest = Path(folder).glob(f"state-{SIZES[-1]}.sqlite3*")
         results["sqlite_file_bytes_per_number"] = round(sum(f.stat().st_size for f in largest) / SIZES[-1], 1)
     for store in ("memory", "sqlite"):
