@@ -23,6 +23,13 @@ from contract_tests.guard import Guard, RealTarget
 # Serving an app on a free loopback port
 
 
+def free_port() -> int:
+    """A loopback port free at this moment, for a server started in another process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Serve an ASGI app on a free 127.0.0.1 port in a background thread; yields its base URL."""
