@@ -10,6 +10,9 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   numbers this run imported itself; refuses every write to a connector (there is no create, so
   any connector belongs to someone else), every write to another agent, and every write the
   contract does not describe;
+- forwards an operation that places a real phone call (`x-places-call`) only when both
+  `--allow-outbound-calls` and POLYAI_OUTBOUND_ALLOWED_NUMBER are given, only to that exact
+  number, and only once per run;
 - answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
   so the run carries on and the report lists what was refused and why;
 - swaps the run's throwaway key for the real one on the way out, so the real key never enters
@@ -41,11 +44,15 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
-from telephony_contract import CORRELATION_HEADER, Catalogue, error_envelope, generic_code, load_catalogue
+from telephony_contract import CORRELATION_HEADER, Catalogue, Operation, error_envelope, generic_code, load_catalogue
 
 ENV_BASE_URL = "POLYAI_BASE_URL"
 ENV_API_KEY = "POLYAI_API_KEY"
 ENV_AGENT_ID = "POLYAI_AGENT_ID"
+# The one number a person allows a run to dial; read only when outbound calls are allowed too.
+ENV_OUTBOUND_NUMBER = "POLYAI_OUTBOUND_ALLOWED_NUMBER"
+# Calls a run may place at most, even to the allowed number: each one rings a phone and costs money.
+MAX_OUTBOUND_CALLS = 1
 # Set on every answer the guard gives itself instead of forwarding; the checks ignore such answers.
 GUARD_HEADER = "X-Conformance-Guard"
 # A refusal is the contract's answer to a key that may not do something.
@@ -53,6 +60,10 @@ REFUSAL_STATUS = 403
 
 NUMBERS = "phone-numbers"
 CONNECTORS = "connectors"
+# Request fields whose value `live` reaches real callers.
+_ENVIRONMENT_FIELDS = ("clientEnv", "environment")
+_CONNECTOR_WRITE = "it changes a connector, and the suite created none"
+_NO_CALLS = f"it places a real phone call, and --allow-outbound-calls with {ENV_OUTBOUND_NUMBER} was not given"
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", "host"}
 )
@@ -92,16 +103,29 @@ class RealTarget:
     agent_id: str
     api_key: str = field(repr=False)
     allow_live: bool = False
+    # The only number an outbound call may dial; None (the default) allows no call at all.
+    allowed_outbound_number: str | None = None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *, allow_live: bool = False) -> RealTarget:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, allow_live: bool = False, allow_outbound_calls: bool = False
+    ) -> RealTarget:
+        """The target the environment names. Outbound calls need both `allow_outbound_calls` and
+        POLYAI_OUTBOUND_ALLOWED_NUMBER; either alone allows none."""
         environ = os.environ if environ is None else environ
         missing = [name for name in (ENV_BASE_URL, ENV_API_KEY, ENV_AGENT_ID) if not environ.get(name)]
         if missing:
             raise UnsafeTarget(f"a real target needs {', '.join(missing)} in the environment")
         base_url = environ[ENV_BASE_URL].rstrip("/")
         check_base_url(base_url)
-        return cls(base_url, environ[ENV_AGENT_ID], environ[ENV_API_KEY], allow_live)
+        allowed_number = None
+        if allow_outbound_calls:
+            allowed_number = environ.get(ENV_OUTBOUND_NUMBER, "").strip()
+            if not allowed_number or _as_number(allowed_number) != allowed_number:
+                raise UnsafeTarget(
+                    f"outbound calls were allowed, but {ENV_OUTBOUND_NUMBER} does not name one E.164 number to dial"
+                )
+        return cls(base_url, environ[ENV_AGENT_ID], environ[ENV_API_KEY], allow_live, allowed_number)
 
 
 def redact(text: str, *secrets_: str) -> str:
@@ -145,25 +169,34 @@ class SafetyPolicy:
 
     agent_id: str
     allow_live: bool = False
+    allowed_outbound_number: str | None = None
     catalogue: Catalogue = field(default_factory=load_catalogue, repr=False)
     created: set[str] = field(default_factory=set)
     released: set[str] = field(default_factory=set)
+    calls_placed: int = 0
 
     def never_sent(self) -> dict[str, str]:
         """The operations this policy refuses whatever their input, each with the reason.
 
         A run leaves them out rather than collect a refusal for every generated case.
         """
-        return {
-            operation.operation_id: "it changes a connector, and the suite created none"
-            for operation in self.catalogue.values()
-            if operation.writes and operation.resource == CONNECTORS
-        }
+        never: dict[str, str] = {}
+        for operation in self.catalogue.values():
+            if operation.places_call and self.allowed_outbound_number is None:
+                never[operation.operation_id] = _NO_CALLS
+            elif operation.writes and operation.resource == CONNECTORS:
+                never[operation.operation_id] = _CONNECTOR_WRITE
+        return never
 
     def refusal(self, method: str, path: str, body: Any) -> str | None:
-        """Why this request must not be sent, or None when it may. `path` is the path as sent."""
-        if not self.allow_live and isinstance(body, dict) and body.get("clientEnv") == "live":
-            return "it sets clientEnv to live, and --allow-live was not given"
+        """Why this request must not be sent, or None when it may. `path` is the path as sent.
+
+        A call it lets through counts against the run's allowance of calls.
+        """
+        if not self.allow_live and isinstance(body, dict):
+            for name in _ENVIRONMENT_FIELDS:
+                if body.get(name) == "live":
+                    return f"it sets {name} to live, and --allow-live was not given"
         match = self.catalogue.match(method, path)
         if match is None:
             if method.upper() in ("GET", "HEAD", "OPTIONS"):
@@ -175,14 +208,31 @@ class SafetyPolicy:
         agent = match.parameters.get("agentId")
         if agent != self.agent_id:
             return f"it writes to agent {agent!r}, not the configured {self.agent_id!r}"
+        if operation.places_call:
+            return self._call_refusal(operation, body)
         if operation.resource == CONNECTORS:
-            return "it changes a connector, and the suite created none"
+            return _CONNECTOR_WRITE
         if operation.resource == NUMBERS:
             in_path = [match.parameters["phoneNumber"]] if "phoneNumber" in match.parameters else []
             if operation.method == "POST":
                 return self._import_refusal(in_path, body)
             return self._ownership_refusal(in_path or list(_strings(body)))
         return f"it writes to {operation.resource}, which the suite has no rule to keep safe"
+
+    def _call_refusal(self, operation: Operation, body: Any) -> str | None:
+        if self.allowed_outbound_number is None:
+            return _NO_CALLS
+        fields = body if isinstance(body, dict) else {}
+        dialled = [fields.get(name) for name in sorted(operation.phone_number_fields)]
+        if not dialled or None in dialled:
+            return "it places a call without naming, in an E.164 field, the number it dials"
+        for value in dialled:
+            if value != self.allowed_outbound_number:
+                return f"it dials {value!r}, not the one number {ENV_OUTBOUND_NUMBER} allows"
+        if self.calls_placed >= MAX_OUTBOUND_CALLS:
+            return f"the run has already placed the {MAX_OUTBOUND_CALLS} call it may"
+        self.calls_placed += 1
+        return None
 
     def _import_refusal(self, path_numbers: list[str], body: Any) -> str | None:
         if not self.allow_live and not (isinstance(body, dict) and body.get("clientEnv") not in (None, "live")):
@@ -241,7 +291,9 @@ class Guard:
         upstream_identity: tuple[str, str] | None = None,
     ) -> None:
         self.target = target
-        self.policy = SafetyPolicy(target.agent_id, allow_live=target.allow_live)
+        self.policy = SafetyPolicy(
+            target.agent_id, allow_live=target.allow_live, allowed_outbound_number=target.allowed_outbound_number
+        )
         # The key the run sends; only this exact value is swapped for the real one, so the
         # suite's missing-key and wrong-key probes reach the service unchanged.
         self.suite_key = f"suite-{secrets.token_hex(16)}"

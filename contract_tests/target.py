@@ -100,6 +100,7 @@ def select(
     settings: Mapping[str, Any],
     *,
     allow_live: bool = False,
+    allow_outbound_calls: bool = False,
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
@@ -121,7 +122,7 @@ def select(
         return
     if kind != "real":
         raise ValueError(f"unknown target {kind!r}; use mock or real")
-    real = RealTarget.from_env(environ, allow_live=allow_live)
+    real = RealTarget.from_env(environ, allow_live=allow_live, allow_outbound_calls=allow_outbound_calls)
     if dry_run:
         with serve(create_app(admin=True)) as mock_url:
             guard = Guard(real, upstream=mock_url, dry_run=True, upstream_identity=(agent_id, api_key))

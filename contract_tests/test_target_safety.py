@@ -18,9 +18,9 @@ import pytest
 
 from contract_tests import runner
 from contract_tests.conformance import conduct
-from contract_tests.guard import GUARD_HEADER, Guard, RealTarget, UnsafeTarget
+from contract_tests.guard import GUARD_HEADER, Guard, RealTarget, SafetyPolicy, UnsafeTarget
 from contract_tests.target import mock_credentials, serve
-from telephony_contract import generic_code
+from telephony_contract import Catalogue, generic_code
 from telephony_mock import create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -286,3 +286,79 @@ def test_dry_run_sends_nothing_to_the_real_target(tmp_path: Path) -> None:
     assert "/v1/agents/agent-real/telephony/" in listing
     assert "real-key-never-sent" not in listing
     assert run.outcome.cases > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Outbound calls: a real phone rings, so both a flag and a named number are needed, and only it
+
+
+ALLOWED = "+442079460999"
+CALLS = Catalogue.from_document(
+    {
+        "paths": {
+            "/v1/agents/{agentId}/telephony/outbound-calls": {
+                "post": {
+                    "operationId": "placeCall",
+                    "tags": ["outbound-calls"],
+                    "x-places-call": True,
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {"properties": {"toNumber": {"type": "string", "format": "e164"}}}
+                            }
+                        }
+                    },
+                }
+            }
+        }
+    }
+)
+CALL_PATH = f"/v1/agents/{AGENT}/telephony/outbound-calls"
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    return {"POLYAI_BASE_URL": "https://api.us.poly.ai", "POLYAI_API_KEY": "k", "POLYAI_AGENT_ID": AGENT, **extra}
+
+
+def _call_policy(target: RealTarget) -> SafetyPolicy:
+    return SafetyPolicy(AGENT, allowed_outbound_number=target.allowed_outbound_number, catalogue=CALLS)
+
+
+@pytest.mark.parametrize(
+    ("allow", "environ"),
+    [(False, _environment()), (False, _environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=ALLOWED))],
+    ids=["neither", "number-without-flag"],
+)
+def test_no_call_is_placed_without_both_the_flag_and_the_number(allow: bool, environ: dict[str, str]) -> None:
+    policy = _call_policy(RealTarget.from_env(environ, allow_outbound_calls=allow))
+
+    reason = policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED})
+
+    assert reason is not None and "--allow-outbound-calls" in reason
+    assert policy.never_sent() == {"placeCall": reason}
+
+
+@pytest.mark.parametrize("number", ["", "not a number", "+44 20 7946 0999"])
+def test_the_flag_without_one_e164_number_stops_the_run(number: str) -> None:
+    with pytest.raises(UnsafeTarget, match="POLYAI_OUTBOUND_ALLOWED_NUMBER"):
+        RealTarget.from_env(_environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=number), allow_outbound_calls=True)
+
+
+def test_with_both_only_the_named_number_is_dialled_and_only_once() -> None:
+    target = RealTarget.from_env(_environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=ALLOWED), allow_outbound_calls=True)
+    policy = _call_policy(target)
+
+    assert policy.never_sent() == {}
+    assert "not the one number" in str(policy.refusal("POST", CALL_PATH, {"toNumber": "+442079460998"}))
+    assert "without naming" in str(policy.refusal("POST", CALL_PATH, {"countryCode": "GB"}))
+    assert policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}) is None
+    assert "already placed" in str(policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}))
+
+
+def test_a_call_to_another_agent_is_refused_even_when_calls_are_allowed() -> None:
+    policy = SafetyPolicy(AGENT, allowed_outbound_number=ALLOWED, catalogue=CALLS)
+
+    reason = policy.refusal("POST", "/v1/agents/agent-dev-2/telephony/outbound-calls", {"toNumber": ALLOWED})
+
+    assert reason is not None and "agent-dev-2" in reason
+    assert policy.calls_placed == 0
