@@ -17,11 +17,9 @@ from urllib.parse import quote
 import jsonschema_rs
 
 from telephony_contract import SPEC_PATH, Catalogue, load_document
-from telephony_contract.document import ref_path
+from telephony_contract.document import lookup, ref_path
 
 from . import _errors
-
-DEFAULT_SPEC_PATH = SPEC_PATH
 
 # The URI the loaded document is registered under, so `$ref`s resolve inside it.
 SPEC_URI = "urn:polyai-telephony:openapi"
@@ -120,7 +118,7 @@ class Spec:
         raise KeyError(operation_id)
 
 
-def load_spec(path: Path | str = DEFAULT_SPEC_PATH) -> Spec:
+def load_spec(path: Path | str = SPEC_PATH) -> Spec:
     return compile_spec(load_document(path))
 
 
@@ -174,10 +172,7 @@ class _Compiler:
     # -- building blocks ------------------------------------------------------------------
 
     def lookup(self, path: tuple[str | int, ...]) -> Any:
-        node: Any = self.doc
-        for part in path:
-            node = node[part]
-        return node
+        return lookup(self.doc, path)
 
     def resolve(self, path: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
         """Follow `$ref`s (local ones only) from `path` to the object they name."""

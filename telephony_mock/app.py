@@ -21,7 +21,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.routing import Router as StarletteRouter
 
-from telephony_contract import CORRELATION_HEADER
+from telephony_contract import CORRELATION_HEADER, SPEC_PATH
 
 from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
@@ -35,7 +35,7 @@ from ._routing import MethodNotAllowed, Router, split_path
 from ._rule_book import with_replacements
 from ._rules import Call, Rules
 from ._seed import seed_records
-from ._spec import DEFAULT_SPEC_PATH, Operation, Spec, SpecError, load_spec
+from ._spec import Operation, Spec, SpecError, load_spec
 from ._sqlite_store import SqliteStore
 from ._store import MemoryStore, Store
 from ._validation import ClientDisconnected, Validator
@@ -269,7 +269,7 @@ def create_app(
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
     at shutdown: every write was committed before it was acknowledged.
     """
-    spec = _compiled(str(Path(spec_path or DEFAULT_SPEC_PATH).resolve()))
+    spec = _compiled(str(Path(spec_path or SPEC_PATH).resolve()))
     if not isinstance(config, MockConfig):
         config = load_config(config)
     store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
