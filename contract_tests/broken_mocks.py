@@ -168,7 +168,7 @@ async def crash_on_north_american_numbers(app: Any, exchange: Exchange) -> None:
         exchange.status = 500
         correlation_id = "broken-500"
         exchange.response_headers = [("content-type", "application/json"), (CORRELATION_HEADER, correlation_id)]
-        exchange.set_json(error_envelope(500, generic_code(500), "Broken on purpose.", correlation_id))
+        exchange.set_json(error_envelope(generic_code(500), "Broken on purpose.", correlation_id))
         return
     await exchange.forward(app)
 

@@ -393,7 +393,7 @@ def _refused(reason: str) -> Response:
     correlation_id = str(uuid.uuid4())
     message = f"Not sent by the conformance safety guard: {reason}."
     return Response(
-        json.dumps(error_envelope(REFUSAL_STATUS, generic_code(REFUSAL_STATUS), message, correlation_id)),
+        json.dumps(error_envelope(generic_code(REFUSAL_STATUS), message, correlation_id)),
         status_code=REFUSAL_STATUS,
         media_type="application/json",
         headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: "refused"},

@@ -358,6 +358,11 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
         yield Problem("envelope success not false", f"`success` is {body.get('success')!r}, expected false")
     if body.get("data", None) is not None:
         yield Problem("envelope data not null", f"`data` is {body['data']!r}, expected null")
+    # `error` is a human-readable message (PolyAI's examples repeat `error_message` in it), not the
+    # HTTP reason phrase: any non-empty text conforms.
+    for name in ("error", "error_message"):
+        if name in body and not (isinstance(body[name], str) and body[name].strip()):
+            yield Problem("error message empty", f"`{name}` is {body[name]!r}, expected a human-readable message")
     code = body.get("error_code")
     known = load_document().get("x-error-codes", {})
     if code not in known:

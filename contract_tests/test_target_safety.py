@@ -20,7 +20,7 @@ from contract_tests import runner
 from contract_tests.conformance import conduct
 from contract_tests.guard import GUARD_HEADER, Guard, RealTarget, SafetyPolicy, UnsafeTarget
 from contract_tests.target import mock_credentials, serve
-from telephony_contract import Catalogue, generic_code
+from telephony_contract import Catalogue
 from telephony_mock import create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -82,7 +82,7 @@ def _send(guard: Guard, method: str, path: str, body: Any = None) -> httpx.Respo
 def _assert_refused(answer: httpx.Response, guard: Guard, reason: str) -> None:
     assert answer.status_code == 403
     assert answer.headers[GUARD_HEADER] == "refused"
-    assert answer.json()["error_code"] == generic_code(403)
+    assert answer.json()["error_code"] == "USER_ACCESS_FORBIDDEN"
     assert answer.json()["error_id"] == answer.headers["X-PolyAI-Correlation-Id"]
     assert reason in guard.refusals[-1].reason
 
@@ -213,7 +213,7 @@ def test_a_number_the_run_imported_may_be_changed_and_released(guard: Guard, ser
     ("method", "path", "body"),
     [
         ("DELETE", "connectors/conn-dev-en", None),
-        ("PATCH", "connectors/conn-dev-en", {"voiceName": "Brian"}),
+        ("PATCH", "connectors/conn-dev-en", {"voiceName": "en-GB-Neural2-B"}),
         ("PATCH", "connectors/batch", {"updates": [{"connectorId": "conn-dev-en", "voiceName": None}]}),
     ],
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from http import HTTPStatus
 from typing import Any
 
 from .document import load_document
@@ -12,11 +11,15 @@ from .document import load_document
 CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 
 
-def error_envelope(status: int, code: str, message: str, error_id: str) -> dict[str, Any]:
-    """The body of a `status` answer: `error_id` must equal the X-PolyAI-Correlation-Id header."""
+def error_envelope(code: str, message: str, error_id: str) -> dict[str, Any]:
+    """An error answer's body: `error_id` must equal the X-PolyAI-Correlation-Id header.
+
+    `error` carries the same human-readable text as `error_message`, as every example PolyAI
+    publishes does; it is not the HTTP reason phrase.
+    """
     return {
         "success": False,
-        "error": HTTPStatus(status).phrase,
+        "error": message,
         "error_id": error_id,
         "error_code": code,
         "error_message": message,

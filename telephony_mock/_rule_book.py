@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import _connectors, _phone_numbers
+from . import _connectors, _outbound_calls, _phone_numbers
 from ._rules import Rule, Rules
 
-_MODULES = (_phone_numbers, _connectors)
+_MODULES = (_phone_numbers, _connectors, _outbound_calls)
 
 
 def default_rules() -> dict[str, Rule]:

@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ._auth import Caller
+from ._config import OutboundCallsConfig
 from ._store import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What rules read beyond the store: the config's voices and call script, the spec's limits."""
+
+    voices: frozenset[str] | None
+    outbound_calls: OutboundCallsConfig
+    # Agent id -> environments with outbound calling enabled.
+    outbound_environments: Mapping[str, frozenset[str]]
+    max_call_metadata_base64_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +35,8 @@ class Call:
     path: Mapping[str, str]
     query: Mapping[str, str]
     body: Any  # validated against the operation's schema, defaults applied
+    settings: Settings
+    now: float  # the mock's clock when the request arrived
 
 
 Rule = Callable[[Tx, Call], Any]

@@ -23,7 +23,12 @@ from telephony_mock._routing import split_path
 
 CATALOGUE = load_catalogue()
 OPERATIONS = list(CATALOGUE.values())
-SAMPLE_VALUES = {"agentId": "agent-elsewhere", "phoneNumber": "+442079460001", "connectorId": "conn-x"}
+# Path values: another agent than the guard's, and a number whose `+` must be percent-encoded.
+SAMPLE_VALUES = {"agentId": "agent-elsewhere", "phoneNumber": "+442079460001"}
+
+
+def _value(name: str) -> str:
+    return SAMPLE_VALUES.get(name, f"{name}-1")
 
 
 def _snake(name: str) -> str:
@@ -34,7 +39,7 @@ def _path(operation: Operation, **values: str) -> str:
     """A concrete path for the operation, every parameter percent-encoded as a client sends it."""
     path = operation.path
     for name in operation.path_parameters:
-        path = path.replace(f"{{{name}}}", quote({**SAMPLE_VALUES, **values}[name], safe=""))
+        path = path.replace(f"{{{name}}}", quote(values.get(name) or _value(name), safe=""))
     return path
 
 
@@ -74,7 +79,7 @@ def test_guard_forwards_an_operation_to_another_agent_only_when_it_reads(operati
 def test_catalogue_and_broken_mocks_find_the_operation_from_its_request(operation: Operation) -> None:
     exchange = broken_mocks.Exchange(operation.method, _path(operation), "", {}, b"")
 
-    assert exchange.match == (operation.operation_id, {name: SAMPLE_VALUES[name] for name in operation.path_parameters})
+    assert exchange.match == (operation.operation_id, {name: _value(name) for name in operation.path_parameters})
 
 
 @pytest.mark.parametrize("check", sorted(hooks.CHECKED_OPERATIONS))

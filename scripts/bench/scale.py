@@ -31,8 +31,9 @@ from fictional import block_start, fictional_number, fictional_numbers
 from servers import LOADGEN_CPU
 
 from telephony_mock._auth import Caller
+from telephony_mock._config import OutboundCallsConfig
 from telephony_mock._rule_book import default_rules
-from telephony_mock._rules import Call
+from telephony_mock._rules import Call, Settings
 from telephony_mock._sqlite_store import SqliteStore
 from telephony_mock._store import MemoryStore, Store
 
@@ -107,14 +108,20 @@ class InProcess:
         self.store = store
         self._get, self._delete = rules["batchGetPhoneNumbers"], rules["deletePhoneNumbers"]
 
+    @staticmethod
+    def _call(numbers: list[str]) -> Call:
+        # The batch rules read no settings and no clock.
+        settings = Settings(None, OutboundCallsConfig(), {}, 0)
+        return Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}, settings, 0.0)
+
     def get(self, numbers: list[str]) -> None:
         with self.store.transaction(write=False) as tx:
-            found = self._get(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+            found = self._get(tx, self._call(numbers))
         assert len(found["found"]) == BATCH
 
     def delete(self, numbers: list[str]) -> None:
         with self.store.transaction(write=True) as tx:
-            released = self._delete(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+            released = self._delete(tx, self._call(numbers))
         assert len(released["deleted"]) == BATCH
 
     def put_back(self, numbers: list[str]) -> None:

@@ -65,7 +65,7 @@ def test_the_mock_serves_every_operation_of_the_catalogue() -> None:
         (lambda s: _schemas(s)["PhoneNumberList"].update(maxItems=5000), "maxItems"),
         (lambda s: _schemas(s)["E164Number"].update(default="+12"), "defaults only"),
         (lambda s: _schemas(s)["E164Number"].update({"x-error-code": "NO_SUCH_CODE"}), "NO_SUCH_CODE"),
-        (lambda s: s["x-error-codes"].pop("MALFORMED_JSON"), "MALFORMED_JSON"),
+        (lambda s: s["x-error-codes"].pop("SCHEMA_VALIDATION_FAILED"), "SCHEMA_VALIDATION_FAILED"),
         (lambda s: s.pop("x-limits"), "x-limits"),
         (lambda s: s["components"]["parameters"]["AgentId"].update(style="matrix"), "'style'"),
         (lambda s: s["components"]["parameters"]["AgentId"]["schema"].update(type="integer"), "string parameters"),
