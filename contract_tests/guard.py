@@ -44,13 +44,16 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
-from telephony_contract import CORRELATION_HEADER, Catalogue, Operation, error_envelope, generic_code, load_catalogue
+from telephony_contract import CORRELATION_HEADER, Catalogue, error_envelope, generic_code, load_catalogue
 
 ENV_BASE_URL = "POLYAI_BASE_URL"
 ENV_API_KEY = "POLYAI_API_KEY"
 ENV_AGENT_ID = "POLYAI_AGENT_ID"
 # The one number a person allows a run to dial; read only when outbound calls are allowed too.
 ENV_OUTBOUND_NUMBER = "POLYAI_OUTBOUND_ALLOWED_NUMBER"
+# The request field of a call that names the number it dials, in full E.164 when the guard lets it
+# through (the contract also allows a national number with `countryCode`, which the guard refuses).
+DIALLED_FIELD = "toNumber"
 # Calls a run may place at most, even to the allowed number: each one rings a phone and costs money.
 MAX_OUTBOUND_CALLS = 1
 # Set on every answer the guard gives itself instead of forwarding; the checks ignore such answers.
@@ -209,7 +212,7 @@ class SafetyPolicy:
         if agent != self.agent_id:
             return f"it writes to agent {agent!r}, not the configured {self.agent_id!r}"
         if operation.places_call:
-            return self._call_refusal(operation, body)
+            return self._call_refusal(body)
         if operation.resource == CONNECTORS:
             return _CONNECTOR_WRITE
         if operation.resource == NUMBERS:
@@ -219,16 +222,12 @@ class SafetyPolicy:
             return self._ownership_refusal(in_path or list(_strings(body)))
         return f"it writes to {operation.resource}, which the suite has no rule to keep safe"
 
-    def _call_refusal(self, operation: Operation, body: Any) -> str | None:
+    def _call_refusal(self, body: Any) -> str | None:
         if self.allowed_outbound_number is None:
             return _NO_CALLS
-        fields = body if isinstance(body, dict) else {}
-        dialled = [fields.get(name) for name in sorted(operation.phone_number_fields)]
-        if not dialled or None in dialled:
-            return "it places a call without naming, in an E.164 field, the number it dials"
-        for value in dialled:
-            if value != self.allowed_outbound_number:
-                return f"it dials {value!r}, not the one number {ENV_OUTBOUND_NUMBER} allows"
+        dialled = body.get(DIALLED_FIELD) if isinstance(body, dict) else None
+        if dialled != self.allowed_outbound_number:
+            return f"it dials {dialled!r}, not the one number {ENV_OUTBOUND_NUMBER} allows"
         if self.calls_placed >= MAX_OUTBOUND_CALLS:
             return f"the run has already placed the {MAX_OUTBOUND_CALLS} call it may"
         self.calls_placed += 1

@@ -18,9 +18,19 @@ import pytest
 
 from contract_tests import runner
 from contract_tests.conformance import conduct
-from contract_tests.guard import GUARD_HEADER, Guard, RealTarget, SafetyPolicy, UnsafeTarget
+from contract_tests.guard import (
+    DIALLED_FIELD,
+    ENV_OUTBOUND_NUMBER,
+    GUARD_HEADER,
+    MAX_OUTBOUND_CALLS,
+    Guard,
+    RealTarget,
+    SafetyPolicy,
+    UnsafeTarget,
+)
 from contract_tests.target import mock_credentials, serve
-from telephony_contract import Catalogue
+from telephony_contract import Catalogue, load_catalogue, load_document
+from telephony_contract.document import resolve
 from telephony_mock import create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -302,11 +312,7 @@ CALLS = Catalogue.from_document(
                     "tags": ["outbound-calls"],
                     "x-places-call": True,
                     "requestBody": {
-                        "content": {
-                            "application/json": {
-                                "schema": {"properties": {"toNumber": {"type": "string", "format": "e164"}}}
-                            }
-                        }
+                        "content": {"application/json": {"schema": {"properties": {"toNumber": {"type": "string"}}}}}
                     },
                 }
             }
@@ -350,7 +356,10 @@ def test_with_both_only_the_named_number_is_dialled_and_only_once() -> None:
 
     assert policy.never_sent() == {}
     assert "not the one number" in str(policy.refusal("POST", CALL_PATH, {"toNumber": "+442079460998"}))
-    assert "without naming" in str(policy.refusal("POST", CALL_PATH, {"countryCode": "GB"}))
+    assert "not the one number" in str(
+        policy.refusal("POST", CALL_PATH, {"toNumber": "02079460999", "countryCode": "GB"})
+    )
+    assert "not the one number" in str(policy.refusal("POST", CALL_PATH, {"environment": "sandbox"}))
     assert policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}) is None
     assert "already placed" in str(policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}))
 
@@ -362,3 +371,35 @@ def test_a_call_to_another_agent_is_refused_even_when_calls_are_allowed() -> Non
 
     assert reason is not None and "agent-dev-2" in reason
     assert policy.calls_placed == 0
+
+
+def test_every_operation_that_places_a_call_names_the_dialled_number_where_the_guard_reads_it() -> None:
+    catalogue = load_catalogue()
+    document = load_document()
+    calls = [operation for operation in catalogue.values() if operation.places_call]
+
+    assert calls, "the contract has no operation marked x-places-call"
+    for operation in calls:
+        raw = document["paths"][operation.path][operation.method.lower()]
+        schema = resolve(document, raw["requestBody"]["content"]["application/json"]["schema"])
+        assert DIALLED_FIELD in schema["required"], operation.operation_id
+
+
+def test_through_the_guard_one_call_reaches_the_service_and_its_status_can_be_read(service: Service) -> None:
+    path = f"/v1/agents/{AGENT}/telephony/outbound-calls"
+    target = RealTarget(service.url, AGENT, KEY, allowed_outbound_number=ALLOWED)
+    with Guard(target) as guard:
+        placed = _send(guard, "POST", path, {"toNumber": ALLOWED, "environment": "sandbox"})
+        elsewhere = _send(guard, "POST", path, {"toNumber": "+442079460998", "environment": "sandbox"})
+        again = _send(guard, "POST", path, {"toNumber": ALLOWED, "environment": "sandbox"})
+        status = _send(guard, "GET", f"{path}/{placed.json()['callSid']}/status?environment=sandbox")
+
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["status"] == "QUEUED"
+    assert [elsewhere.status_code, again.status_code] == [403, 403]
+    assert [refusal.reason for refusal in guard.refusals] == [
+        f"it dials '+442079460998', not the one number {ENV_OUTBOUND_NUMBER} allows",
+        f"the run has already placed the {MAX_OUTBOUND_CALLS} call it may",
+    ]
+    assert status.status_code == 200 and status.json()["callSid"] == placed.json()["callSid"]
+    assert [sent.method for sent in guard.sent] == ["POST", "GET"]

@@ -37,8 +37,6 @@ class Operation:
     places_call: bool
     # Takes a phone number: a path parameter or a request-body field in the E.164 format.
     takes_phone_numbers: bool
-    # Request-body fields (at any depth) that hold an E.164 number, or a list of them.
-    phone_number_fields: frozenset[str]
     # Request-body fields that accept null, which clears them.
     clearable_fields: frozenset[str]
     statuses: frozenset[int]
@@ -161,7 +159,6 @@ def _operations(document: Mapping[str, Any]) -> Iterator[Operation]:
                 places_call=raw.get("x-places-call") is True,
                 takes_phone_numbers=any(_has_format(document, p.get("schema")) for p in parameters)
                 or _has_format(document, body),
-                phone_number_fields=frozenset(_phone_number_fields(document, body)),
                 clearable_fields=frozenset(_nullable_fields(document, body)),
                 statuses=frozenset(int(status) for status in raw.get("responses", {}) if str(status).isdigit()),
                 path_parameters=tuple(str(p["name"]) for p in parameters if p.get("in") == "path"),
@@ -193,13 +190,6 @@ def _subschemas(document: Mapping[str, Any], schema: Any, seen: set[int] | None 
 
 def _has_format(document: Mapping[str, Any], schema: Any) -> bool:
     return any(node.get("format") == PHONE_NUMBER_FORMAT for node in _subschemas(document, schema))
-
-
-def _phone_number_fields(document: Mapping[str, Any], body: Any) -> Iterator[str]:
-    for node in _subschemas(document, body):
-        for name, prop in (node.get("properties") or {}).items():
-            if _has_format(document, prop):
-                yield str(name)
 
 
 def _admits_null(document: Mapping[str, Any], schema: Any) -> bool:
