@@ -24,8 +24,10 @@ def repo_copy(tmp_path: Path) -> Path:
     (copy / "scripts").mkdir(parents=True)
     # codegen.py finds the config and templates beside itself, so the copy checks its own files.
     shutil.copy2(ROOT / "scripts" / "codegen.py", copy / "scripts" / "codegen.py")
-    shutil.copy2(ROOT / "openapi.yaml", copy / "openapi.yaml")
-    shutil.copy2(ROOT / "generator-config.yaml", copy / "generator-config.yaml")
+    shutil.copy2(ROOT / "scripts" / "template_bases.py", copy / "scripts" / "template_bases.py")
+    shutil.copytree(ROOT / "contract_facts", copy / "contract_facts", ignore=CACHES)
+    for name in ("openapi.yaml", "generator-config.yaml", "generator-template-bases.json", "contract-releases.json"):
+        shutil.copy2(ROOT / name, copy / name)
     if (ROOT / "generator-templates").is_dir():
         shutil.copytree(ROOT / "generator-templates", copy / "generator-templates")
     shutil.copytree(ROOT / "generated", copy / "generated", ignore=CACHES)
@@ -90,3 +92,18 @@ def test_check_fails_when_a_generated_file_is_missing(repo_copy: Path) -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "missing from generated/: polyai_telephony/models/connector.py" in result.stdout
+
+
+def test_check_fails_when_the_changelog_is_stale(repo_copy: Path) -> None:
+    releases = repo_copy / "contract-releases.json"
+    releases.write_text(
+        releases.read_text(encoding="utf-8").replace(
+            '"releases": [', '"releases": [\n{"version": "9.0.0", "base": "x", "entries": []},'
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_check(repo_copy)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "differs: CHANGELOG.md" in result.stdout
