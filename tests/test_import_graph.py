@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("telephony_contract", "telephony_mock", "contract_tests")
+PACKAGES = ("telephony_contract", "telephony_mock", "contract_tests", "contract_facts")
 
 
 def _module_name(root: Path, path: Path) -> str:
