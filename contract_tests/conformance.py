@@ -41,6 +41,7 @@ def conduct(
     profile: str = "ci",
     report_dir: Path = REPORTS,
     allow_live: bool = False,
+    allow_outbound_calls: bool = False,
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
@@ -66,7 +67,13 @@ def conduct(
     summary = report_dir / f"conformance-{name}-{stamp}.md"
     figures = report_dir / f"conformance-{name}-{stamp}.json"
     with target.select(
-        kind, settings, allow_live=allow_live, dry_run=dry_run, environ=environ, mock_app=mock_app
+        kind,
+        settings,
+        allow_live=allow_live,
+        allow_outbound_calls=allow_outbound_calls,
+        dry_run=dry_run,
+        environ=environ,
+        mock_app=mock_app,
     ) as selected:
         extra = dict(overrides or {})
         if selected.guard is not None:
@@ -91,8 +98,10 @@ def conduct(
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
             runner.write_empty_junit(junit)
-        for operation in selected.exclude_operations:
-            outcome.not_tested.setdefault(operation, "left out for this target: the safety guard refuses its writes")
+        if selected.guard is not None:
+            # The guard says which operations it never lets through, and why.
+            for operation, reason in selected.guard.policy.never_sent().items():
+                outcome.not_tested.setdefault(operation, f"never sent to this target: {reason}")
         if selected.guard is not None:
             # Released here rather than only on exit, so the summary can say what was released.
             selected.guard.release_imported()

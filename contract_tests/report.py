@@ -21,11 +21,11 @@ from contract_tests.annotations import Contract
 from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TOOLKIT, Attribution, attribute
 from contract_tests.baseline import Entry
 from contract_tests.findings import Finding
+from contract_tests.guard import Guard, redact
 from contract_tests.history import Changes
 from contract_tests.html_report import write_html
 from contract_tests.ledger import Line
 from contract_tests.runner import Outcome
-from contract_tests.target import Guard, redact
 
 MAX_MESSAGE_LINES = 12
 CLASS_TITLES = {DRIFT: "Drift", ASSUMPTION: "Assumptions refuted", TOOLKIT: "Toolkit"}

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi import _caches
 import contract_tests.hooks  # noqa: F401 - registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
 from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
-from contract_tests.hooks import GUARD_HEADER
+from contract_tests.guard import GUARD_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"

@@ -22,7 +22,7 @@ from types import FrameType
 
 from contract_tests import runner
 from contract_tests.conformance import HISTORY, REPORTS, conduct
-from contract_tests.target import UnsafeTarget
+from contract_tests.guard import UnsafeTarget
 
 PASSED, NEW_FINDINGS, UNSAFE_TARGET = 0, 1, 2
 
@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-dir", type=Path, default=REPORTS)
     parser.add_argument("--history", type=Path, default=HISTORY, help="the run history to append to and compare with")
     parser.add_argument("--allow-live", action="store_true", help="let requests set clientEnv to live")
+    parser.add_argument(
+        "--allow-outbound-calls",
+        action="store_true",
+        help="let one call be placed, to the number POLYAI_OUTBOUND_ALLOWED_NUMBER names (it rings a real phone)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="run against a mock and list what would be sent")
     parser.add_argument(
         "--accept-failures",
@@ -61,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             profile=profile,
             report_dir=args.report_dir,
             allow_live=args.allow_live,
+            allow_outbound_calls=args.allow_outbound_calls,
             dry_run=args.dry_run,
             accept_days=args.accept_failures,
             history_path=args.history,
