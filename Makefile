@@ -54,11 +54,20 @@ test: check-generated lint  ## Everything CI runs
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
 
+# scripts/conformance.py exits 0 (pass), 1 (new findings, or cut short) or 2 (unsafe target).
+# GNU make itself can only exit 0 or 2 when a recipe fails, so the script's own status is
+# written to $(CONFORMANCE_REPORTS)/exit-status and named on stderr; read that file to tell 1 from 2.
+CONFORMANCE_REPORTS ?= reports
+CONFORMANCE = status=0; $(PY) scripts/conformance.py --target $(TARGET) --report-dir $(CONFORMANCE_REPORTS)
+CONFORMANCE_STATUS = || status=$$?; mkdir -p $(CONFORMANCE_REPORTS); echo $$status > $(CONFORMANCE_REPORTS)/exit-status; \
+	[ $$status -eq 0 ] || echo "scripts/conformance.py exited $$status (1: new findings, 2: unsafe target)" >&2; \
+	exit $$status
+
 conformance:  ## The conformance suite against TARGET=mock (default) or TARGET=real (POLYAI_* variables); reports in reports/
-	$(PY) scripts/conformance.py --target $(TARGET) $(CONFORMANCE_ARGS)
+	@$(CONFORMANCE) $(CONFORMANCE_ARGS) $(CONFORMANCE_STATUS)
 
 conformance-deep:  ## The night profile of the conformance suite: a bigger budget and a fresh seed
-	$(PY) scripts/conformance.py --target $(TARGET) --profile deep $(CONFORMANCE_ARGS)
+	@$(CONFORMANCE) --profile deep $(CONFORMANCE_ARGS) $(CONFORMANCE_STATUS)
 
 bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt

@@ -1,7 +1,8 @@
-"""A whole conformance run: choose the target, run the suite, write the reports.
+"""A whole conformance run: choose the target, run the suite, judge it, write the reports.
 
 `scripts/conformance.py` (behind `make conformance`) is a command line over `conduct()`, and the
-pytest entry point calls it too, so both report the same run.
+pytest entry point calls it too, so both report the same run. The reports are written however
+the run ends: cut short by a signal, the summary says so and holds what was found until then.
 """
 
 from __future__ import annotations
@@ -13,18 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemathesis.baseline import Baseline
-
-from contract_tests import report, runner, target
+from contract_tests import history, ledger, report, runner, target
+from contract_tests.annotations import Contract
+from contract_tests.baseline import Baseline
 
 REPORTS = runner.ROOT / "reports"
+HISTORY = REPORTS / "history.jsonl"
+# What a history record keeps of the figures.
+HISTORY_FIELDS = ("date", "target", "seed", "cases", "verdict", "counts", "findings", "assumptions", "latency")
 
 
 @dataclass
 class Conducted:
     outcome: runner.Outcome
     selected: target.Selected
+    judged: report.Judged
     summary: Path
+    html: Path
     junit: Path
     figures: Path
 
@@ -40,12 +46,20 @@ def conduct(
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
     baseline_path: Path | None = runner.BASELINE,
+    accept_days: int | None = None,
+    history_path: Path | None = None,
     command: str = "make conformance",
     overrides: dict[str, Any] | None = None,
 ) -> Conducted:
-    """Run the suite against `kind` ("mock" or "real") and write the JUnit XML and Markdown summary."""
+    """Run the suite against `kind` ("mock" or "real") and write the reports.
+
+    `accept_days` accepts this run's new findings into the baseline before the summary is
+    written, so the summary and the exit status agree. `history_path` appends the run to a
+    history file and compares it with the previous run of the same target.
+    """
     settings = runner.load_settings()
     chosen = runner.PROFILES[profile]
+    contract = Contract.load(runner.SPEC)
     environ = os.environ if environ is None else environ
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"{kind}-dry-run" if dry_run else kind
@@ -69,31 +83,65 @@ def conduct(
             connectors = target.list_connectors(selected)
             if connectors:
                 extra.setdefault("dictionaries", {})["connectors"] = {"values": connectors}
-        schema = runner.build_schema(
-            chosen,
-            agent_id=selected.agent_id,
-            api_key=selected.api_key,
-            exclude_operations=selected.exclude_operations,
-            overrides=extra,
-        )
         # The mock must conform outright; only a real service's known drift is accepted.
         baseline = Baseline.load(baseline_path) if kind == "real" and baseline_path is not None else None
-        outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+        try:
+            schema = runner.build_schema(
+                chosen,
+                agent_id=selected.agent_id,
+                api_key=selected.api_key,
+                exclude_operations=selected.exclude_operations,
+                overrides=extra,
+            )
+            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+        except KeyboardInterrupt:
+            # Stopped before the engine started (it handles a signal itself once it runs).
+            outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
+            runner.write_empty_junit(junit)
+        if selected.guard is not None:
+            # The guard says which operations it never lets through, and why.
+            for operation, reason in selected.guard.policy.never_sent().items():
+                outcome.not_tested.setdefault(operation, f"never sent to this target: {reason}")
         if selected.guard is not None:
             # Released here rather than only on exit, so the summary can say what was released.
             selected.guard.release_imported()
             if dry_run:
                 report.write_dry_run(
-                    report_dir / f"dry-run-{stamp}.md", selected.guard, base_url=selected.display_base_url
+                    report_dir / f"dry-run-{stamp}.md",
+                    selected.guard,
+                    base_url=selected.display_base_url,
+                    profile=profile,
+                    contract=contract,
                 )
-        report.write_summary(
+        judged = report.Judged.of(outcome, contract)
+        if accept_days is not None and baseline is not None and baseline_path is not None:
+            judged.accepted = baseline.accept(outcome.new_findings, days=accept_days)
+            baseline.save(baseline_path)
+            for finding in outcome.new_findings:
+                entry = baseline.match(finding)
+                finding.known = entry.id if entry is not None else None
+        judged.ledger = ledger.build(
+            contract,
+            outcome.exchanges,
+            [(finding, judged.attributions[finding.id]) for finding in outcome.findings],
+            not_tested=outcome.not_tested,
+        )
+        target_name = selected.display_base_url if kind == "real" else "mock"
+        document = report.figures(judged, target=target_name, operations=contract.operation_ids)
+        if history_path is not None and not dry_run:
+            record = {key: document[key] for key in HISTORY_FIELDS}
+            judged.changes = history.compare(history.previous_of(history.read(history_path), target_name), record)
+            history.append(history_path, record)
+            document["changes"] = judged.changes.as_json()
+        html = report.write_summary(
             summary,
-            outcome,
+            judged,
             target=selected.name,
             profile=profile,
             command=command,
+            operations=contract.operation_ids,
             guard=selected.guard,
             secrets=selected.secrets,
         )
-        report.write_figures(figures, outcome)
-    return Conducted(outcome, selected, summary, junit, figures)
+        report.write_figures(figures, document, selected.secrets)
+    return Conducted(outcome, selected, judged, summary, html, junit, figures)

@@ -1,4 +1,10 @@
-"""The human-readable side of a run: a Markdown summary, and the request list of a dry run."""
+"""The reports of a run: the Markdown summary (and its HTML page), the figures JSON, the dry-run plan.
+
+The summary reads top-down the way the morning-after reader decides: the verdict and the counts
+by class first (drift pages someone; a refuted assumption changes the contract; toolkit findings
+are ours), then what changed since the previous run of the same target, what was not tested and
+why, each finding with the evidence PolyAI support asks for, and last the assumption ledger.
+"""
 
 from __future__ import annotations
 
@@ -6,115 +12,333 @@ import datetime
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from contract_tests.annotations import Contract
+from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TOOLKIT, Attribution, attribute
+from contract_tests.baseline import Entry
+from contract_tests.findings import Finding
 from contract_tests.guard import Guard, redact
-from contract_tests.runner import Finding, Outcome
+from contract_tests.history import Changes
+from contract_tests.html_report import write_html
+from contract_tests.ledger import Line
+from contract_tests.runner import Outcome
 
 MAX_MESSAGE_LINES = 12
+CLASS_TITLES = {DRIFT: "Drift", ASSUMPTION: "Assumptions refuted", TOOLKIT: "Toolkit"}
+CLASS_COUNTS = {DRIFT: "drift", ASSUMPTION: "assumptions refuted", TOOLKIT: "toolkit"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: control characters shown as escapes, pipes escaped."""
+    shown = _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return shown.replace("|", "\\|")
+
+
+def code(text: str) -> str:
+    """An inline code span that holds any text, backticks included."""
+    text = cell(text)
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
 def _fence(text: str, language: str = "") -> str:
-    return f"```{language}\n{text.rstrip()}\n```"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    # Inside a fence only line breaks and tabs are kept; other control characters become escapes.
+    shown = _CONTROL.sub(lambda match: match.group() if match.group() in "\n\t" else repr(match.group())[1:-1], text)
+    return f"{ticks}{language}\n{shown.rstrip()}\n{ticks}"
 
 
-def _finding(finding: Finding, secrets: tuple[str, ...]) -> str:
-    message = "\n".join(finding.message.strip().splitlines()[:MAX_MESSAGE_LINES])
-    parts = [
-        f"### `{finding.check}` on `{finding.operation}`",
-        f"**{finding.title}**",
-        _fence(redact(message, *secrets)),
-    ]
-    if finding.curl:
-        parts += ["Reproduce (key redacted):", _fence(redact(finding.curl, *secrets), "sh")]
-    return "\n\n".join(parts)
+@dataclass
+class Judged:
+    """A run's findings with their classes, the ledger and the comparison with the previous run."""
+
+    outcome: Outcome
+    attributions: dict[str, Attribution]  # by finding id
+    ledger: list[Line] = field(default_factory=list)
+    changes: Changes | None = None
+    accepted: list[Entry] = field(default_factory=list)  # accepted into the baseline by this run
+
+    @classmethod
+    def of(cls, outcome: Outcome, contract: Contract) -> Judged:
+        return cls(outcome, {finding.id: attribute(finding, contract) for finding in outcome.findings})
+
+    def klass(self, finding: Finding) -> str:
+        return self.attributions[finding.id].klass
+
+    def counts(self, findings: Iterable[Finding]) -> Counter[str]:
+        return Counter(self.klass(finding) for finding in findings)
+
+    @property
+    def verdict(self) -> str:
+        outcome = self.outcome
+        if outcome.interrupted is not None:
+            return "INCOMPLETE"
+        if not outcome.passed:
+            return "FAIL"
+        return f"PASS ({len(self.accepted)} failures accepted into the baseline)" if self.accepted else "PASS"
 
 
 def write_summary(
     path: Path,
-    outcome: Outcome,
+    judged: Judged,
     *,
     target: str,
     profile: str,
     command: str,
+    operations: Sequence[str],
     guard: Guard | None = None,
     secrets: tuple[str, ...] = (),
-) -> None:
-    new, known = outcome.new_findings, [finding for finding in outcome.findings if finding.known]
-    verdict = "PASS" if outcome.passed else "FAIL"
+) -> Path:
+    """Write the Markdown summary and, beside it, its HTML page; returns the HTML's path."""
+    outcome = judged.outcome
+    new = outcome.new_findings
+    known = [finding for finding in outcome.findings if finding.known]
+    accepted = {entry.id for entry in judged.accepted}
+    fresh = [finding for finding in known if finding.known in accepted]
+    counts = judged.counts(new)
+    by_class = ", ".join(f"{counts[name]} {CLASS_COUNTS[name]}" for name in CLASSES)
+    errors = f" and {len(outcome.errors)} errors (toolkit)" if outcome.errors else ""
+    accepted_now = f", {len(fresh)} of them accepted by this run" if fresh else ""
     lines = [
-        f"# Conformance against the {target}: {verdict}",
+        f"# Conformance against the {target}: {judged.verdict}",
+        "",
+        f"**{by_class}** new findings{errors}; {len(known)} known (baseline){accepted_now}.",
         "",
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",
         f"- {outcome.cases} test cases, {outcome.stateful_cases} of them in stateful sequences, "
-        f"in {outcome.seconds:.0f} s; {len(outcome.tested_operations)} operations tested",
-        "- phases: " + ", ".join(f"{name} {status}" for name, status in outcome.phases.items()),
-        f"- {len(new)} new failures, {len(known)} known failures accepted by the baseline",
+        f"in {outcome.seconds:.0f} s; {len(outcome.tested_operation_ids)} of {len(operations)} operations tested",
+        "- phases: " + (", ".join(f"{name} {status}" for name, status in outcome.phases.items()) or "none finished"),
     ]
+    if outcome.interrupted:
+        lines.append(f"- **cut short**: {outcome.interrupted}; everything below is what was found until then")
+    elif outcome.stop_reason != "completed":
+        lines.append(f"- stopped early ({outcome.stop_reason}): {outcome.stop_explanation or 'see the phases'}")
     if guard is not None:
         lines.append(
             f"- safety guard: {len(guard.sent)} requests forwarded, {len(guard.refusals)} refused, "
             f"{len(guard.cleanup_log)} numbers released at teardown"
         )
+    lines += _changes(judged.changes)
+    untested = [operation for operation in operations if operation not in outcome.tested_operation_ids]
+    if untested:
+        lines += ["", "## Not tested against this target", "", "| operation | why |", "|---|---|"]
+        reasons, otherwise = outcome.not_tested, untested_reason(outcome)
+        lines += [f"| `{op}` | {cell(reasons.get(op, otherwise))} |" for op in untested]
     if outcome.errors:
-        lines += ["", "## Errors", "", *(f"- {redact(error, *secrets)}" for error in outcome.errors)]
-    if new:
-        lines += ["", "## New failures", ""]
-        lines += [_finding(finding, secrets) + "\n" for finding in new]
+        lines += ["", "## Errors", "", *(f"- {cell(redact(error, *secrets))}" for error in outcome.errors)]
+    for name in CLASSES:
+        mine = [finding for finding in new if judged.klass(finding) == name]
+        if mine:
+            lines += ["", f"## {CLASS_TITLES[name]} ({len(mine)} new)", ""]
+            lines += [_finding(finding, judged.attributions[finding.id], secrets) + "\n" for finding in mine]
     if known:
-        lines += ["", "## Known failures (baseline)", "", "| entry | check | operation |", "|---|---|---|"]
-        lines += [f"| {finding.known} | `{finding.check}` | `{finding.operation}` |" for finding in known]
+        lines += ["", "## Known failures (baseline)", "", "| entry | class | check | operation | kind |"]
+        lines.append("|---|---|---|---|---|")
+        lines += [
+            f"| {finding.known}{' (accepted now)' if finding.known in accepted else ''} | {judged.klass(finding)} "
+            f"| `{finding.check}` | `{finding.operation}` | {cell(finding.kind)} |"
+            for finding in known
+        ]
     if outcome.expired_baseline:
         lines += ["", "## Expired baseline entries (their failures count as new again)", ""]
         lines += [
-            f"- {entry.id}: `{entry.check}` on `{entry.operation}`, expired {entry.expires}"
+            f"- {entry.id}: `{entry.check}` on `{entry.operation}` ({cell(entry.kind)}), expired {entry.expires}"
             for entry in outcome.expired_baseline
         ]
     if guard is not None and guard.refusals:
         # Grouped by rule: the quoted value (a number, an agent) differs from one request to the next.
-        reasons = Counter(re.sub(r"'[^']*'", "…", refusal.reason) for refusal in guard.refusals)
+        reasons_ = Counter(re.sub(r"'[^']*'", "…", refusal.reason) for refusal in guard.refusals)
         lines += ["", "## Not sent by the safety guard", "", "| requests | reason |", "|---|---|"]
-        lines += [f"| {count} | {reason} |" for reason, count in reasons.most_common()]
+        lines += [f"| {count} | {cell(reason)} |" for reason, count in reasons_.most_common()]
     if guard is not None and guard.cleanup_log:
         lines += ["", "## Released at teardown", "", *(f"- {entry}" for entry in guard.cleanup_log)]
+    lines += _latency(outcome.latency())
+    lines += _ledger(judged.ledger)
+    text = redact("\n".join(lines) + "\n", *secrets)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    return write_html(path.with_suffix(".html"), text, title=f"Conformance against the {target}: {judged.verdict}")
 
 
-def write_dry_run(path: Path, guard: Guard, *, base_url: str) -> None:
+def untested_reason(outcome: Outcome) -> str:
+    """Why an operation no phase reported on went untested."""
+    if outcome.interrupted:
+        return "the run was cut short before reaching it"
+    return outcome.stop_explanation or "no phase sent a case for it"
+
+
+def _finding(finding: Finding, attribution: Attribution, secrets: tuple[str, ...]) -> str:
+    parts = [f"### `{finding.check}` on `{finding.operation or 'the run'}`: {cell(finding.kind)}"]
+    named = ", ".join(f"`{name}`" for name in attribution.assumptions)
+    parts.append(
+        f"id `{finding.id}`; **{attribution.klass}**{f' (refutes {named})' if named else ''}: "
+        f"{cell(attribution.reason)}. {cell(finding.title)}."
+    )
+    evidence = finding.evidence
+    if evidence is not None:
+        parts.append(
+            f"Answer: status **{evidence.status}**, correlation id `{evidence.correlation_id or 'none sent'}`"
+            + ("; the body:" if evidence.body else "; no body.")
+        )
+        if evidence.body:
+            parts.append(_fence(redact(evidence.body, *secrets)))
+    elif finding.check != "run":
+        parts.append("Answer: none recorded (the request got no response).")
+    message = "\n".join(finding.message.strip().splitlines()[:MAX_MESSAGE_LINES])
+    if message:
+        parts.append(_fence(redact(message, *secrets)))
+    if finding.violations:
+        parts.append("Broke on purpose: " + ", ".join(cell(str(violation)) for violation in finding.violations))
+    if finding.curl:
+        parts += ["Reproduce (key redacted):", _fence(redact(finding.curl, *secrets), "sh")]
+    return "\n\n".join(parts)
+
+
+def _changes(changes: Changes | None) -> list[str]:
+    if changes is None:
+        return []
+    if changes.previous is None:
+        return ["", "## Since the previous run", "", "This is the first recorded run against this target."]
+    lines = ["", f"## Since the previous run ({changes.previous})", ""]
+    if not (changes.new or changes.gone or changes.assumptions or changes.slower):
+        return [*lines, "Nothing changed."]
+    lines += [
+        f"- new: `{f['id']}` {f['class']}: `{f['check']}` on `{f['operation']}`: {cell(f['kind'])}" for f in changes.new
+    ]
+    lines += [f"- gone: `{f['id']}` `{f['check']}` on `{f['operation']}`: {cell(f['kind'])}" for f in changes.gone]
+    lines += [f"- assumption `{name}`: {before} → **{now}**" for name, before, now in changes.assumptions]
+    lines += [
+        f"- `{operation}` p95 {before:.0f} ms → **{now:.0f} ms** (more than doubled)"
+        for operation, before, now in changes.slower
+    ]
+    return lines
+
+
+def _named(finding: dict[str, str]) -> str:
+    return f"`{finding['id']}` `{finding['check']}` on `{finding['operation']}`: {cell(finding['kind'])}"
+
+
+def _latency(latency: dict[str, dict[str, float]]) -> list[str]:
+    if not latency:
+        return []
+    lines = ["", "## Latency of the target", "", "| operation | answers | p50 ms | p95 ms |", "|---|---:|---:|---:|"]
+    lines += [f"| `{op}` | {int(f['n'])} | {f['p50']:.1f} | {f['p95']:.1f} |" for op, f in latency.items()]
+    return lines
+
+
+def _ledger(ledger: list[Line]) -> list[str]:
+    if not ledger:
+        return []
+    states = Counter(line.state for line in ledger)
+    lines = [
+        "",
+        "## Assumption ledger",
+        "",
+        ", ".join(f"{count} {state}" for state, count in sorted(states.items())) + f" of {len(ledger)} assumptions.",
+        "",
+        "| assumption | scope | state | exercised | findings / why |",
+        "|---|---|---|---:|---|",
+    ]
+    for line in ledger:
+        detail = ", ".join(f"`{finding}`" for finding in line.findings) or cell(line.why)
+        lines.append(
+            f"| `{line.assumption.id}` | {line.assumption.scope} | {line.state} | {line.exercised} | {detail} |"
+        )
+    return lines
+
+
+def write_dry_run(path: Path, guard: Guard, *, base_url: str, profile: str, contract: Contract) -> None:
     """Every request the run would send to `base_url`, and every one the guard would refuse."""
+    per_operation: dict[str, Counter[str]] = {}
+    for sent in guard.sent:
+        operation = contract.operation_for(sent.method, sent.path) or "(outside the contract)"
+        per_operation.setdefault(operation, Counter())["send"] += 1
+    for refusal in guard.refusals:
+        operation = contract.operation_for(refusal.method, refusal.path) or "(outside the contract)"
+        per_operation.setdefault(operation, Counter())["refuse"] += 1
     lines = [
         f"# Dry run against {base_url}",
         "",
-        f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC against the mock; nothing was sent to "
-        f"{base_url}. {len(guard.sent)} requests would be sent, {len(guard.refusals)} would be refused.",
+        f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC against the mock with the `{profile}` "
+        f"profile; nothing was sent to {base_url}. {len(guard.sent)} requests would be sent, "
+        f"{len(guard.refusals)} would be refused.",
         "",
-        "## Would send",
+        "## Per operation",
         "",
-        "| method | path | body |",
-        "|---|---|---|",
+        "| operation | would send | would refuse |",
+        "|---|---:|---:|",
     ]
-    lines += [f"| {sent.method} | `{sent.path}` | `{sent.body[:200]}` |" for sent in guard.sent]
+    lines += [
+        f"| `{operation}` | {counts['send']} | {counts['refuse']} |"
+        for operation, counts in sorted(per_operation.items())
+    ]
+    lines += ["", "## Would send", "", "| method | path | body |", "|---|---|---|"]
+    lines += [f"| {sent.method} | {code(sent.path)} | {code(sent.body[:200])} |" for sent in guard.sent]
     lines += ["", "## Would refuse", "", "| method | path | reason |", "|---|---|---|"]
-    lines += [f"| {refusal.method} | `{refusal.path}` | {refusal.reason} |" for refusal in guard.refusals]
+    lines += [f"| {refusal.method} | {code(refusal.path)} | {cell(refusal.reason)} |" for refusal in guard.refusals]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(redact("\n".join(lines), guard.target.api_key) + "\n", encoding="utf-8")
 
 
-def write_figures(path: Path, outcome: Outcome) -> None:
-    """The run's figures as JSON, for CI and for tests that judge a run made in another process."""
-    figures = {
+def finding_record(finding: Finding, attribution: Attribution) -> dict[str, Any]:
+    evidence = finding.evidence
+    return {
+        "id": finding.id,
+        "check": finding.check,
+        "operation": finding.operation,
+        "kind": finding.kind,
+        "class": attribution.klass,
+        "assumptions": list(attribution.assumptions),
+        "known": finding.known,
+        "status": evidence.status if evidence else None,
+        "correlation_id": evidence.correlation_id if evidence else None,
+    }
+
+
+def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[str, Any]:
+    """The run's figures, for CI, the history file and tests that judge a run made in another process."""
+    outcome = judged.outcome
+    records = [finding_record(finding, judged.attributions[finding.id]) for finding in outcome.findings]
+    new = [record for record in records if record["known"] is None]
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "target": target,
+        "verdict": judged.verdict,
         "passed": outcome.passed,
+        "interrupted": outcome.interrupted,
+        "stop_reason": outcome.stop_reason,
         "cases": outcome.cases,
         "stateful_cases": outcome.stateful_cases,
         "seconds": round(outcome.seconds, 1),
         "seed": outcome.seed,
         "phases": outcome.phases,
         "tested_operations": sorted(outcome.tested_operations),
-        "new_failures": [{"check": f.check, "operation": f.operation, "title": f.title} for f in outcome.new_findings],
-        "known_failures": [finding.known for finding in outcome.findings if finding.known],
+        "tested_operation_ids": sorted(outcome.tested_operation_ids),
+        "not_tested": {
+            op: outcome.not_tested.get(op, untested_reason(outcome))
+            for op in operations
+            if op not in outcome.tested_operation_ids
+        },
+        "counts": {name: sum(1 for record in new if record["class"] == name) for name in CLASSES},
+        "findings": records,
+        "new_failures": new,
+        "known_failures": [record["known"] for record in records if record["known"]],
+        "accepted": [entry.id for entry in judged.accepted],
         "errors": outcome.errors,
         "stateful_links": dict(outcome.stateful_links.most_common()),
+        "latency": outcome.latency(),
+        "assumptions": {line.assumption.id: line.state for line in judged.ledger},
+        "ledger": [line.as_json() for line in judged.ledger],
+        "changes": judged.changes.as_json() if judged.changes is not None else None,
     }
+
+
+def write_figures(path: Path, document: dict[str, Any], secrets: tuple[str, ...] = ()) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    path.write_text(redact(json.dumps(document, indent=2), *secrets) + "\n", encoding="utf-8")

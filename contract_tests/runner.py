@@ -8,7 +8,7 @@ the mock's state as each phase starts, and read every failure with the name of i
 
 from __future__ import annotations
 
-import datetime
+import statistics
 import time
 import tomllib
 from collections import Counter
@@ -20,7 +20,6 @@ from unittest import mock
 
 import schemathesis
 import schemathesis.engine
-from schemathesis.baseline import Baseline, BaselineEntry, failure_identity
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName, probes
@@ -30,12 +29,15 @@ from schemathesis.reporting.recorders import scenario_records
 from schemathesis.specs.openapi import _caches
 
 import contract_tests.hooks  # noqa: F401 - registers the checks and the E.164 format
+from contract_tests.baseline import Baseline, Entry
+from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
+from contract_tests.guard import GUARD_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 SETTINGS = ROOT / "schemathesis.toml"
-# Known failures of the real service, in Schemathesis's baseline format; each entry carries an
-# `expires` date, after which the failure counts as new again.
+# Known failures of the real service, keyed on (check, operation, kind) (contract_tests/baseline.py);
+# each entry carries an `expires` date, after which the failure counts as new again.
 BASELINE = ROOT / "contract_tests" / "known-failures.json"
 TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
@@ -54,26 +56,15 @@ class Profile:
 
 PROFILES = {
     "ci": Profile("ci"),
-    "deep": Profile("deep", max_examples=600, stateful_max_steps=40, random_seed=True, max_time=1800),
+    # The night: six times CI's examples per operation, and a hard stop at 25 minutes, so that on a
+    # 2-core CI machine the run ends (and writes its reports) well inside the job's 60-minute limit.
+    "deep": Profile("deep", max_examples=600, stateful_max_steps=40, random_seed=True, max_time=1500),
 }
 
 
 def load_settings() -> dict[str, Any]:
     with SETTINGS.open("rb") as file:
         return tomllib.load(file)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One distinct failure: the check that reported it, where, and how to reproduce it."""
-
-    check: str
-    operation: str
-    title: str
-    message: str
-    curl: str
-    known: str | None = None  # the baseline entry that accepts it
-    failure: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -83,13 +74,23 @@ class Outcome:
     seed: int | None = None
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Schemathesis's labels ("GET /v1/...") and the operationIds of the operations at least one
+    # phase sent a case for; why each other operation (by operationId) was not tested.
     tested_operations: set[str] = field(default_factory=set)
+    tested_operation_ids: set[str] = field(default_factory=set)
+    not_tested: dict[str, str] = field(default_factory=dict)
     phases: dict[str, str] = field(default_factory=dict)
     stateful_cases: int = 0
     # "importPhoneNumber -> reassignPhoneNumber" and the like: stateful steps that used a value
     # from the step before and succeeded, so the sequences the run really walked can be asserted.
     stateful_links: Counter[str] = field(default_factory=Counter)
-    expired_baseline: list[BaselineEntry] = field(default_factory=list)
+    expired_baseline: list[Entry] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    # Why the run stopped before its plan was done (a signal, Ctrl-C), or None when it finished.
+    interrupted: str | None = None
+    # Schemathesis's reason for stopping: completed, max_time (the profile's time limit), ...
+    stop_reason: str = "completed"
+    stop_explanation: str | None = None
 
     @property
     def new_findings(self) -> list[Finding]:
@@ -102,6 +103,21 @@ class Outcome:
     @property
     def passed(self) -> bool:
         return not self.new_findings and not self.errors
+
+    def latency(self) -> dict[str, dict[str, float]]:
+        """Per operation, the target's p50 and p95 response time in milliseconds (guard refusals left out)."""
+        times: dict[str, list[float]] = {}
+        for exchange in self.exchanges:
+            if not exchange.from_guard and exchange.status is not None:
+                times.setdefault(exchange.operation, []).append(exchange.elapsed * 1000)
+        return {operation: _percentiles(values) for operation, values in sorted(times.items())}
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if len(values) == 1:
+        return {"p50": round(values[0], 1), "p95": round(values[0], 1), "n": 1}
+    cuts = statistics.quantiles(values, n=20, method="inclusive")
+    return {"p50": round(statistics.median(values), 1), "p95": round(cuts[18], 1), "n": len(values)}
 
 
 def build_schema(
@@ -144,6 +160,30 @@ def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
             into[key] = value
 
 
+INTERRUPTED = "interrupted (SIGINT or SIGTERM) before the plan was done"
+
+
+def cut_short() -> Finding:
+    """The toolkit finding of a run that did not finish: its silence about the rest proves nothing."""
+    return Finding("run", "", "run cut short", "The run stopped early", INTERRUPTED, toolkit=True)
+
+
+@dataclass
+class _Run:
+    """What the event handlers share while a run is in progress."""
+
+    outcome: Outcome
+    statistic: Statistic
+    reset: Callable[[], None] | None
+    baseline: Baseline | None
+    # operationId by Schemathesis label ("GET /v1/..."), learnt from the cases.
+    labels: dict[str, str] = field(default_factory=dict)
+    # JUnit records are held to the end: an operation the examples phase skips ("no examples")
+    # is then tested by the next phase, and only an operation no phase tested is a skip.
+    junit_records: list[Any] = field(default_factory=list)
+    skips: dict[str, str] = field(default_factory=dict)
+
+
 def run(
     schema: Any,
     *,
@@ -156,6 +196,8 @@ def run(
 
     `reset`, given for a mock, restores its seed state as each phase starts and after each
     stateful scenario, so a sequence that deletes a connector does not starve the ones after it.
+    A KeyboardInterrupt (the command line turns SIGTERM into one) ends the run early; what was
+    found so far is returned, with `interrupted` saying why.
     """
     # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
     # pytest session generates exactly what the same run in a fresh process does.
@@ -164,55 +206,68 @@ def run(
     if reset is not None:
         _reset_after_each_scenario(schema, reset)
     outcome = Outcome(seed=schema.config.seed)
-    statistic = Statistic()
-    statistic.baseline = baseline
-    writer = JunitXmlWriter(junit) if junit is not None else None
+    state = _Run(outcome, Statistic(), reset, baseline)
     started = time.monotonic()
     # The engine's probes go over the network to the base URL even when the run calls an app
     # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
     with mock.patch.object(probes, "PROBES", ()):
-        for event in schemathesis.engine.from_schema(schema).execute():
-            _on_event(event, outcome, statistic, reset, baseline)
-            if writer is not None:
-                _write_junit(writer, event, statistic, schema.config.output)
-    if writer is not None and junit is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        writer.close()
+        stream = schemathesis.engine.from_schema(schema).execute()
+        try:
+            for event in stream:
+                _on_event(event, state)
+        except KeyboardInterrupt:
+            stream.stop()
+            outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
-    outcome.cases = statistic.total_cases
-    outcome.tested_operations = set(statistic.tested_operations)
+    outcome.cases = state.statistic.total_cases
+    outcome.tested_operations = set(state.statistic.tested_operations)
+    outcome.tested_operation_ids = {state.labels.get(label, label) for label in outcome.tested_operations}
+    outcome.not_tested = {
+        state.labels.get(label, label): reason
+        for label, reason in state.skips.items()
+        if label not in outcome.tested_operations
+    }
+    if outcome.interrupted is not None:
+        outcome.findings.append(cut_short())
+    if junit is not None:
+        _write_junit(junit, state, schema.config.output)
     if baseline is not None:
-        today = datetime.date.today()
-        outcome.expired_baseline = [entry for entry in baseline.entries if entry.is_expired(today)]
+        outcome.expired_baseline = baseline.expired()
     return outcome
 
 
-def _on_event(
-    event: events.EngineEvent,
-    outcome: Outcome,
-    statistic: Statistic,
-    reset: Callable[[], None] | None,
-    baseline: Baseline | None,
-) -> None:
+def _on_event(event: events.EngineEvent, state: _Run) -> None:
+    outcome = state.outcome
     if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
         # The engine yields this before the phase sends anything, so a reset here is in order.
-        if reset is not None:
-            reset()
+        if state.reset is not None:
+            state.reset()
     elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
         outcome.phases[event.phase.name.value] = event.status.value
     elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
-        statistic.on_scenario_finished(event.recorder)
+        state.statistic.on_scenario_finished(event.recorder)
         if event.phase == PhaseName.STATEFUL_TESTING:
             outcome.stateful_cases += len(event.recorder.cases)
             outcome.stateful_links.update(_successful_links(event.recorder))
-        _collect(event.recorder, baseline, outcome)
+        if event.skip_reason is not None and event.label:
+            state.skips.setdefault(event.label, event.skip_reason)
+        _record_exchanges(event.recorder, state)
+        _collect(event.recorder, state)
     elif isinstance(event, events.NonFatalError):
         outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
     elif isinstance(event, events.FatalError):
         outcome.errors.append(f"fatal: {event.exception!r}")
+    elif isinstance(event, events.Interrupted):
+        outcome.interrupted = INTERRUPTED
     elif isinstance(event, events.EngineFinished):
+        outcome.stop_reason = event.stop_reason.value
+        outcome.stop_explanation = event.stop_reason.skip_explanation
         for failure in event.failures:
-            outcome.findings.append(Finding("run", failure.operation or "", failure.title, failure.message, ""))
+            operation = state.labels.get(failure.operation or "", failure.operation or "")
+            outcome.findings.append(Finding("run", operation, kind_of(failure), failure.title, failure.message))
+    state.junit_records.extend(scenario_records(state.statistic, event))
+    if isinstance(event, events.NonFatalError):
+        state.junit_records.append(event)
 
 
 def _successful_links(recorder: Any) -> Iterable[str]:
@@ -229,22 +284,36 @@ def _operation_id(operation: Any) -> str:
     return str(operation.definition.raw.get("operationId", operation.label))
 
 
-def _write_junit(writer: JunitXmlWriter, event: events.EngineEvent, statistic: Statistic, output: Any) -> None:
-    for record in scenario_records(statistic, event):
+def _write_junit(path: Path, state: _Run, output: Any) -> None:
+    writer = JunitXmlWriter(path)
+    tested = state.statistic.tested_operations
+    for record in state.junit_records:
+        if isinstance(record, events.NonFatalError):
+            writer.record_error(label=record.label, message=record.info.format())
+            continue
+        skip_reason = record.skip_reason if record.label not in tested else None
         writer.record_scenario(
             label=record.label,
             elapsed_sec=record.elapsed_sec,
             failures=record.failures,
-            skip_reason=record.skip_reason,
+            skip_reason=skip_reason,
             config=output,
         )
-    if isinstance(event, events.NonFatalError):
-        writer.record_error(label=event.label, message=event.info.format())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer.close()
+
+
+def write_empty_junit(path: Path) -> None:
+    """The JUnit file of a run stopped before it tested anything: CI still finds one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    JunitXmlWriter(path).close()
 
 
 def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
     # The engine builds its state machine from the schema; `teardown` is the machine's public
-    # end-of-scenario step and the engine's own subclass chains up to it.
+    # end-of-scenario step and the engine's own subclass chains up to it. Schemathesis offers no
+    # hook at the end of a stateful scenario; test_schemathesis_seams.py fails by name if the
+    # engine stops building its machine through this method.
     build = schema.build_state_machine
 
     def build_state_machine(**kwargs: Any) -> Any:
@@ -260,48 +329,77 @@ def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
     schema.build_state_machine = build_state_machine
 
 
-def _collect(recorder: Any, baseline: Baseline | None, outcome: Outcome) -> None:
-    seen = {failure_identity(finding.failure, finding.check) for finding in outcome.findings if finding.failure}
+def _header(response: Any, name: str) -> str | None:
+    values = response.headers.get(name.lower()) or []
+    return values[0] if values else None
+
+
+def _record_exchanges(recorder: Any, state: _Run) -> None:
+    for case_id, node in recorder.cases.items():
+        operation = _operation_id(node.value.operation)
+        state.labels[node.value.operation.label] = operation
+        interaction = recorder.interactions.get(case_id)
+        response = interaction.response if interaction is not None else None
+        error_code = None
+        if response is not None and response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            error_code = body.get("error_code") if isinstance(body, dict) else None
+        state.outcome.exchanges.append(
+            Exchange(
+                operation=operation,
+                status=response.status_code if response is not None else None,
+                elapsed=response.elapsed if response is not None else 0.0,
+                from_guard=response is not None and _header(response, GUARD_HEADER) is not None,
+                violations=violations_of(node.value),
+                error_code=error_code,
+            )
+        )
+
+
+def _collect(recorder: Any, state: _Run) -> None:
+    outcome = state.outcome
+    seen = {finding.identity for finding in outcome.findings}
     for case_id, checks in recorder.checks.items():
         node = recorder.cases.get(case_id)
+        case = node.value if node is not None else None
         for check in checks:
             info = check.failure_info
             if info is None:
                 continue
-            identity = failure_identity(info.failure, check.name)
-            if identity in seen:
-                continue
-            seen.add(identity)
-            entry = baseline.match(info.failure, check.name) if baseline is not None else None
-            operation = info.failure.operation or (node.value.operation.label if node is not None else "")
-            outcome.findings.append(
-                Finding(
-                    check=check.name,
-                    operation=operation,
-                    title=info.failure.title,
-                    message=info.failure.message,
-                    curl=info.code_sample,
-                    known=entry.id if entry is not None else None,
-                    failure=info.failure,
-                )
+            failure = info.failure
+            violations = violations_of(case) if case is not None else ()
+            operation = (
+                _operation_id(case.operation)
+                if case is not None
+                else state.labels.get(failure.operation or "", failure.operation or "")
             )
+            interaction = recorder.interactions.get(case_id)
+            finding = Finding(
+                check=check.name,
+                operation=operation,
+                kind=kind_of(failure, violations),
+                title=failure.title,
+                message=failure.message,
+                curl=info.code_sample,
+                evidence=Evidence.of(interaction.response if interaction is not None else None),
+                toolkit=is_toolkit(failure),
+                violations=violations,
+                failure=failure,
+            )
+            if finding.identity in seen:
+                continue
+            seen.add(finding.identity)
+            entry = state.baseline.match(finding) if state.baseline is not None else None
+            finding.known = entry.id if entry is not None else None
+            outcome.findings.append(finding)
 
 
-def record_baseline(findings: Iterable[Finding], path: Path, *, days: int) -> int:
-    """Accept new failures into the baseline for `days` days; returns how many entries were added."""
+def record_baseline(findings: Iterable[Finding], path: Path, *, days: int) -> list[Entry]:
+    """Accept new findings into the baseline for `days` days; returns the entries added."""
     baseline = Baseline.load(path)
-    expires = (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
-    known = {entry.identity for entry in baseline.entries}
-    added = 0
-    for finding in findings:
-        if finding.failure is None or finding.known is not None:
-            continue
-        entry = BaselineEntry.from_failure(finding.failure, check=finding.check)
-        if entry.identity in known:
-            continue
-        entry.expires = expires
-        baseline.entries.append(entry)
-        known.add(entry.identity)
-        added += 1
+    added = baseline.accept([finding for finding in findings if finding.known is None], days=days)
     baseline.save(path)
     return added

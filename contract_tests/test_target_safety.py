@@ -270,7 +270,7 @@ def test_real_run_keeps_the_key_out_of_every_report(service: Service, tmp_path: 
     assert guard.sent, "the run sent nothing"
     assert guard.policy.still_held == []
     reports = list(tmp_path.iterdir())
-    assert {path.suffix for path in reports} == {".md", ".xml", ".json"}
+    assert {path.suffix for path in reports} == {".md", ".html", ".xml", ".json"}
     for path in reports:
         text = path.read_text(encoding="utf-8")
         assert KEY not in text

@@ -3,28 +3,44 @@
     python scripts/conformance.py                      # the mock, CI profile (make conformance)
     python scripts/conformance.py --target real        # POLYAI_BASE_URL / POLYAI_API_KEY / POLYAI_AGENT_ID
     python scripts/conformance.py --profile deep       # the night budget (make conformance-deep)
-    python scripts/conformance.py --target real --dry-run   # list what would be sent, send nothing
+    python scripts/conformance.py --target real --dry-run   # plan the night's run, send nothing
+    python scripts/conformance.py --target real --accept-failures 30   # accept today's findings for 30 days
 
-Exit status 0 when there is no new failure; 1 otherwise; 2 when the target is unsafe to test.
+Exit status: 0 when there is no new finding (accepted ones included); 1 when there is one, or
+the run was cut short; 2 when the target is unsafe to test. SIGTERM ends the run early and still
+writes every report with what was found until then.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from contract_tests import runner
-from contract_tests.conformance import REPORTS, conduct
+from contract_tests.conformance import HISTORY, REPORTS, conduct
 from contract_tests.guard import UnsafeTarget
+
+PASSED, NEW_FINDINGS, UNSAFE_TARGET = 0, 1, 2
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", choices=["mock", "real"], default="mock")
-    parser.add_argument("--profile", choices=sorted(runner.PROFILES), default="ci")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(runner.PROFILES),
+        help="the budget: ci (the default), or deep (the night's; the default of --dry-run, which plans the night)",
+    )
     parser.add_argument("--report-dir", type=Path, default=REPORTS)
+    parser.add_argument("--history", type=Path, default=HISTORY, help="the run history to append to and compare with")
     parser.add_argument("--allow-live", action="store_true", help="let requests set clientEnv to live")
     parser.add_argument(
         "--allow-outbound-calls",
@@ -36,33 +52,36 @@ def main(argv: list[str] | None = None) -> int:
         "--accept-failures",
         type=int,
         metavar="DAYS",
-        help="record this run's new failures in the baseline, expiring after DAYS days",
+        help="accept this run's new findings into the baseline, expiring after DAYS days",
     )
     args = parser.parse_args(argv)
     if args.dry_run and args.target != "real":
         parser.error("--dry-run only makes sense with --target real")
+    profile = args.profile or ("deep" if args.dry_run else "ci")
     command = "python scripts/conformance.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         run = conduct(
             args.target,
-            profile=args.profile,
+            profile=profile,
             report_dir=args.report_dir,
             allow_live=args.allow_live,
             allow_outbound_calls=args.allow_outbound_calls,
             dry_run=args.dry_run,
+            accept_days=args.accept_failures,
+            history_path=args.history,
             command=command.strip(),
         )
     except UnsafeTarget as exc:
         print(f"refusing to run: {exc}", file=sys.stderr)
-        return 2
-    outcome = run.outcome
+        return UNSAFE_TARGET
     print(run.summary.read_text(encoding="utf-8"))
+    if run.judged.accepted:
+        print(f"baseline: {len(run.judged.accepted)} findings accepted for {args.accept_failures} days")
+    print(f"summary page: {run.html}")
+    # Last, and in this order: the CI test reads the three paths from this line.
     print(f"reports: {run.summary} {run.junit} {run.figures}")
-    if args.accept_failures is not None:
-        added = runner.record_baseline(outcome.findings, runner.BASELINE, days=args.accept_failures)
-        print(f"baseline: {added} failures accepted for {args.accept_failures} days in {runner.BASELINE}")
-        return 0
-    return 0 if outcome.passed else 1
+    return PASSED if run.outcome.passed and run.outcome.interrupted is None else NEW_FINDINGS
 
 
 if __name__ == "__main__":

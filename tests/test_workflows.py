@@ -69,8 +69,28 @@ def test_nightly_runs_the_real_target_from_secrets_and_keeps_the_reports() -> No
 
     assert workflow[True]["schedule"][0]["cron"]
     assert "real" in job["strategy"]["matrix"]["target"]
-    assert run["run"] == "make conformance-deep TARGET=${{ matrix.target }}"
+    # Cut with SIGTERM before the job's own limit, so the run still writes its reports.
+    assert run["run"] == "timeout --signal=TERM --preserve-status 40m make conformance-deep TARGET=${{ matrix.target }}"
+    assert int(run["run"].split()[3].removesuffix("m")) < job["timeout-minutes"]
     secrets = ("POLYAI_BASE_URL", "POLYAI_API_KEY", "POLYAI_AGENT_ID")
     assert run["env"] == {name: f"${{{{ secrets.{name} }}}}" for name in secrets}
     assert upload["if"] == "always()"
     assert upload["with"]["path"] == "reports/"
+
+
+def test_nightly_keeps_the_history_and_reports_news_in_an_issue() -> None:
+    workflow = _workflow("nightly-conformance.yml")
+    steps = _steps(workflow)
+    (job,) = workflow["jobs"].values()
+    names = [step.get("uses", step.get("run", "")) for step in steps]
+    restore = next(step for step in steps if step.get("uses", "").startswith("actions/cache/restore@"))
+    save = next(step for step in steps if step.get("uses", "").startswith("actions/cache/save@"))
+    issue = next(step for step in steps if "scripts/nightly_issue.py" in (step.get("run") or ""))
+    run = next(index for index, name in enumerate(names) if "make conformance-deep" in name)
+
+    assert names.index(restore["uses"]) < run < names.index(save["uses"]) < steps.index(issue)
+    assert restore["with"]["path"] == save["with"]["path"] == "reports/history.jsonl"
+    assert save["if"] == "always()"
+    assert issue["if"] == "always() && matrix.target == 'real'"
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert job["permissions"]["issues"] == "write"
