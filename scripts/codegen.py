@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import sdk_layer
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
@@ -52,6 +54,7 @@ def generate(spec: Path, output: Path) -> None:
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
+    sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
 
 
 def _files(root: Path) -> set[Path]:

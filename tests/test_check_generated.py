@@ -23,7 +23,8 @@ def repo_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
     (copy / "scripts").mkdir(parents=True)
     # codegen.py finds the config and templates beside itself, so the copy checks its own files.
-    shutil.copy2(ROOT / "scripts" / "codegen.py", copy / "scripts" / "codegen.py")
+    for script in ("codegen.py", "sdk_layer.py"):
+        shutil.copy2(ROOT / "scripts" / script, copy / "scripts" / script)
     shutil.copy2(ROOT / "openapi.yaml", copy / "openapi.yaml")
     shutil.copy2(ROOT / "generator-config.yaml", copy / "generator-config.yaml")
     if (ROOT / "generator-templates").is_dir():

@@ -1,15 +1,55 @@
 """A client library for accessing PolyAI Telephony API"""
 
 from .client import DEFAULT_TIMEOUT, AuthenticatedClient, Client, RetryPolicy
-from .errors import ApiError, InvalidResponse, PolyAIError, UnexpectedStatus
+from .error_codes import ErrorCode
+from .errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    InvalidResponse,
+    NotFoundError,
+    PermissionDeniedError,
+    PolyAIError,
+    RateLimitError,
+    ServerError,
+    UnexpectedStatus,
+)
+from .polyai import AsyncPolyAI, PolyAI
+from .settings import MAX_BATCH_ITEMS
+from .transport import RawResponse, RequestOptions
+from .types import UNSET, Unset
 
 __all__ = (
     "DEFAULT_TIMEOUT",
+    "MAX_BATCH_ITEMS",
+    "UNSET",
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
+    "AsyncPolyAI",
     "AuthenticatedClient",
+    "AuthenticationError",
+    "BadRequestError",
     "Client",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
+    "ErrorCode",
     "InvalidResponse",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PolyAI",
     "PolyAIError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
+    "ServerError",
     "UnexpectedStatus",
+    "Unset",
 )
