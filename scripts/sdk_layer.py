@@ -27,7 +27,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import EnumProperty, ListProperty, ModelProperty, StringProperty
+from openapi_python_client.parser.properties import EnumProperty, ModelProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.string import StringProperty
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -205,7 +207,9 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
     path = [p for p in endpoint.path_parameters if str(p.python_name) != "agent_id"]
     path_arguments = tuple(_argument(p, in_body=False) for p in path)
     query_arguments = tuple(_argument(p, in_body=False) for p in endpoint.query_parameters)
-    body_class, body_arguments, batch = None, (), None
+    body_class: str | None = None
+    body_arguments: tuple[Argument, ...] = ()
+    batch: BatchField | None = None
     if endpoint.bodies:
         (body,) = endpoint.bodies
         if not isinstance(body.prop, ModelProperty):
