@@ -26,7 +26,8 @@ class Counted:
         self.sizes: list[int] = []
         http = sync_http(mock_app())
         http.event_hooks["request"].append(self._record)
-        self.client = PolyAI(api_key=DEV_KEY, base_url=MOCK_URL, agent_id=AGENT, http_client=http, retry=no_wait_retry())
+        retry = no_wait_retry()
+        self.client = PolyAI(api_key=DEV_KEY, base_url=MOCK_URL, agent_id=AGENT, http_client=http, retry=retry)
 
     def _record(self, request: httpx.Request) -> None:
         if request.content:
