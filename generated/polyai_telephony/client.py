@@ -106,12 +106,18 @@ class RetryPolicy:
             backoff = self.wait_max
         return min(self.wait_max, backoff) + jitter
 
-    def _settings(self, operation: str, retry_safe: bool) -> dict[str, Any]:
+    def _transient(self, outcome: httpx.Response | httpx.TransportError, retry_safe: bool) -> bool:
+        """Whether *outcome* of an attempt is worth another: see the class docstring."""
+        if isinstance(outcome, httpx.Response):
+            return retry_safe and outcome.status_code in self.statuses
+        return isinstance(outcome, _NOT_SENT) or (retry_safe and isinstance(outcome, _MAYBE_SENT))
+
+    def _settings(self, operation: str, retry_safe: bool, started: float) -> dict[str, Any]:
         def failure_is_transient(problem: BaseException) -> bool:
-            return isinstance(problem, _NOT_SENT) or (retry_safe and isinstance(problem, _MAYBE_SENT))
+            return isinstance(problem, httpx.TransportError) and self._transient(problem, retry_safe)
 
         def answer_is_transient(response: httpx.Response) -> bool:
-            return retry_safe and response.status_code in self.statuses
+            return self._transient(response, retry_safe)
 
         def wait(state: tenacity.RetryCallState) -> float:
             outcome = state.outcome
@@ -143,23 +149,71 @@ class RetryPolicy:
         return {
             "retry": tenacity.retry_if_exception(failure_is_transient) | tenacity.retry_if_result(answer_is_transient),
             "wait": wait,
-            "stop": tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.total_timeout),
+            "stop": tenacity.stop_after_attempt(self.attempts) | _StopBeforeTotal(started, self.total_timeout),
             "before_sleep": log_retry,
             "retry_error_callback": give_up,
             "reraise": True,
         }
 
+    # Most calls succeed at the first attempt, which is therefore sent without tenacity, whose
+    # set-up costs about as much as parsing a small answer; tenacity takes over from the first
+    # outcome when it calls for a retry.
+
     def send(self, http: httpx.Client, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
         """Send *request* on *http*, retrying as this policy allows."""
-        retrying = tenacity.Retrying(sleep=self.sleep, **self._settings(operation, retry_safe))
-        return retrying(http.request, **request)
+        started = time.monotonic()
+        first: httpx.Response | httpx.TransportError
+        try:
+            first = http.request(**request)
+        except httpx.TransportError as problem:
+            first = problem
+        if not self._transient(first, retry_safe) or self.attempts == 1:
+            return _settled(first)
+        outcomes = [first]
+
+        def attempt(**again: Any) -> httpx.Response:
+            return _settled(outcomes.pop()) if outcomes else http.request(**again)
+
+        retrying = tenacity.Retrying(sleep=self.sleep, **self._settings(operation, retry_safe, started))
+        return retrying(attempt, **request)
 
     async def send_async(
         self, http: httpx.AsyncClient, request: dict[str, Any], *, operation: str, retry_safe: bool
     ) -> httpx.Response:
         """Send *request* on *http*, retrying as this policy allows."""
-        retrying = tenacity.AsyncRetrying(sleep=self.async_sleep, **self._settings(operation, retry_safe))
-        return await retrying(http.request, **request)
+        started = time.monotonic()
+        first: httpx.Response | httpx.TransportError
+        try:
+            first = await http.request(**request)
+        except httpx.TransportError as problem:
+            first = problem
+        if not self._transient(first, retry_safe) or self.attempts == 1:
+            return _settled(first)
+        outcomes = [first]
+
+        async def attempt(**again: Any) -> httpx.Response:
+            return _settled(outcomes.pop()) if outcomes else await http.request(**again)
+
+        retrying = tenacity.AsyncRetrying(sleep=self.async_sleep, **self._settings(operation, retry_safe, started))
+        return await retrying(attempt, **request)
+
+
+class _StopBeforeTotal(tenacity.stop.stop_base):
+    """tenacity's stop_before_delay, timed from the first attempt, which was sent before tenacity took over."""
+
+    def __init__(self, started: float, total: float) -> None:
+        self.started = started
+        self.total = total
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return time.monotonic() - self.started + (retry_state.upcoming_sleep or 0.0) >= self.total
+
+
+def _settled(outcome: httpx.Response | httpx.TransportError) -> httpx.Response:
+    """The answer of an attempt, or its failure raised again."""
+    if isinstance(outcome, httpx.TransportError):
+        raise outcome
+    return outcome
 
 
 # Header names whose values are credentials; a repr shows their names only.
