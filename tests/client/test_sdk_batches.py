@@ -3,13 +3,15 @@ merged in order, and an all-or-nothing rule that holds per call, as the methods 
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import polyai_telephony
 import pytest
 from openapi_cases import spec
 from polyai_telephony import ConflictError, PolyAI
 from polyai_telephony.models import ImportPhoneNumbersResponse
-from sdk_mock import AGENT, DEV_KEY, MOCK_URL, SEEDED, mock_app, no_wait_retry, sync_http
+from sdk_mock import AGENT, DEV_KEY, MOCK_URL, SEEDED, async_client, mock_app, no_wait_retry, sync_http
 
 LIMIT = int(spec()["x-limits"]["maxBatchItems"])
 
@@ -112,3 +114,15 @@ def test_batch_update_takes_plain_dicts_as_the_contract_spells_them() -> None:
     (result,) = answer.results
     assert result.success and result.data and result.data.voice_name == "Brian"
     assert client.connectors.get("conn-dev-en").voice_name == "Brian"
+
+
+def test_the_async_client_splits_and_merges_the_same_way() -> None:
+    numbers = [SEEDED[1], *fictional(LIMIT + 1), SEEDED[0]]
+
+    async def scenario() -> list[str]:
+        async with async_client(mock_app()) as client:
+            answer = await client.phone_numbers.batch_get(numbers)
+            assert answer.not_found == numbers[1:-1]
+            return [n.number for n in answer.found]
+
+    assert asyncio.run(scenario()) == [SEEDED[1], SEEDED[0]]
