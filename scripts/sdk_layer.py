@@ -148,7 +148,7 @@ def _text(value: Any) -> str:
     return " ".join(str(value or "").split())
 
 
-def _argument(prop: Any, in_body: bool) -> Argument:
+def _argument(prop: Any) -> Argument:
     """Plain Python values in (a list of strings, an enum's value), the generated model's types out."""
     name = str(prop.python_name)
     annotation = prop.get_type_string(no_optional=True).as_unembedded_code()
@@ -161,9 +161,13 @@ def _argument(prop: Any, in_body: bool) -> Argument:
         convert = f"[item if isinstance(item, {model}) else {model}.from_dict(item) for item in {name}]"
     elif isinstance(prop, EnumProperty):
         annotation, convert = f"{annotation} | str", f"{annotation}({name})"
+    elif isinstance(prop, ModelProperty):
+        model = prop.class_info.name
+        annotation = f"{model} | Mapping[str, Any]"
+        convert = f"{name} if isinstance({name}, {model}) else {model}.from_dict({name})"
     if prop.required:
         return Argument(name, annotation, None, convert)
-    if in_body and convert != name:
+    if convert != name:
         convert = f"UNSET if isinstance({name}, Unset) else {convert}"
     return Argument(name, f"{annotation} | Unset", "UNSET", convert)
 
@@ -205,8 +209,8 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
         raise SystemExit(f"{endpoint.name}: the SDK layer needs exactly one success answer with a model")
     result = successes[0].prop
     path = [p for p in endpoint.path_parameters if str(p.python_name) != "agent_id"]
-    path_arguments = tuple(_argument(p, in_body=False) for p in path)
-    query_arguments = tuple(_argument(p, in_body=False) for p in endpoint.query_parameters)
+    path_arguments = tuple(_argument(p) for p in path)
+    query_arguments = tuple(_argument(p) for p in endpoint.query_parameters)
     body_class: str | None = None
     body_arguments: tuple[Argument, ...] = ()
     batch: BatchField | None = None
@@ -216,7 +220,7 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
             raise SystemExit(f"{endpoint.name}: the SDK layer needs a request body that is a model")
         body_class = body.prop.class_info.name
         props = (body.prop.required_properties or []) + (body.prop.optional_properties or [])
-        body_arguments = tuple(_argument(p, in_body=True) for p in props)
+        body_arguments = tuple(_argument(p) for p in props)
         batch = _batch(spec, raw, body.prop, result, limit)
     names = [a.name for a in path_arguments + body_arguments + query_arguments]
     if len(set(names)) != len(names) or {"agent_id", "options", "self"} & set(names):
