@@ -33,21 +33,20 @@ class PolyAI:
     """The PolyAI telephony API, one namespace per tag; close it, or use it in a ``with`` block.
 
     Args:
-            api_key: The workspace API key; default ``POLYAI_API_KEY``. Required: a client without one
-                raises ``ConfigurationError`` here. Sent in the ``X-API-KEY`` header and nowhere else.
-            region: ``us``, ``uk``, ``eu``, ``studio``, ``dev``; default ``POLYAI_REGION``, else ``us``. Picks
-                the host of the contract's servers entry, ``https://api.{region}.poly.ai``.
-            base_url: Overrides the region's host (a mock, a proxy); default ``POLYAI_BASE_URL``.
-            agent_id: The agent every call acts on unless the call names another; default
-                ``POLYAI_AGENT_ID``.
-            timeout: Seconds or an ``httpx.Timeout`` per attempt; default ``DEFAULT_TIMEOUT``.
-            max_retries: Retries after the first attempt, with the default backoff; 0 never retries.
-            retry: A full ``RetryPolicy`` instead (``None`` sends each request once). Default:
-                ``RetryPolicy()``, 4 attempts within 60 s, reads only once the service may have seen them.
-            default_headers: Headers sent with every call.
-            http_client: An httpx client to send through (a proxy, a test transport); it is not closed
-                by ``close()``. Its base URL and auth are not used.
-
+        api_key: The workspace API key; default ``POLYAI_API_KEY``. Required: a client without one
+            raises ``ConfigurationError`` here. Sent in the ``X-API-KEY`` header and nowhere else.
+        region: ``us``, ``uk``, ``eu``, ``studio``, ``dev``; default ``POLYAI_REGION``, else ``us``. Picks
+            the host of the contract's servers entry, ``https://api.{region}.poly.ai``.
+        base_url: Overrides the region's host (a mock, a proxy); default ``POLYAI_BASE_URL``.
+        agent_id: The agent every call acts on unless the call names another; default
+            ``POLYAI_AGENT_ID``.
+        timeout: Seconds or an ``httpx.Timeout`` per attempt; default ``DEFAULT_TIMEOUT``.
+        max_retries: Retries after the first attempt, with the default backoff; 0 never retries.
+        retry: A full ``RetryPolicy`` instead (``None`` sends each request once). Default:
+            ``RetryPolicy()``, 4 attempts within 60 s, reads only once the service may have seen them.
+        default_headers: Headers sent with every call.
+        http_client: An httpx client to send through (a proxy, a test transport); it is not closed
+            by ``close()``. Its base URL and auth are not used.
     """
 
     phone_numbers: PhoneNumbers
@@ -112,21 +111,20 @@ class AsyncPolyAI:
     """The asyncio twin of ``PolyAI``: the same namespaces and methods, to be awaited.
 
     Args:
-            api_key: The workspace API key; default ``POLYAI_API_KEY``. Required: a client without one
-                raises ``ConfigurationError`` here. Sent in the ``X-API-KEY`` header and nowhere else.
-            region: ``us``, ``uk``, ``eu``, ``studio``, ``dev``; default ``POLYAI_REGION``, else ``us``. Picks
-                the host of the contract's servers entry, ``https://api.{region}.poly.ai``.
-            base_url: Overrides the region's host (a mock, a proxy); default ``POLYAI_BASE_URL``.
-            agent_id: The agent every call acts on unless the call names another; default
-                ``POLYAI_AGENT_ID``.
-            timeout: Seconds or an ``httpx.Timeout`` per attempt; default ``DEFAULT_TIMEOUT``.
-            max_retries: Retries after the first attempt, with the default backoff; 0 never retries.
-            retry: A full ``RetryPolicy`` instead (``None`` sends each request once). Default:
-                ``RetryPolicy()``, 4 attempts within 60 s, reads only once the service may have seen them.
-            default_headers: Headers sent with every call.
-            http_client: An httpx client to send through (a proxy, a test transport); it is not closed
-                by ``close()``. Its base URL and auth are not used.
-
+        api_key: The workspace API key; default ``POLYAI_API_KEY``. Required: a client without one
+            raises ``ConfigurationError`` here. Sent in the ``X-API-KEY`` header and nowhere else.
+        region: ``us``, ``uk``, ``eu``, ``studio``, ``dev``; default ``POLYAI_REGION``, else ``us``. Picks
+            the host of the contract's servers entry, ``https://api.{region}.poly.ai``.
+        base_url: Overrides the region's host (a mock, a proxy); default ``POLYAI_BASE_URL``.
+        agent_id: The agent every call acts on unless the call names another; default
+            ``POLYAI_AGENT_ID``.
+        timeout: Seconds or an ``httpx.Timeout`` per attempt; default ``DEFAULT_TIMEOUT``.
+        max_retries: Retries after the first attempt, with the default backoff; 0 never retries.
+        retry: A full ``RetryPolicy`` instead (``None`` sends each request once). Default:
+            ``RetryPolicy()``, 4 attempts within 60 s, reads only once the service may have seen them.
+        default_headers: Headers sent with every call.
+        http_client: An httpx client to send through (a proxy, a test transport); it is not closed
+            by ``close()``. Its base URL and auth are not used.
     """
 
     phone_numbers: AsyncPhoneNumbers

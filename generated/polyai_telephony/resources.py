@@ -148,8 +148,7 @@ class PhoneNumbersWithRawResponse:
         not.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold never fails
-        the batch: it is reported in `errors` with
-        `error` set to PHONE_NUMBERS_NOT_FOUND, and the
+        the batch: it is reported in `errors` with `error` set to PHONE_NUMBERS_NOT_FOUND, and the
         others are still released.
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -222,10 +221,8 @@ class PhoneNumbersWithRawResponse:
         no connector until reassigned.
 
         Assumed (the contract's ``x-assumption``): All or nothing: if any number in the batch is
-        already imported (in this or any other project)
-        the call answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS and imports none of
-        them. A number listed twice in one batch is
+        already imported (in this or any other project) the call answers 409
+        PHONE_NUMBERS_ALREADY_EXISTS and imports none of them. A number listed twice in one batch is
         rejected with 400 (`uniqueItems`).
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -266,9 +263,8 @@ class PhoneNumbersWithRawResponse:
         """Import one phone number into the project; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): Importing a number that is already imported (in
-        any project) answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS. The body may be
-        omitted; `clientEnv` then defaults to live.
+        any project) answers 409 PHONE_NUMBERS_ALREADY_EXISTS. The body may be omitted; `clientEnv`
+        then defaults to live.
 
         Operation ``importPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -307,8 +303,8 @@ class PhoneNumbersWithRawResponse:
         Every phone number of the project, optionally only those routed to one connector. Not
         paginated.
 
-        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with
-        an empty list, not 404.
+        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with an
+        empty list, not 404.
 
         Operation ``listPhoneNumbers``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -342,9 +338,8 @@ class PhoneNumbersWithRawResponse:
         """Route a phone number to another connector; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): The connector must belong to the number's
-        project; a connector of another project answers
-        404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, the
-        same as one that does not exist.
+        project; a connector of another project answers 404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
+        the same as one that does not exist.
 
         Operation ``reassignPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -471,8 +466,7 @@ class PhoneNumbers:
         not.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold never fails
-        the batch: it is reported in `errors` with
-        `error` set to PHONE_NUMBERS_NOT_FOUND, and the
+        the batch: it is reported in `errors` with `error` set to PHONE_NUMBERS_NOT_FOUND, and the
         others are still released.
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -551,10 +545,8 @@ class PhoneNumbers:
         no connector until reassigned.
 
         Assumed (the contract's ``x-assumption``): All or nothing: if any number in the batch is
-        already imported (in this or any other project)
-        the call answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS and imports none of
-        them. A number listed twice in one batch is
+        already imported (in this or any other project) the call answers 409
+        PHONE_NUMBERS_ALREADY_EXISTS and imports none of them. A number listed twice in one batch is
         rejected with 400 (`uniqueItems`).
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -605,9 +597,8 @@ class PhoneNumbers:
         """Import one phone number into the project.
 
         Assumed (the contract's ``x-assumption``): Importing a number that is already imported (in
-        any project) answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS. The body may be
-        omitted; `clientEnv` then defaults to live.
+        any project) answers 409 PHONE_NUMBERS_ALREADY_EXISTS. The body may be omitted; `clientEnv`
+        then defaults to live.
 
         Operation ``importPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -638,8 +629,8 @@ class PhoneNumbers:
         Every phone number of the project, optionally only those routed to one connector. Not
         paginated.
 
-        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with
-        an empty list, not 404.
+        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with an
+        empty list, not 404.
 
         Operation ``listPhoneNumbers``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -668,9 +659,8 @@ class PhoneNumbers:
         """Route a phone number to another connector.
 
         Assumed (the contract's ``x-assumption``): The connector must belong to the number's
-        project; a connector of another project answers
-        404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, the
-        same as one that does not exist.
+        project; a connector of another project answers 404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
+        the same as one that does not exist.
 
         Operation ``reassignPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -780,8 +770,7 @@ class AsyncPhoneNumbersWithRawResponse:
         not.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold never fails
-        the batch: it is reported in `errors` with
-        `error` set to PHONE_NUMBERS_NOT_FOUND, and the
+        the batch: it is reported in `errors` with `error` set to PHONE_NUMBERS_NOT_FOUND, and the
         others are still released.
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -854,10 +843,8 @@ class AsyncPhoneNumbersWithRawResponse:
         no connector until reassigned.
 
         Assumed (the contract's ``x-assumption``): All or nothing: if any number in the batch is
-        already imported (in this or any other project)
-        the call answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS and imports none of
-        them. A number listed twice in one batch is
+        already imported (in this or any other project) the call answers 409
+        PHONE_NUMBERS_ALREADY_EXISTS and imports none of them. A number listed twice in one batch is
         rejected with 400 (`uniqueItems`).
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -898,9 +885,8 @@ class AsyncPhoneNumbersWithRawResponse:
         """Import one phone number into the project; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): Importing a number that is already imported (in
-        any project) answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS. The body may be
-        omitted; `clientEnv` then defaults to live.
+        any project) answers 409 PHONE_NUMBERS_ALREADY_EXISTS. The body may be omitted; `clientEnv`
+        then defaults to live.
 
         Operation ``importPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -939,8 +925,8 @@ class AsyncPhoneNumbersWithRawResponse:
         Every phone number of the project, optionally only those routed to one connector. Not
         paginated.
 
-        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with
-        an empty list, not 404.
+        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with an
+        empty list, not 404.
 
         Operation ``listPhoneNumbers``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -974,9 +960,8 @@ class AsyncPhoneNumbersWithRawResponse:
         """Route a phone number to another connector; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): The connector must belong to the number's
-        project; a connector of another project answers
-        404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, the
-        same as one that does not exist.
+        project; a connector of another project answers 404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
+        the same as one that does not exist.
 
         Operation ``reassignPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1103,8 +1088,7 @@ class AsyncPhoneNumbers:
         not.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold never fails
-        the batch: it is reported in `errors` with
-        `error` set to PHONE_NUMBERS_NOT_FOUND, and the
+        the batch: it is reported in `errors` with `error` set to PHONE_NUMBERS_NOT_FOUND, and the
         others are still released.
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -1183,10 +1167,8 @@ class AsyncPhoneNumbers:
         no connector until reassigned.
 
         Assumed (the contract's ``x-assumption``): All or nothing: if any number in the batch is
-        already imported (in this or any other project)
-        the call answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS and imports none of
-        them. A number listed twice in one batch is
+        already imported (in this or any other project) the call answers 409
+        PHONE_NUMBERS_ALREADY_EXISTS and imports none of them. A number listed twice in one batch is
         rejected with 400 (`uniqueItems`).
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -1237,9 +1219,8 @@ class AsyncPhoneNumbers:
         """Import one phone number into the project.
 
         Assumed (the contract's ``x-assumption``): Importing a number that is already imported (in
-        any project) answers 409
-        PHONE_NUMBERS_ALREADY_EXISTS. The body may be
-        omitted; `clientEnv` then defaults to live.
+        any project) answers 409 PHONE_NUMBERS_ALREADY_EXISTS. The body may be omitted; `clientEnv`
+        then defaults to live.
 
         Operation ``importPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1270,8 +1251,8 @@ class AsyncPhoneNumbers:
         Every phone number of the project, optionally only those routed to one connector. Not
         paginated.
 
-        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with
-        an empty list, not 404.
+        Assumed (the contract's ``x-assumption``): An unknown `connectorId` filter gives 200 with an
+        empty list, not 404.
 
         Operation ``listPhoneNumbers``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1300,9 +1281,8 @@ class AsyncPhoneNumbers:
         """Route a phone number to another connector.
 
         Assumed (the contract's ``x-assumption``): The connector must belong to the number's
-        project; a connector of another project answers
-        404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, the
-        same as one that does not exist.
+        project; a connector of another project answers 404 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
+        the same as one that does not exist.
 
         Operation ``reassignPhoneNumber``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1338,8 +1318,7 @@ class ConnectorsWithRawResponse:
         """Get several connectors in one call; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): `found` and `notFound` keep the order of the
-        request; an id listed twice is rejected with 400
-        (`uniqueItems`).
+        request; an id listed twice is rejected with 400 (`uniqueItems`).
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
 
@@ -1379,11 +1358,9 @@ class ConnectorsWithRawResponse:
         Each update is applied on its own; one failing update does not stop the others. Results keep
         the request's order.
 
-        Assumed (the contract's ``x-assumption``): An update naming a connector the project does
-        not hold yields a result with `success: false`
-        and `error` set to CONNECTORS_NOT_FOUND; a
-        `projectId` outside the account yields
-        CONNECTORS_VALIDATION_FAILED. A connector listed
+        Assumed (the contract's ``x-assumption``): An update naming a connector the project does not
+        hold yields a result with `success: false` and `error` set to CONNECTORS_NOT_FOUND; a
+        `projectId` outside the account yields CONNECTORS_VALIDATION_FAILED. A connector listed
         twice is rejected with 400.
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -1424,8 +1401,7 @@ class ConnectorsWithRawResponse:
         """Delete a connector and every phone number routed to it; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): `deletedPhoneNumbers` lists exactly the numbers
-        that routed to the connector, which are released
-        with it.
+        that routed to the connector, which are released with it.
 
         Operation ``deleteConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1516,8 +1492,7 @@ class ConnectorsWithRawResponse:
         """Find the connector that serves a phone number; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold answers 404
-        PHONE_NUMBERS_NOT_FOUND; a held number that
-        routes to no connector answers 404
+        PHONE_NUMBERS_NOT_FOUND; a held number that routes to no connector answers 404
         CONNECTORS_NOT_FOUND.
 
         Operation ``lookupConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
@@ -1560,11 +1535,9 @@ class ConnectorsWithRawResponse:
         A field left out is unchanged; a field set to null is cleared (set to the empty string).
 
         Assumed (the contract's ``x-assumption``): Setting `projectId` moves the connector, and
-        every number routed to it, to that project; the
-        project must be another agent of the same
-        account, or the call answers 400
-        CONNECTORS_VALIDATION_FAILED. `projectId` cannot
-        be cleared. An empty body changes nothing.
+        every number routed to it, to that project; the project must be another agent of the same
+        account, or the call answers 400 CONNECTORS_VALIDATION_FAILED. `projectId` cannot be
+        cleared. An empty body changes nothing.
 
         Operation ``updateConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1614,8 +1587,7 @@ class Connectors:
         """Get several connectors in one call.
 
         Assumed (the contract's ``x-assumption``): `found` and `notFound` keep the order of the
-        request; an id listed twice is rejected with 400
-        (`uniqueItems`).
+        request; an id listed twice is rejected with 400 (`uniqueItems`).
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
         calls of at most that many, one after another, and their answers merged in order. Each call
@@ -1666,11 +1638,9 @@ class Connectors:
         Each update is applied on its own; one failing update does not stop the others. Results keep
         the request's order.
 
-        Assumed (the contract's ``x-assumption``): An update naming a connector the project does
-        not hold yields a result with `success: false`
-        and `error` set to CONNECTORS_NOT_FOUND; a
-        `projectId` outside the account yields
-        CONNECTORS_VALIDATION_FAILED. A connector listed
+        Assumed (the contract's ``x-assumption``): An update naming a connector the project does not
+        hold yields a result with `success: false` and `error` set to CONNECTORS_NOT_FOUND; a
+        `projectId` outside the account yields CONNECTORS_VALIDATION_FAILED. A connector listed
         twice is rejected with 400.
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -1719,8 +1689,7 @@ class Connectors:
         """Delete a connector and every phone number routed to it.
 
         Assumed (the contract's ``x-assumption``): `deletedPhoneNumbers` lists exactly the numbers
-        that routed to the connector, which are released
-        with it.
+        that routed to the connector, which are released with it.
 
         Operation ``deleteConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1796,8 +1765,7 @@ class Connectors:
         """Find the connector that serves a phone number.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold answers 404
-        PHONE_NUMBERS_NOT_FOUND; a held number that
-        routes to no connector answers 404
+        PHONE_NUMBERS_NOT_FOUND; a held number that routes to no connector answers 404
         CONNECTORS_NOT_FOUND.
 
         Operation ``lookupConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
@@ -1832,11 +1800,9 @@ class Connectors:
         A field left out is unchanged; a field set to null is cleared (set to the empty string).
 
         Assumed (the contract's ``x-assumption``): Setting `projectId` moves the connector, and
-        every number routed to it, to that project; the
-        project must be another agent of the same
-        account, or the call answers 400
-        CONNECTORS_VALIDATION_FAILED. `projectId` cannot
-        be cleared. An empty body changes nothing.
+        every number routed to it, to that project; the project must be another agent of the same
+        account, or the call answers 400 CONNECTORS_VALIDATION_FAILED. `projectId` cannot be
+        cleared. An empty body changes nothing.
 
         Operation ``updateConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -1875,8 +1841,7 @@ class AsyncConnectorsWithRawResponse:
         """Get several connectors in one call; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): `found` and `notFound` keep the order of the
-        request; an id listed twice is rejected with 400
-        (`uniqueItems`).
+        request; an id listed twice is rejected with 400 (`uniqueItems`).
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
 
@@ -1916,11 +1881,9 @@ class AsyncConnectorsWithRawResponse:
         Each update is applied on its own; one failing update does not stop the others. Results keep
         the request's order.
 
-        Assumed (the contract's ``x-assumption``): An update naming a connector the project does
-        not hold yields a result with `success: false`
-        and `error` set to CONNECTORS_NOT_FOUND; a
-        `projectId` outside the account yields
-        CONNECTORS_VALIDATION_FAILED. A connector listed
+        Assumed (the contract's ``x-assumption``): An update naming a connector the project does not
+        hold yields a result with `success: false` and `error` set to CONNECTORS_NOT_FOUND; a
+        `projectId` outside the account yields CONNECTORS_VALIDATION_FAILED. A connector listed
         twice is rejected with 400.
 
         One HTTP call: at most 1,000 items (``x-limits.maxBatchItems``).
@@ -1961,8 +1924,7 @@ class AsyncConnectorsWithRawResponse:
         """Delete a connector and every phone number routed to it; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): `deletedPhoneNumbers` lists exactly the numbers
-        that routed to the connector, which are released
-        with it.
+        that routed to the connector, which are released with it.
 
         Operation ``deleteConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -2053,8 +2015,7 @@ class AsyncConnectorsWithRawResponse:
         """Find the connector that serves a phone number; the parsed answer with its status and headers.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold answers 404
-        PHONE_NUMBERS_NOT_FOUND; a held number that
-        routes to no connector answers 404
+        PHONE_NUMBERS_NOT_FOUND; a held number that routes to no connector answers 404
         CONNECTORS_NOT_FOUND.
 
         Operation ``lookupConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
@@ -2097,11 +2058,9 @@ class AsyncConnectorsWithRawResponse:
         A field left out is unchanged; a field set to null is cleared (set to the empty string).
 
         Assumed (the contract's ``x-assumption``): Setting `projectId` moves the connector, and
-        every number routed to it, to that project; the
-        project must be another agent of the same
-        account, or the call answers 400
-        CONNECTORS_VALIDATION_FAILED. `projectId` cannot
-        be cleared. An empty body changes nothing.
+        every number routed to it, to that project; the project must be another agent of the same
+        account, or the call answers 400 CONNECTORS_VALIDATION_FAILED. `projectId` cannot be
+        cleared. An empty body changes nothing.
 
         Operation ``updateConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -2151,8 +2110,7 @@ class AsyncConnectors:
         """Get several connectors in one call.
 
         Assumed (the contract's ``x-assumption``): `found` and `notFound` keep the order of the
-        request; an id listed twice is rejected with 400
-        (`uniqueItems`).
+        request; an id listed twice is rejected with 400 (`uniqueItems`).
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
         calls of at most that many, one after another, and their answers merged in order. Each call
@@ -2203,11 +2161,9 @@ class AsyncConnectors:
         Each update is applied on its own; one failing update does not stop the others. Results keep
         the request's order.
 
-        Assumed (the contract's ``x-assumption``): An update naming a connector the project does
-        not hold yields a result with `success: false`
-        and `error` set to CONNECTORS_NOT_FOUND; a
-        `projectId` outside the account yields
-        CONNECTORS_VALIDATION_FAILED. A connector listed
+        Assumed (the contract's ``x-assumption``): An update naming a connector the project does not
+        hold yields a result with `success: false` and `error` set to CONNECTORS_NOT_FOUND; a
+        `projectId` outside the account yields CONNECTORS_VALIDATION_FAILED. A connector listed
         twice is rejected with 400.
 
         A list of more than 1,000 items (``x-limits.maxBatchItems``) is sent as several
@@ -2256,8 +2212,7 @@ class AsyncConnectors:
         """Delete a connector and every phone number routed to it.
 
         Assumed (the contract's ``x-assumption``): `deletedPhoneNumbers` lists exactly the numbers
-        that routed to the connector, which are released
-        with it.
+        that routed to the connector, which are released with it.
 
         Operation ``deleteConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
@@ -2333,8 +2288,7 @@ class AsyncConnectors:
         """Find the connector that serves a phone number.
 
         Assumed (the contract's ``x-assumption``): A number the project does not hold answers 404
-        PHONE_NUMBERS_NOT_FOUND; a held number that
-        routes to no connector answers 404
+        PHONE_NUMBERS_NOT_FOUND; a held number that routes to no connector answers 404
         CONNECTORS_NOT_FOUND.
 
         Operation ``lookupConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
@@ -2369,11 +2323,9 @@ class AsyncConnectors:
         A field left out is unchanged; a field set to null is cleared (set to the empty string).
 
         Assumed (the contract's ``x-assumption``): Setting `projectId` moves the connector, and
-        every number routed to it, to that project; the
-        project must be another agent of the same
-        account, or the call answers 400
-        CONNECTORS_VALIDATION_FAILED. `projectId` cannot
-        be cleared. An empty body changes nothing.
+        every number routed to it, to that project; the project must be another agent of the same
+        account, or the call answers 400 CONNECTORS_VALIDATION_FAILED. `projectId` cannot be
+        cleared. An empty body changes nothing.
 
         Operation ``updateConnector``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
 
