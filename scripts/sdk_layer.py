@@ -60,6 +60,14 @@ class BatchField:
 
 
 @dataclasses.dataclass(frozen=True)
+class Wait:
+    """A `wait` beside a status method: poll it until the answer's `field` is one of `until`."""
+
+    field: str
+    until: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class Method:
     name: str
     operation_id: str
@@ -75,6 +83,7 @@ class Method:
     body_class: str | None
     result_class: str
     batch: BatchField | None
+    wait: Wait | None
 
     @property
     def positional(self) -> tuple[Argument, ...]:
@@ -119,8 +128,11 @@ class Layer:
 
 def method_name(operation: dict[str, Any], tag: str) -> str:
     """The SDK method for an operation: `x-sdk-method`, or the operationId without its tag's noun."""
-    if "x-sdk-method" in operation:
-        return str(operation["x-sdk-method"])
+    declared = operation.get("x-sdk-method")
+    if isinstance(declared, dict):
+        declared = declared.get("name")
+    if declared:
+        return str(declared)
     words = re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower().split("_")
     noun = {word.rstrip("s") for word in tag.split("-")}
     name = "_".join(word for word in words if word.rstrip("s") not in noun) or words[0]
@@ -240,7 +252,23 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
         body_class=body_class,
         result_class=result.class_info.name,
         batch=batch,
+        wait=_wait(raw, result),
     )
+
+
+def _wait(operation: dict[str, Any], result: ModelProperty) -> Wait | None:
+    """`x-sdk-method: {name: ..., wait: {field: status, until: [...]}}` asks for a `wait` method."""
+    declared = operation.get("x-sdk-method")
+    if not isinstance(declared, dict) or "wait" not in declared:
+        return None
+    field, until = declared["wait"]["field"], tuple(declared["wait"]["until"])
+    props = {p.name.get_untrusted_value(): p for p in (result.required_properties or [])}
+    if field not in props:
+        raise SystemExit(f"{operation['operationId']}: x-sdk-method waits on {field!r}, not a required answer field")
+    enum = props[field]
+    if isinstance(enum, EnumProperty) and not set(until) <= {str(v) for v in enum.values.values()}:
+        raise SystemExit(f"{operation['operationId']}: x-sdk-method waits until {until}, outside its enum")
+    return Wait(str(props[field].python_name), until)
 
 
 def read_layer(spec_path: Path = SPEC) -> Layer:

@@ -18,6 +18,7 @@ from .errors import (
     RateLimitError,
     ServerError,
     UnexpectedStatus,
+    WaitTimeoutError,
 )
 from .polyai import AsyncPolyAI, PolyAI
 from .settings import MAX_BATCH_ITEMS
@@ -52,4 +53,5 @@ __all__ = (
     "ServerError",
     "UnexpectedStatus",
     "Unset",
+    "WaitTimeoutError",
 )

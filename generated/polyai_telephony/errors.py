@@ -65,6 +65,20 @@ class ApiTimeoutError(ApiConnectionError):
     """An attempt took longer than its timeout, and no retry was left."""
 
 
+class WaitTimeoutError(PolyAIError, TimeoutError):
+    """A ``wait`` ran out of time before the thing it waited for reached a final state.
+
+    Attributes:
+        last: The last answer polled, whose state was not yet final.
+        waited: Seconds from the first poll to giving up.
+    """
+
+    def __init__(self, message: str, *, last: object, waited: float) -> None:
+        self.last = last
+        self.waited = waited
+        super().__init__(message)
+
+
 class ApiError(PolyAIError):
     """The service answered an error status.
 
@@ -295,6 +309,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "UnexpectedStatus",
+    "WaitTimeoutError",
     "error_class",
     "check_error",
     "check_undocumented",

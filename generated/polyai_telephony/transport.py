@@ -7,7 +7,7 @@ this package's errors, and hands back the parsed model with the HTTP answer it c
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
@@ -22,6 +22,7 @@ from .errors import (
     ConfigurationError,
     InvalidResponse,
     UnexpectedStatus,
+    WaitTimeoutError,
 )
 from .settings import API_KEY_HEADER, ENV_AGENT_ID, MAX_BATCH_ITEMS, Settings
 from .types import UNSET, Response, Unset
@@ -222,6 +223,55 @@ def chunks(values: list[T]) -> list[list[T]]:
     return [values[start : start + MAX_BATCH_ITEMS] for start in range(0, len(values), MAX_BATCH_ITEMS)]
 
 
+def poll(
+    fetch: Callable[[], T],
+    done: Callable[[T], bool],
+    *,
+    timeout: float,
+    interval: float,
+    max_interval: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    what: str,
+) -> T:
+    """*fetch* until *done* says its answer is final, waiting *interval* seconds, doubling up to
+    *max_interval*, between polls; ``WaitTimeoutError`` once *timeout* seconds have gone by."""
+    started = clock()
+    while True:
+        answer = fetch()
+        if done(answer):
+            return answer
+        waited = clock() - started
+        if waited >= timeout:
+            raise WaitTimeoutError(f"{what}: not final after {waited:.1f} s: {answer!r}", last=answer, waited=waited)
+        sleep(min(interval, timeout - waited))
+        interval = min(interval * 2, max_interval)
+
+
+async def poll_async(
+    fetch: Callable[[], Awaitable[T]],
+    done: Callable[[T], bool],
+    *,
+    timeout: float,
+    interval: float,
+    max_interval: float,
+    sleep: Callable[[float], Awaitable[None]],
+    clock: Callable[[], float],
+    what: str,
+) -> T:
+    """The asyncio twin of ``poll``."""
+    started = clock()
+    while True:
+        answer = await fetch()
+        if done(answer):
+            return answer
+        waited = clock() - started
+        if waited >= timeout:
+            raise WaitTimeoutError(f"{what}: not final after {waited:.1f} s: {answer!r}", last=answer, waited=waited)
+        await sleep(min(interval, timeout - waited))
+        interval = min(interval * 2, max_interval)
+
+
 def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset:
     """Optional lists of several answers as one; left out when every answer left it out."""
     present = [part for part in parts if not isinstance(part, Unset)]
@@ -230,4 +280,14 @@ def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset:
     return [item for part in present for item in part]
 
 
-__all__ = ["AsyncSender", "RawResponse", "RequestOptions", "Sender", "chunks", "joined", "strings"]
+__all__ = [
+    "AsyncSender",
+    "RawResponse",
+    "RequestOptions",
+    "Sender",
+    "chunks",
+    "joined",
+    "poll",
+    "poll_async",
+    "strings",
+]
