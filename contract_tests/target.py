@@ -334,7 +334,7 @@ def _refused(reason: str) -> Response:
         "success": False,
         "error": "Forbidden",
         "error_id": correlation_id,
-        "error_code": "FORBIDDEN",
+        "error_code": "USER_ACCESS_FORBIDDEN",
         "error_message": f"Not sent by the conformance safety guard: {reason}.",
         "data": None,
     }

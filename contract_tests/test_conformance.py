@@ -22,7 +22,9 @@ from contract_tests.target import mock_credentials
 from telephony_mock import create_app
 
 MIN_CASES = 2000
-MIN_STATEFUL_CASES = 500
+# Floors that catch a hollow run (a phase skipped, a link lost), not targets: the fixed seed decides
+# the exact figures, which move whenever an operation is added.
+MIN_STATEFUL_CASES = 400
 PHONE_NUMBER_OPERATIONS = {
     "listPhoneNumbers",
     "importPhoneNumbers",
@@ -62,7 +64,7 @@ def test_mock_conforms_under_the_ci_profile() -> None:
 
     assert figures["passed"] is True, summary.read_text(encoding="utf-8")
     assert figures["phases"] == dict.fromkeys(runner.TESTING_PHASES, "success")
-    assert len(figures["tested_operations"]) == _operation_count() == 15
+    assert len(figures["tested_operations"]) == _operation_count()
     assert figures["cases"] >= MIN_CASES
     assert figures["stateful_cases"] >= MIN_STATEFUL_CASES
     # Sequences crossed between the resources both ways: from a number to its connector, and

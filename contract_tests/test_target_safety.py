@@ -80,7 +80,7 @@ def _send(guard: Guard, method: str, path: str, body: Any = None) -> httpx.Respo
 def _assert_refused(answer: httpx.Response, guard: Guard, reason: str) -> None:
     assert answer.status_code == 403
     assert answer.headers[GUARD_HEADER] == "refused"
-    assert answer.json()["error_code"] == "FORBIDDEN"
+    assert answer.json()["error_code"] == "USER_ACCESS_FORBIDDEN"
     assert answer.json()["error_id"] == answer.headers["X-PolyAI-Correlation-Id"]
     assert reason in guard.refusals[-1].reason
 
@@ -204,7 +204,7 @@ def test_a_number_the_run_imported_may_be_changed_and_released(guard: Guard, ser
     ("method", "path", "body"),
     [
         ("DELETE", "connectors/conn-dev-en", None),
-        ("PATCH", "connectors/conn-dev-en", {"voiceName": "Brian"}),
+        ("PATCH", "connectors/conn-dev-en", {"voiceName": "en-GB-Neural2-B"}),
         ("PATCH", "connectors/batch", {"updates": [{"connectorId": "conn-dev-en", "voiceName": None}]}),
     ],
 )

@@ -46,12 +46,12 @@ class Auth:
     def account(self, api_key: str | None) -> Account:
         account = self._by_key.get(api_key) if api_key else None
         if account is None:
-            raise ApiError(_errors.UNAUTHORIZED)
+            raise ApiError(_errors.AUTH_USER_UNAUTHORISED)
         return account
 
     @staticmethod
     def caller(account: Account, agent_id: str) -> Caller:
         caller = account.callers.get(agent_id)
         if caller is None:
-            raise ApiError(_errors.FORBIDDEN)
+            raise ApiError(_errors.USER_ACCESS_FORBIDDEN)
         return caller

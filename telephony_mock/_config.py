@@ -1,4 +1,5 @@
-"""The mock's config file: accounts, their API keys and agents, seed connectors and numbers, faults.
+"""The mock's config file: accounts, their API keys and agents, seed connectors and numbers, faults,
+the voices a connector may use, and how simulated outbound calls unfold.
 
 The file's own structure is checked here; the connectors and numbers in it are API resources and
 are checked against the spec's schemas when the app is built (see `_seed.py`).
@@ -17,6 +18,8 @@ import yaml
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "default-config.yaml"
 
 _ID = {"type": "string", "minLength": 1}
+_ENVIRONMENTS = ("sandbox", "pre-release", "live")
+_SECONDS = {"type": "number", "minimum": 0}
 _CONFIG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -45,6 +48,12 @@ _CONFIG_SCHEMA: dict[str, Any] = {
                                 # Written as the API returns them, less accountId and projectId.
                                 "connectors": {"type": "array", "items": {"type": "object"}},
                                 "phone_numbers": {"type": "array", "items": {"type": "object"}},
+                                # Environments PolyAI has enabled outbound calling for.
+                                "outbound_environments": {
+                                    "type": "array",
+                                    "uniqueItems": True,
+                                    "items": {"enum": list(_ENVIRONMENTS)},
+                                },
                             },
                         },
                     },
@@ -68,6 +77,29 @@ _CONFIG_SCHEMA: dict[str, Any] = {
             },
         },
         "fault_seed": {"type": "integer"},
+        "voices": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _ID},
+        "outbound_calls": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "queued_seconds": _SECONDS,
+                "calling_seconds": _SECONDS,
+                "retention_seconds": _SECONDS,
+                "outcomes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["number", "status"],
+                        "properties": {
+                            "number": _ID,
+                            "status": {"enum": ["SUCCESS", "FAILURE"]},
+                            "reason": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
     },
 }
 _CONFIG_VALIDATOR = jsonschema_rs.validator_for(_CONFIG_SCHEMA)
@@ -83,6 +115,7 @@ class AgentConfig:
     project_id: str
     connectors: tuple[Mapping[str, Any], ...] = ()
     phone_numbers: tuple[Mapping[str, Any], ...] = ()
+    outbound_environments: frozenset[str] = frozenset(_ENVIRONMENTS)
 
 
 @dataclass(frozen=True)
@@ -104,11 +137,34 @@ class FaultRule:
 
 
 @dataclass(frozen=True)
+class CallOutcome:
+    """How a call to one number ends: SUCCESS, or FAILURE with a reason."""
+
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OutboundCallsConfig:
+    """A simulated call is QUEUED for `queued_seconds`, CALLING for `calling_seconds`, then ends
+    as its number's scripted outcome (SUCCESS when unlisted); its status is kept for
+    `retention_seconds` after it ends (about two hours, as PolyAI publishes)."""
+
+    queued_seconds: float = 2.0
+    calling_seconds: float = 30.0
+    retention_seconds: float = 7200.0
+    outcomes: Mapping[str, CallOutcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class MockConfig:
     accounts: tuple[AccountConfig, ...]
     faults: tuple[FaultRule, ...] = ()
     fault_seed: int | None = None
     source: str = field(default="<memory>", compare=False)
+    # Voice names a connector update accepts; None accepts any (a config that predates voices).
+    voices: frozenset[str] | None = None
+    outbound_calls: OutboundCallsConfig = field(default_factory=OutboundCallsConfig)
 
     def agents(self) -> dict[str, tuple[AccountConfig, AgentConfig]]:
         return {agent.id: (account, agent) for account in self.accounts for agent in account.agents}
@@ -144,6 +200,7 @@ def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
                         for connector in agent.get("connectors", [])
                     ),
                     phone_numbers=tuple(agent.get("phone_numbers", [])),
+                    outbound_environments=frozenset(agent.get("outbound_environments", _ENVIRONMENTS)),
                 )
                 for agent in account["agents"]
             ),
@@ -160,8 +217,21 @@ def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
         )
         for rule in raw.get("faults", [])
     )
-    config = MockConfig(accounts, faults, raw.get("fault_seed"), source)
+    calls = raw.get("outbound_calls", {})
+    defaults = OutboundCallsConfig()
+    outbound_calls = OutboundCallsConfig(
+        queued_seconds=float(calls.get("queued_seconds", defaults.queued_seconds)),
+        calling_seconds=float(calls.get("calling_seconds", defaults.calling_seconds)),
+        retention_seconds=float(calls.get("retention_seconds", defaults.retention_seconds)),
+        outcomes={
+            outcome["number"]: CallOutcome(outcome["status"], outcome.get("reason", ""))
+            for outcome in calls.get("outcomes", [])
+        },
+    )
+    voices = frozenset(raw["voices"]) if "voices" in raw else None
+    config = MockConfig(accounts, faults, raw.get("fault_seed"), source, voices, outbound_calls)
     _check_unique(config)
+    _check_voices(config)
     return config
 
 
@@ -181,3 +251,17 @@ def _check_unique(config: MockConfig) -> None:
     once("project", [agent.project_id for agent in agents])
     once("connector", [str(c.get("connectorId")) for agent in agents for c in agent.connectors])
     once("phone number", [str(n.get("number")) for agent in agents for n in agent.phone_numbers])
+
+
+def _check_voices(config: MockConfig) -> None:
+    if config.voices is None:
+        return
+    for account in config.accounts:
+        for agent in account.agents:
+            for connector in agent.connectors:
+                voice = connector.get("voiceName")
+                if voice and voice not in config.voices:
+                    raise ConfigError(
+                        f"{config.source}: connector {connector.get('connectorId')!r} uses voice {voice!r}, "
+                        "which is not in `voices`"
+                    )

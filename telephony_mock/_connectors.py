@@ -33,15 +33,31 @@ def _not_found(connector_id: str) -> ApiError:
     return ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
 
 
-def apply_update(tx: Tx, caller: Caller, connector: Connector, changes: Mapping[str, Any]) -> Connector:
-    """Apply a validated partial update: absent fields stay, null clears to "", projectId moves."""
+def _check_voice(voice: str, voices: frozenset[str] | None) -> str:
+    """The speech-synthesis language of a voice the service can synthesise: its name's prefix."""
+    if voices is not None and voice not in voices:
+        raise ApiError(
+            _errors.CONNECTORS_VALIDATION_FAILED, f"voiceName: {voice!r} is not a voice the service can synthesise."
+        )
+    return "-".join(voice.split("-")[:2])
+
+
+def apply_update(
+    tx: Tx, caller: Caller, connector: Connector, changes: Mapping[str, Any], voices: frozenset[str] | None
+) -> Connector:
+    """Apply a validated partial update: absent fields stay, null clears to "", projectId moves,
+    and a voice sets ttsLangCode from its name."""
     target = changes.get(_TARGET_PROJECT, connector["projectId"])
     if target not in caller.account_projects:
         raise ApiError(
             _errors.CONNECTORS_VALIDATION_FAILED,
             f"projectId: {target!r} is not a project of account {caller.account_id}.",
         )
+    voice = changes.get("voiceName")
+    tts_lang = _check_voice(voice, voices) if voice is not None else None
     updated = dict(connector)
+    if tts_lang is not None:
+        updated["ttsLangCode"] = tts_lang
     for field, value in changes.items():
         if field not in (_ID, _TARGET_PROJECT):
             updated[field] = "" if value is None else value
@@ -81,7 +97,7 @@ def batch_update_connectors(tx: Tx, call: Call) -> Any:
             results.append({_ID: connector_id, "success": False, "error": _errors.CONNECTORS_NOT_FOUND})
             continue
         try:
-            updated = apply_update(tx, call.caller, connector, update)
+            updated = apply_update(tx, call.caller, connector, update, call.settings.voices)
         except ApiError as error:
             results.append({_ID: connector_id, "success": False, "error": error.code})
         else:
@@ -129,4 +145,4 @@ def update_connector(tx: Tx, call: Call) -> Any:
     connector = visible(tx, call.caller, connector_id)
     if connector is None:
         raise _not_found(connector_id)
-    return apply_update(tx, call.caller, connector, call.body)
+    return apply_update(tx, call.caller, connector, call.body, call.settings.voices)

@@ -11,7 +11,6 @@ import itertools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http import HTTPStatus
 
 import orjson
 
@@ -23,16 +22,17 @@ PHONE_NUMBERS_ALREADY_EXISTS = "PHONE_NUMBERS_ALREADY_EXISTS"
 PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST = "PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST"
 CONNECTORS_NOT_FOUND = "CONNECTORS_NOT_FOUND"
 CONNECTORS_VALIDATION_FAILED = "CONNECTORS_VALIDATION_FAILED"
-REQUEST_VALIDATION_FAILED = "REQUEST_VALIDATION_FAILED"
-MALFORMED_JSON = "MALFORMED_JSON"
-UNAUTHORIZED = "UNAUTHORIZED"
-FORBIDDEN = "FORBIDDEN"
+SCHEMA_VALIDATION_FAILED = "SCHEMA_VALIDATION_FAILED"
+AUTH_USER_UNAUTHORISED = "AUTH_USER_UNAUTHORISED"
+USER_ACCESS_FORBIDDEN = "USER_ACCESS_FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+OUTBOUND_CALLS_NOT_CONFIGURED = "OUTBOUND_CALLS_NOT_CONFIGURED"
+OUTBOUND_CALLS_UNKNOWN_CALL_SID = "OUTBOUND_CALLS_UNKNOWN_CALL_SID"
 
 RAISED_CODES = frozenset(
     {
@@ -42,16 +42,17 @@ RAISED_CODES = frozenset(
         PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST,
         CONNECTORS_NOT_FOUND,
         CONNECTORS_VALIDATION_FAILED,
-        REQUEST_VALIDATION_FAILED,
-        MALFORMED_JSON,
-        UNAUTHORIZED,
-        FORBIDDEN,
+        SCHEMA_VALIDATION_FAILED,
+        AUTH_USER_UNAUTHORISED,
+        USER_ACCESS_FORBIDDEN,
         NOT_FOUND,
         METHOD_NOT_ALLOWED,
         PAYLOAD_TOO_LARGE,
         UNSUPPORTED_MEDIA_TYPE,
         TOO_MANY_REQUESTS,
         INTERNAL_ERROR,
+        OUTBOUND_CALLS_NOT_CONFIGURED,
+        OUTBOUND_CALLS_UNKNOWN_CALL_SID,
     }
 )
 
@@ -139,12 +140,15 @@ class ErrorRenderer:
             # failure of the service is answered rather than invent a status.
             entry = self._catalogue[INTERNAL_ERROR]
             error = ApiError(INTERNAL_ERROR, f"unknown error code {error.code!r}")
+        message = error.message or entry.message
+        # PolyAI's published examples carry the same human-readable text in `error` and
+        # `error_message`; `error` is not the HTTP reason phrase.
         payload = {
             "success": False,
-            "error": HTTPStatus(entry.status).phrase,
+            "error": message,
             "error_id": correlation_id,
             "error_code": error.code,
-            "error_message": error.message or entry.message,
+            "error_message": message,
             "data": None,
         }
         return json_answer(entry.status, payload, correlation_id, error.headers)

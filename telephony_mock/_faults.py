@@ -108,4 +108,4 @@ class Faults:
 
 
 def _bad_header(problem: str) -> ApiError:
-    return ApiError(_errors.REQUEST_VALIDATION_FAILED, f"X-Mock-Fault: {problem}")
+    return ApiError(_errors.SCHEMA_VALIDATION_FAILED, f"X-Mock-Fault: {problem}")

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._auth import Caller
+from ._config import OutboundCallsConfig
 from ._store import Tx
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What rules read beyond the store: the config's voices and call script, the spec's limits."""
+
+    voices: frozenset[str] | None
+    outbound_calls: OutboundCallsConfig
+    # Agent id -> environments with outbound calling enabled.
+    outbound_environments: Mapping[str, frozenset[str]]
+    max_call_metadata_base64_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +33,8 @@ class Call:
     path: Mapping[str, str]
     query: Mapping[str, str]
     body: Any  # validated against the operation's schema, defaults applied
+    settings: Settings
+    now: float  # the mock's clock when the request arrived
 
 
 RuleFunction = Callable[[Tx, Call], Any]
@@ -60,6 +74,6 @@ def partition(keys: Iterable[str], find: Callable[[str], Any | None]) -> dict[st
 
 def all_rules() -> Mapping[str, Rule]:
     # Importing the rule modules registers their rules.
-    from . import _connectors, _phone_numbers  # noqa: F401
+    from . import _connectors, _outbound_calls, _phone_numbers  # noqa: F401
 
     return RULES

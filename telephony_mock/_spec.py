@@ -45,7 +45,9 @@ _ONE_SUBSCHEMA = frozenset(
 _LIST_OF_SUBSCHEMAS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _MAP_OF_SUBSCHEMAS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs"})
 # Keywords with no bearing on what is valid.
-_ANNOTATIONS = frozenset({"description", "title", "examples", "deprecated", "$comment"})
+# `x-assumed` and `x-upstream` label a keyword as assumed or as differing from PolyAI's reference;
+# they document, and change nothing the mock enforces.
+_ANNOTATIONS = frozenset({"description", "title", "examples", "deprecated", "$comment", "x-assumed", "x-upstream"})
 
 
 class SpecError(ValueError):
@@ -394,7 +396,7 @@ class _Compiler:
                 successes = [status for status in responses if 200 <= status < 300]
                 if len(successes) != 1:
                     raise SpecError(f"{pointer(where)}: exactly one 2xx response is supported")
-                code = operation.get("x-validation-error-code", _errors.REQUEST_VALIDATION_FAILED)
+                code = operation.get("x-validation-error-code", _errors.SCHEMA_VALIDATION_FAILED)
                 yield Operation(
                     operation_id=operation["operationId"],
                     method=method.upper(),

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ._store import Connector, PhoneNumber, Tx
+from ._store import Connector, OutboundCall, PhoneNumber, Tx
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS connectors (
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS phone_numbers (
 );
 CREATE INDEX IF NOT EXISTS phone_numbers_by_project ON phone_numbers (project_id, number);
 CREATE INDEX IF NOT EXISTS phone_numbers_by_connector ON phone_numbers (connector_id, number);
+CREATE TABLE IF NOT EXISTS outbound_calls (call_sid TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -70,6 +71,7 @@ class SqliteStore:
         with self.transaction(write=True) as tx:
             self._conn.execute("DELETE FROM phone_numbers")
             self._conn.execute("DELETE FROM connectors")
+            self._conn.execute("DELETE FROM outbound_calls")
             for connector in connectors:
                 tx.put_connector(connector)
             for number in numbers:
@@ -133,3 +135,12 @@ class _SqliteTx:
 
     def delete_connector(self, connector_id: str) -> None:
         self._conn.execute("DELETE FROM connectors WHERE connector_id = ?", (connector_id,))
+
+    def outbound_call(self, call_sid: str) -> OutboundCall | None:
+        found = self._records("SELECT record FROM outbound_calls WHERE call_sid = ?", call_sid)
+        return found[0] if found else None
+
+    def put_outbound_call(self, record: OutboundCall) -> None:
+        self._conn.execute(
+            "INSERT INTO outbound_calls (call_sid, record) VALUES (?, ?)", (record["callSid"], json.dumps(record))
+        )

@@ -1,4 +1,4 @@
-"""State behind a small interface: phone numbers and connectors, each keyed by its id.
+"""State behind a small interface: phone numbers, connectors and outbound calls, each keyed by its id.
 
 Records are the API's own objects (a `PhoneNumber`, a `Connector`), so answering a read is a
 lookup, not a conversion. Every operation runs inside one `transaction()`: the in-memory store
@@ -16,6 +16,9 @@ from typing import Any, Protocol
 
 PhoneNumber = dict[str, Any]
 Connector = dict[str, Any]
+# An outbound call as triggered: its SID, project, environment, number, start time on the mock's
+# clock and scripted outcome. Its status is derived from the clock when read, never stored.
+OutboundCall = dict[str, Any]
 
 
 class Tx(Protocol):
@@ -30,6 +33,8 @@ class Tx(Protocol):
     def connectors_in_project(self, project_id: str) -> list[Connector]: ...
     def put_connector(self, record: Connector) -> None: ...
     def delete_connector(self, connector_id: str) -> None: ...
+    def outbound_call(self, call_sid: str) -> OutboundCall | None: ...
+    def put_outbound_call(self, record: OutboundCall) -> None: ...
 
 
 class Store(Protocol):
@@ -49,6 +54,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._numbers: dict[str, PhoneNumber] = {}
         self._connectors: dict[str, Connector] = {}
+        self._calls: dict[str, OutboundCall] = {}
         # Secondary indexes, so a list or a cascade costs the size of the project, not the store.
         self._numbers_by_project: dict[str, dict[str, None]] = {}
         self._numbers_by_connector: dict[str, dict[str, None]] = {}
@@ -62,6 +68,7 @@ class MemoryStore:
         with self._lock:
             self._numbers.clear()
             self._connectors.clear()
+            self._calls.clear()
             self._numbers_by_project.clear()
             self._numbers_by_connector.clear()
             self._connectors_by_project.clear()
@@ -110,7 +117,7 @@ class _MemoryTx:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._undo: list[tuple[bool, str, dict[str, Any] | None]] = []
+        self._undo: list[tuple[str, str, dict[str, Any] | None]] = []
 
     def __enter__(self) -> _MemoryTx:
         self._store._lock.acquire()
@@ -119,11 +126,13 @@ class _MemoryTx:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is not None:
-                for is_number, key, old in reversed(self._undo):
-                    if is_number:
+                for kind_, key, old in reversed(self._undo):
+                    if kind_ == "number":
                         self._store._set_number(key, old)
-                    else:
+                    elif kind_ == "connector":
                         self._store._set_connector(key, old)
+                    else:
+                        self._store._calls.pop(key, None)  # calls are only ever added
         finally:
             self._store._lock.release()
 
@@ -140,11 +149,11 @@ class _MemoryTx:
 
     def put_number(self, record: PhoneNumber) -> None:
         key = record["number"]
-        self._undo.append((True, key, self._store._numbers.get(key)))
+        self._undo.append(("number", key, self._store._numbers.get(key)))
         self._store._set_number(key, record)
 
     def delete_number(self, number: str) -> None:
-        self._undo.append((True, number, self._store._numbers.get(number)))
+        self._undo.append(("number", number, self._store._numbers.get(number)))
         self._store._set_number(number, None)
 
     def connector(self, connector_id: str) -> Connector | None:
@@ -156,9 +165,17 @@ class _MemoryTx:
 
     def put_connector(self, record: Connector) -> None:
         key = record["connectorId"]
-        self._undo.append((False, key, self._store._connectors.get(key)))
+        self._undo.append(("connector", key, self._store._connectors.get(key)))
         self._store._set_connector(key, record)
 
     def delete_connector(self, connector_id: str) -> None:
-        self._undo.append((False, connector_id, self._store._connectors.get(connector_id)))
+        self._undo.append(("connector", connector_id, self._store._connectors.get(connector_id)))
         self._store._set_connector(connector_id, None)
+
+    def outbound_call(self, call_sid: str) -> OutboundCall | None:
+        return self._store._calls.get(call_sid)
+
+    def put_outbound_call(self, record: OutboundCall) -> None:
+        key = record["callSid"]
+        self._undo.append(("call", key, None))
+        self._store._calls[key] = record

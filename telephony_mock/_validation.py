@@ -2,7 +2,7 @@
 
 A schema failure answers with the `x-error-code` of the subschema that failed (the E.164 number
 schema names PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT), else the operation's
-`x-validation-error-code`, else REQUEST_VALIDATION_FAILED. When several parts of a request are
+`x-validation-error-code`, else SCHEMA_VALIDATION_FAILED. When several parts of a request are
 wrong, a failure that carries its own code wins, so a bad phone number is always reported as one.
 """
 
@@ -104,11 +104,11 @@ def parse_json(raw: bytes) -> Any:
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ApiError(_errors.MALFORMED_JSON, f"The request body is not valid JSON: {_short(exc)}") from None
+        raise ApiError(_errors.SCHEMA_VALIDATION_FAILED, f"The request body is not valid JSON: {_short(exc)}") from None
     # A \ud800-style escape decodes to a lone surrogate, which is not text: nothing could store
     # or echo it. Only bodies that contain such an escape pay for the walk.
     if (b"\\ud" in raw or b"\\uD" in raw) and not _is_text(document):
-        raise ApiError(_errors.MALFORMED_JSON, "The request body contains an unpaired UTF-16 surrogate.")
+        raise ApiError(_errors.SCHEMA_VALIDATION_FAILED, "The request body contains an unpaired UTF-16 surrogate.")
     return document
 
 

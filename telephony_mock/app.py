@@ -25,12 +25,13 @@ from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
 from ._admin import Admin
 from ._auth import Auth
+from ._clock import MockClock
 from ._config import MockConfig, load_config
 from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._routing import MethodNotAllowed, Router, split_path
-from ._rules import Call, all_rules
+from ._rules import Call, Settings, all_rules
 from ._seed import seed_records
 from ._spec import DEFAULT_SPEC_PATH, Operation, Spec, SpecError, load_spec
 from ._sqlite_store import SqliteStore
@@ -91,7 +92,16 @@ class TelephonyMock:
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
-        self._admin = Admin(spec, store, self._auth.callers, self.seeds) if admin else None
+        self.clock = MockClock()
+        self._settings = Settings(
+            voices=config.voices,
+            outbound_calls=config.outbound_calls,
+            outbound_environments={
+                agent.id: agent.outbound_environments for account in config.accounts for agent in account.agents
+            },
+            max_call_metadata_base64_bytes=int(spec.document["x-limits"]["maxCallMetadataBase64Bytes"]),
+        )
+        self._admin = Admin(spec, store, self._auth.callers, self.seeds, self.clock) if admin else None
 
     def reset(self) -> None:
         """Restore the config's seed state (what POST /_admin/reset does)."""
@@ -171,7 +181,7 @@ class TelephonyMock:
 
         rule = self._rules[operation.operation_id]
         with self.store.transaction(write=rule.writes) as tx:
-            result = rule.function(tx, Call(caller, match.path_params, query, body))
+            result = rule.function(tx, Call(caller, match.path_params, query, body, self._settings, self.clock.now()))
         return json_answer(operation.success_status, result, correlation_id)
 
     async def _answer_admin(
@@ -190,11 +200,10 @@ class TelephonyMock:
         if method != "POST":
             raise ApiError(_errors.METHOD_NOT_ALLOWED, headers={"Allow": "POST"})
         body = None
-        if handler == self._admin.seed:
+        body_spec = self._admin.bodies.get(segments)
+        if body_spec is not None:
             raw = await self._validator.read_body(receive, content_length)
-            body = self._validator.parse_body(
-                self._admin.seed_body, raw, content_type, _errors.REQUEST_VALIDATION_FAILED
-            )
+            body = self._validator.parse_body(body_spec, raw, content_type, _errors.SCHEMA_VALIDATION_FAILED)
         status, payload = handler(body)
         return json_answer(status, payload, correlation_id)
 

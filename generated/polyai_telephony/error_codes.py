@@ -10,14 +10,35 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     """An error envelope's ``error_code``; compares equal to the plain string."""
 
+    AUTH_USER_UNAUTHORISED = "AUTH_USER_UNAUTHORISED"
+    """401: The API key is missing or not valid."""
+
+    AUTH_USER_NOT_FOUND = "AUTH_USER_NOT_FOUND"
+    """401: The caller is not known."""
+
+    AUTH_USER_INVALID_TOKEN = "AUTH_USER_INVALID_TOKEN"
+    """401: The credentials are malformed"""
+
+    USER_ACCESS_FORBIDDEN = "USER_ACCESS_FORBIDDEN"
+    """403: The API key has no access to this agent."""
+
+    EXTERNAL_USER_FORBIDDEN = "EXTERNAL_USER_FORBIDDEN"
+    """403: The caller's privilege level is too low for this action."""
+
+    ACCOUNT_INSUFFICIENT_PERMISSIONS = "ACCOUNT_INSUFFICIENT_PERMISSIONS"
+    """403: The API key has no permission for this account operation."""
+
+    SCHEMA_VALIDATION_FAILED = "SCHEMA_VALIDATION_FAILED"
+    """400: The request does not match the API's schema."""
+
     PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT = "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"
     """400: Phone number is not in valid E.164 format."""
 
+    CONNECTORS_VALIDATION_FAILED = "CONNECTORS_VALIDATION_FAILED"
+    """400: Connector request body failed validation."""
+
     PHONE_NUMBERS_NOT_FOUND = "PHONE_NUMBERS_NOT_FOUND"
     """404: Phone number does not exist."""
-
-    PHONE_NUMBERS_ALREADY_EXISTS = "PHONE_NUMBERS_ALREADY_EXISTS"
-    """409: Phone number has already been imported."""
 
     PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST = "PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST"
     """404: Referenced connector not found."""
@@ -25,20 +46,14 @@ class ErrorCode(StrEnum):
     CONNECTORS_NOT_FOUND = "CONNECTORS_NOT_FOUND"
     """404: Connector ID does not exist."""
 
-    CONNECTORS_VALIDATION_FAILED = "CONNECTORS_VALIDATION_FAILED"
-    """400: Connector request body failed validation."""
+    PHONE_NUMBERS_ALREADY_EXISTS = "PHONE_NUMBERS_ALREADY_EXISTS"
+    """409: Phone number has already been imported."""
 
-    REQUEST_VALIDATION_FAILED = "REQUEST_VALIDATION_FAILED"
-    """400: The request does not match the API's schema. (not in PolyAI's published list)"""
+    OUTBOUND_CALLS_NOT_CONFIGURED = "OUTBOUND_CALLS_NOT_CONFIGURED"
+    """400: Outbound calling is not configured for this environment. (not in PolyAI's published list)"""
 
-    MALFORMED_JSON = "MALFORMED_JSON"
-    """400: The request body is not valid JSON. (not in PolyAI's published list)"""
-
-    UNAUTHORIZED = "UNAUTHORIZED"
-    """401: The X-API-KEY header is missing or the key is not valid. (not in PolyAI's published list)"""
-
-    FORBIDDEN = "FORBIDDEN"
-    """403: The API key has no access to this agent. (not in PolyAI's published list)"""
+    OUTBOUND_CALLS_UNKNOWN_CALL_SID = "OUTBOUND_CALLS_UNKNOWN_CALL_SID"
+    """400: No call with this SID in this environment. (not in PolyAI's published list)"""
 
     NOT_FOUND = "NOT_FOUND"
     """404: No such resource. (not in PolyAI's published list)"""
@@ -88,16 +103,21 @@ class ErrorCode(StrEnum):
 
 
 _STATUS: dict[str, int] = {
+    "AUTH_USER_UNAUTHORISED": 401,
+    "AUTH_USER_NOT_FOUND": 401,
+    "AUTH_USER_INVALID_TOKEN": 401,
+    "USER_ACCESS_FORBIDDEN": 403,
+    "EXTERNAL_USER_FORBIDDEN": 403,
+    "ACCOUNT_INSUFFICIENT_PERMISSIONS": 403,
+    "SCHEMA_VALIDATION_FAILED": 400,
     "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT": 400,
+    "CONNECTORS_VALIDATION_FAILED": 400,
     "PHONE_NUMBERS_NOT_FOUND": 404,
-    "PHONE_NUMBERS_ALREADY_EXISTS": 409,
     "PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST": 404,
     "CONNECTORS_NOT_FOUND": 404,
-    "CONNECTORS_VALIDATION_FAILED": 400,
-    "REQUEST_VALIDATION_FAILED": 400,
-    "MALFORMED_JSON": 400,
-    "UNAUTHORIZED": 401,
-    "FORBIDDEN": 403,
+    "PHONE_NUMBERS_ALREADY_EXISTS": 409,
+    "OUTBOUND_CALLS_NOT_CONFIGURED": 400,
+    "OUTBOUND_CALLS_UNKNOWN_CALL_SID": 400,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "PAYLOAD_TOO_LARGE": 413,

@@ -1,5 +1,5 @@
 """``PolyAI`` and ``AsyncPolyAI``: one object holding the key, the agent and the connection, with a
-namespace per tag of the contract (``phone_numbers``, ``connectors``).
+namespace per tag of the contract (``phone_numbers``, ``connectors``, ``outbound_calls``).
 
     with PolyAI(api_key="...", agent_id="my-agent") as client:   # or POLYAI_API_KEY, POLYAI_AGENT_ID
         numbers = client.phone_numbers.list().phone_numbers
@@ -13,7 +13,7 @@ import httpx
 
 from .client import DEFAULT_TIMEOUT, RetryPolicy
 from .errors import ConfigurationError
-from .resources import AsyncConnectors, AsyncPhoneNumbers, Connectors, PhoneNumbers
+from .resources import AsyncConnectors, AsyncOutboundCalls, AsyncPhoneNumbers, Connectors, OutboundCalls, PhoneNumbers
 from .settings import configure_logging, resolve
 from .transport import AsyncSender, Sender
 from .types import UNSET, Unset
@@ -53,6 +53,8 @@ class PolyAI:
     """Phone numbers owned by an agent's project, and the connector each routes to."""
     connectors: Connectors
     """Voice, language and environment bundles that handle incoming calls."""
+    outbound_calls: OutboundCalls
+    """Calls the agent places itself, and their outcome. PolyAI enables outbound calling per project."""
 
     def __init__(
         self,
@@ -78,6 +80,7 @@ class PolyAI:
         )
         self.phone_numbers = PhoneNumbers(self._sender)
         self.connectors = Connectors(self._sender)
+        self.outbound_calls = OutboundCalls(self._sender)
 
     @property
     def base_url(self) -> str:
@@ -131,6 +134,8 @@ class AsyncPolyAI:
     """Phone numbers owned by an agent's project, and the connector each routes to."""
     connectors: AsyncConnectors
     """Voice, language and environment bundles that handle incoming calls."""
+    outbound_calls: AsyncOutboundCalls
+    """Calls the agent places itself, and their outcome. PolyAI enables outbound calling per project."""
 
     def __init__(
         self,
@@ -156,6 +161,7 @@ class AsyncPolyAI:
         )
         self.phone_numbers = AsyncPhoneNumbers(self._sender)
         self.connectors = AsyncConnectors(self._sender)
+        self.outbound_calls = AsyncOutboundCalls(self._sender)
 
     @property
     def base_url(self) -> str:

@@ -6,7 +6,9 @@ otherwise. ``<namespace>.with_raw_response`` has the same methods, each making e
 call and answering a ``RawResponse`` (the model, the status and the headers).
 """
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Unpack
 
 from .api.connectors import (
@@ -18,6 +20,7 @@ from .api.connectors import (
     lookup_connector,
     update_connector,
 )
+from .api.outbound_calls import get_outbound_call_status, trigger_outbound_call
 from .api.phone_numbers import (
     batch_get_phone_numbers,
     delete_phone_number,
@@ -50,11 +53,27 @@ from .models import (
     ListConnectorsResponse,
     ListPhoneNumbersResponse,
     LookupConnectorRequest,
+    OutboundCallStatus,
+    OutboundEnvironment,
     PhoneNumber,
     ReassignPhoneNumberRequest,
+    TriggerOutboundCallRequest,
+    TriggerOutboundCallRequestMetadata,
+    TriggerOutboundCallResponse,
     UpdateConnectorRequest,
 )
-from .transport import AsyncSender, RawResponse, RequestOptions, Sender, chunks, joined, strings
+from .transport import (
+    AsyncSender,
+    PollOptions,
+    RawResponse,
+    RequestOptions,
+    Sender,
+    chunks,
+    joined,
+    poll,
+    poll_async,
+    strings,
+)
 from .types import UNSET, Unset
 
 
@@ -2348,6 +2367,488 @@ class AsyncConnectors:
         ).parsed
 
 
+class OutboundCallsWithRawResponse:
+    """``outbound_calls.with_raw_response``: each method makes one HTTP call and answers a ``RawResponse``."""
+
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
+
+    def status(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[OutboundCallStatus]:
+        """Get the status of an outbound call; the parsed answer with its status and headers.
+
+        Where the call is: QUEUED, CALLING, then SUCCESS or FAILURE. The status is kept for about
+        two hours after the call ends.
+
+        Assumed (the contract's ``x-assumption``): A SID that is unknown, expired (two hours after
+        the call ended) or triggered in another environment answers 400
+        OUTBOUND_CALLS_UNKNOWN_CALL_SID; so does an environment with no connector. `reason` is the
+        empty string until the call fails.
+
+        Operation ``getOutboundCallStatus``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        request = get_outbound_call_status._get_kwargs(
+            agent_id=self._sender.agent(agent_id),
+            call_sid=call_sid,
+            environment=OutboundEnvironment(environment),
+        )
+        return self._sender.call(
+            request,
+            get_outbound_call_status.OPERATION,
+            get_outbound_call_status.RETRY_SAFE,
+            get_outbound_call_status._build_response,
+            OutboundCallStatus,
+            options,
+        )
+
+    def trigger(
+        self,
+        to_number: str,
+        environment: OutboundEnvironment | str,
+        *,
+        country_code: str | Unset = UNSET,
+        variant_id: str | Unset = UNSET,
+        encryption: str | Unset = UNSET,
+        metadata: TriggerOutboundCallRequestMetadata | Mapping[str, Any] | Unset = UNSET,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[TriggerOutboundCallResponse]:
+        """Have the agent call a phone number; the parsed answer with its status and headers.
+
+        The agent dials `toNumber` and holds the conversation on its own. The answer comes as soon
+        as the call is queued; poll `getOutboundCallStatus` with the returned `callSid` and the same
+        `environment` for the outcome. This rings a real phone and costs money.
+
+        Assumed (the contract's ``x-assumption``): Each accepted request places one call: a repeated
+        request places another, so a client never retries a trigger the service may have seen.
+        Metadata whose base64 form (of its compact JSON) reaches
+        `x-limits.maxCallMetadataBase64Bytes` gets 400 SCHEMA_VALIDATION_FAILED; an environment
+        whose outbound calling PolyAI has not enabled gets 400 OUTBOUND_CALLS_NOT_CONFIGURED; an
+        environment with no connector gets 404 CONNECTORS_NOT_FOUND. A `toNumber` that is neither
+        E.164 nor, with `countryCode`, a national number of that country gets 400
+        PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT.
+
+        Operation ``triggerOutboundCall``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        body = TriggerOutboundCallRequest(
+            to_number=to_number,
+            environment=OutboundEnvironment(environment),
+            country_code=country_code,
+            variant_id=variant_id,
+            encryption=encryption,
+            metadata=UNSET
+            if isinstance(metadata, Unset)
+            else metadata
+            if isinstance(metadata, TriggerOutboundCallRequestMetadata)
+            else TriggerOutboundCallRequestMetadata.from_dict(metadata),
+        )
+        request = trigger_outbound_call._get_kwargs(
+            agent_id=self._sender.agent(agent_id),
+            body=body,
+        )
+        return self._sender.call(
+            request,
+            trigger_outbound_call.OPERATION,
+            trigger_outbound_call.RETRY_SAFE,
+            trigger_outbound_call._build_response,
+            TriggerOutboundCallResponse,
+            options,
+        )
+
+
+class OutboundCalls:
+    """Calls the agent places itself, and their outcome. PolyAI enables outbound calling per project.
+
+    Operations tagged ``outbound-calls`` in the contract.
+    """
+
+    def __init__(self, sender: Sender) -> None:
+        self.with_raw_response = OutboundCallsWithRawResponse(sender)
+
+    def status(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OutboundCallStatus:
+        """Get the status of an outbound call.
+
+        Where the call is: QUEUED, CALLING, then SUCCESS or FAILURE. The status is kept for about
+        two hours after the call ends.
+
+        Assumed (the contract's ``x-assumption``): A SID that is unknown, expired (two hours after
+        the call ended) or triggered in another environment answers 400
+        OUTBOUND_CALLS_UNKNOWN_CALL_SID; so does an environment with no connector. `reason` is the
+        empty string until the call fails.
+
+        Operation ``getOutboundCallStatus``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        return (
+            self.with_raw_response.status(
+                call_sid,
+                environment=environment,
+                agent_id=agent_id,
+                **options,
+            )
+        ).parsed
+
+    def wait(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        agent_id: str | None = None,
+        **options: Unpack[PollOptions],
+    ) -> OutboundCallStatus:
+        """Poll ``status`` until ``status`` is SUCCESS or FAILURE; that last answer.
+
+        The first poll is at once; the wait between polls starts at ``poll_interval`` seconds and
+        doubles up to ``max_poll_interval``. ``sleep`` and ``clock`` are how it waits and tells the
+        time (replace them in tests). ``timeout`` is for the whole wait; each poll takes the client's
+        timeout, and the ``extra_headers`` and ``retry`` given here.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` seconds went by first; ``last`` is the last answer polled.
+            ApiError: A poll answered an error status.
+            ApiConnectionError: A poll got no answer.
+        """
+        return poll(
+            lambda: self.status(
+                call_sid,
+                environment=environment,
+                agent_id=agent_id,
+                **options,
+            ),
+            lambda answer: answer.status in ("SUCCESS", "FAILURE"),
+            timeout=timeout,
+            interval=poll_interval,
+            max_interval=max_poll_interval,
+            sleep=sleep,
+            clock=clock,
+            what=f"getOutboundCallStatus {call_sid}",
+        )
+
+    def trigger(
+        self,
+        to_number: str,
+        environment: OutboundEnvironment | str,
+        *,
+        country_code: str | Unset = UNSET,
+        variant_id: str | Unset = UNSET,
+        encryption: str | Unset = UNSET,
+        metadata: TriggerOutboundCallRequestMetadata | Mapping[str, Any] | Unset = UNSET,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TriggerOutboundCallResponse:
+        """Have the agent call a phone number.
+
+        The agent dials `toNumber` and holds the conversation on its own. The answer comes as soon
+        as the call is queued; poll `getOutboundCallStatus` with the returned `callSid` and the same
+        `environment` for the outcome. This rings a real phone and costs money.
+
+        Assumed (the contract's ``x-assumption``): Each accepted request places one call: a repeated
+        request places another, so a client never retries a trigger the service may have seen.
+        Metadata whose base64 form (of its compact JSON) reaches
+        `x-limits.maxCallMetadataBase64Bytes` gets 400 SCHEMA_VALIDATION_FAILED; an environment
+        whose outbound calling PolyAI has not enabled gets 400 OUTBOUND_CALLS_NOT_CONFIGURED; an
+        environment with no connector gets 404 CONNECTORS_NOT_FOUND. A `toNumber` that is neither
+        E.164 nor, with `countryCode`, a national number of that country gets 400
+        PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT.
+
+        Operation ``triggerOutboundCall``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        return (
+            self.with_raw_response.trigger(
+                to_number,
+                environment,
+                country_code=country_code,
+                variant_id=variant_id,
+                encryption=encryption,
+                metadata=metadata,
+                agent_id=agent_id,
+                **options,
+            )
+        ).parsed
+
+
+class AsyncOutboundCallsWithRawResponse:
+    """``outbound_calls.with_raw_response``: each method makes one HTTP call and answers a ``RawResponse``."""
+
+    def __init__(self, sender: AsyncSender) -> None:
+        self._sender = sender
+
+    async def status(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[OutboundCallStatus]:
+        """Get the status of an outbound call; the parsed answer with its status and headers.
+
+        Where the call is: QUEUED, CALLING, then SUCCESS or FAILURE. The status is kept for about
+        two hours after the call ends.
+
+        Assumed (the contract's ``x-assumption``): A SID that is unknown, expired (two hours after
+        the call ended) or triggered in another environment answers 400
+        OUTBOUND_CALLS_UNKNOWN_CALL_SID; so does an environment with no connector. `reason` is the
+        empty string until the call fails.
+
+        Operation ``getOutboundCallStatus``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        request = get_outbound_call_status._get_kwargs(
+            agent_id=self._sender.agent(agent_id),
+            call_sid=call_sid,
+            environment=OutboundEnvironment(environment),
+        )
+        return await self._sender.call(
+            request,
+            get_outbound_call_status.OPERATION,
+            get_outbound_call_status.RETRY_SAFE,
+            get_outbound_call_status._build_response,
+            OutboundCallStatus,
+            options,
+        )
+
+    async def trigger(
+        self,
+        to_number: str,
+        environment: OutboundEnvironment | str,
+        *,
+        country_code: str | Unset = UNSET,
+        variant_id: str | Unset = UNSET,
+        encryption: str | Unset = UNSET,
+        metadata: TriggerOutboundCallRequestMetadata | Mapping[str, Any] | Unset = UNSET,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RawResponse[TriggerOutboundCallResponse]:
+        """Have the agent call a phone number; the parsed answer with its status and headers.
+
+        The agent dials `toNumber` and holds the conversation on its own. The answer comes as soon
+        as the call is queued; poll `getOutboundCallStatus` with the returned `callSid` and the same
+        `environment` for the outcome. This rings a real phone and costs money.
+
+        Assumed (the contract's ``x-assumption``): Each accepted request places one call: a repeated
+        request places another, so a client never retries a trigger the service may have seen.
+        Metadata whose base64 form (of its compact JSON) reaches
+        `x-limits.maxCallMetadataBase64Bytes` gets 400 SCHEMA_VALIDATION_FAILED; an environment
+        whose outbound calling PolyAI has not enabled gets 400 OUTBOUND_CALLS_NOT_CONFIGURED; an
+        environment with no connector gets 404 CONNECTORS_NOT_FOUND. A `toNumber` that is neither
+        E.164 nor, with `countryCode`, a national number of that country gets 400
+        PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT.
+
+        Operation ``triggerOutboundCall``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        body = TriggerOutboundCallRequest(
+            to_number=to_number,
+            environment=OutboundEnvironment(environment),
+            country_code=country_code,
+            variant_id=variant_id,
+            encryption=encryption,
+            metadata=UNSET
+            if isinstance(metadata, Unset)
+            else metadata
+            if isinstance(metadata, TriggerOutboundCallRequestMetadata)
+            else TriggerOutboundCallRequestMetadata.from_dict(metadata),
+        )
+        request = trigger_outbound_call._get_kwargs(
+            agent_id=self._sender.agent(agent_id),
+            body=body,
+        )
+        return await self._sender.call(
+            request,
+            trigger_outbound_call.OPERATION,
+            trigger_outbound_call.RETRY_SAFE,
+            trigger_outbound_call._build_response,
+            TriggerOutboundCallResponse,
+            options,
+        )
+
+
+class AsyncOutboundCalls:
+    """Calls the agent places itself, and their outcome. PolyAI enables outbound calling per project.
+
+    Operations tagged ``outbound-calls`` in the contract.
+    """
+
+    def __init__(self, sender: AsyncSender) -> None:
+        self.with_raw_response = AsyncOutboundCallsWithRawResponse(sender)
+
+    async def status(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> OutboundCallStatus:
+        """Get the status of an outbound call.
+
+        Where the call is: QUEUED, CALLING, then SUCCESS or FAILURE. The status is kept for about
+        two hours after the call ends.
+
+        Assumed (the contract's ``x-assumption``): A SID that is unknown, expired (two hours after
+        the call ended) or triggered in another environment answers 400
+        OUTBOUND_CALLS_UNKNOWN_CALL_SID; so does an environment with no connector. `reason` is the
+        empty string until the call fails.
+
+        Operation ``getOutboundCallStatus``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        return (
+            await self.with_raw_response.status(
+                call_sid,
+                environment=environment,
+                agent_id=agent_id,
+                **options,
+            )
+        ).parsed
+
+    async def wait(
+        self,
+        call_sid: str,
+        *,
+        environment: OutboundEnvironment | str,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        agent_id: str | None = None,
+        **options: Unpack[PollOptions],
+    ) -> OutboundCallStatus:
+        """Poll ``status`` until ``status`` is SUCCESS or FAILURE; that last answer.
+
+        The first poll is at once; the wait between polls starts at ``poll_interval`` seconds and
+        doubles up to ``max_poll_interval``. ``sleep`` and ``clock`` are how it waits and tells the
+        time (replace them in tests). ``timeout`` is for the whole wait; each poll takes the client's
+        timeout, and the ``extra_headers`` and ``retry`` given here.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` seconds went by first; ``last`` is the last answer polled.
+            ApiError: A poll answered an error status.
+            ApiConnectionError: A poll got no answer.
+        """
+        return await poll_async(
+            lambda: self.status(
+                call_sid,
+                environment=environment,
+                agent_id=agent_id,
+                **options,
+            ),
+            lambda answer: answer.status in ("SUCCESS", "FAILURE"),
+            timeout=timeout,
+            interval=poll_interval,
+            max_interval=max_poll_interval,
+            sleep=sleep,
+            clock=clock,
+            what=f"getOutboundCallStatus {call_sid}",
+        )
+
+    async def trigger(
+        self,
+        to_number: str,
+        environment: OutboundEnvironment | str,
+        *,
+        country_code: str | Unset = UNSET,
+        variant_id: str | Unset = UNSET,
+        encryption: str | Unset = UNSET,
+        metadata: TriggerOutboundCallRequestMetadata | Mapping[str, Any] | Unset = UNSET,
+        agent_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TriggerOutboundCallResponse:
+        """Have the agent call a phone number.
+
+        The agent dials `toNumber` and holds the conversation on its own. The answer comes as soon
+        as the call is queued; poll `getOutboundCallStatus` with the returned `callSid` and the same
+        `environment` for the outcome. This rings a real phone and costs money.
+
+        Assumed (the contract's ``x-assumption``): Each accepted request places one call: a repeated
+        request places another, so a client never retries a trigger the service may have seen.
+        Metadata whose base64 form (of its compact JSON) reaches
+        `x-limits.maxCallMetadataBase64Bytes` gets 400 SCHEMA_VALIDATION_FAILED; an environment
+        whose outbound calling PolyAI has not enabled gets 400 OUTBOUND_CALLS_NOT_CONFIGURED; an
+        environment with no connector gets 404 CONNECTORS_NOT_FOUND. A `toNumber` that is neither
+        E.164 nor, with `countryCode`, a national number of that country gets 400
+        PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT.
+
+        Operation ``triggerOutboundCall``. Per-call options: ``timeout``, ``extra_headers``, ``retry``.
+
+        Raises:
+            ApiError: The service answered an error status; the subclass names its class
+                (``NotFoundError``, ``ConflictError``, ...).
+            ApiConnectionError: No answer came back (``ApiTimeoutError`` when time ran out).
+        """
+
+        return (
+            await self.with_raw_response.trigger(
+                to_number,
+                environment,
+                country_code=country_code,
+                variant_id=variant_id,
+                encryption=encryption,
+                metadata=metadata,
+                agent_id=agent_id,
+                **options,
+            )
+        ).parsed
+
+
 __all__ = [
     "PhoneNumbers",
     "AsyncPhoneNumbers",
@@ -2357,4 +2858,8 @@ __all__ = [
     "AsyncConnectors",
     "ConnectorsWithRawResponse",
     "AsyncConnectorsWithRawResponse",
+    "OutboundCalls",
+    "AsyncOutboundCalls",
+    "OutboundCallsWithRawResponse",
+    "AsyncOutboundCallsWithRawResponse",
 ]

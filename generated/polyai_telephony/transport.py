@@ -32,18 +32,26 @@ logger = logging.getLogger(__package__)
 T = TypeVar("T")
 
 
-class RequestOptions(TypedDict, total=False):
-    """Settings for one call, over the client's own.
+class PollOptions(TypedDict, total=False):
+    """Settings for each call a ``wait`` makes, over the client's own.
 
     Attributes:
-        timeout: Seconds (or an ``httpx.Timeout``) for each attempt; ``None`` waits forever.
         extra_headers: Headers sent with this call only.
         retry: The ``RetryPolicy`` for this call; ``None`` sends it once.
     """
 
-    timeout: float | httpx.Timeout | None
     extra_headers: Mapping[str, str]
     retry: RetryPolicy | None
+
+
+class RequestOptions(PollOptions, total=False):
+    """Settings for one call, over the client's own: those of ``PollOptions``, and
+
+    Attributes:
+        timeout: Seconds (or an ``httpx.Timeout``) for each attempt; ``None`` waits forever.
+    """
+
+    timeout: float | httpx.Timeout | None
 
 
 @frozen
@@ -282,6 +290,7 @@ def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset:
 
 __all__ = [
     "AsyncSender",
+    "PollOptions",
     "RawResponse",
     "RequestOptions",
     "Sender",

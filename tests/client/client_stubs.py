@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -86,7 +85,7 @@ def envelope(status: int, error_code: str, error_id: str = "0f1e2d3c-aaaa-4bbb-8
     """An error envelope as the contract's Error schema has it."""
     return {
         "success": False,
-        "error": HTTPStatus(status).phrase,
+        "error": f"{error_code} in a test",
         "error_id": error_id,
         "error_code": error_code,
         "error_message": f"{error_code} in a test",

@@ -11,6 +11,7 @@ from polyai_telephony import AsyncPolyAI, ConflictError, PolyAI
 
 NEW_NUMBERS = ["+447700900123", "+447700900124"]
 NEVER_IMPORTED = "+447700900999"
+CALLEE = "+447700900100"  # a drama number: against the real service, name one you may ring
 
 
 def run(client: PolyAI) -> list[str]:
@@ -40,6 +41,11 @@ def run(client: PolyAI) -> list[str]:
 
     released = client.phone_numbers.delete_many(NEW_NUMBERS)
     seen.append(f"released {released.deleted}")
+
+    call = client.outbound_calls.trigger(CALLEE, "sandbox", metadata={"customer_name": "Alex Doe"})
+    seen.append(f"call {call.status}")
+    ended = client.outbound_calls.wait(call.call_sid, environment="sandbox", timeout=300)
+    seen.append(f"call ended {ended.status} {ended.reason!r}")
     return seen
 
 
@@ -70,6 +76,11 @@ async def run_async(client: AsyncPolyAI) -> list[str]:
 
     released = await client.phone_numbers.delete_many(NEW_NUMBERS)
     seen.append(f"released {released.deleted}")
+
+    call = await client.outbound_calls.trigger(CALLEE, "sandbox", metadata={"customer_name": "Alex Doe"})
+    seen.append(f"call {call.status}")
+    ended = await client.outbound_calls.wait(call.call_sid, environment="sandbox", timeout=300)
+    seen.append(f"call ended {ended.status} {ended.reason!r}")
     return seen
 
 

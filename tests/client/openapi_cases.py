@@ -27,6 +27,8 @@ PARAMETER_VALUES = {
     "agentId": "agent-dev",
     "phoneNumber": "+442079460123",
     "connectorId": "conn-uk-en",
+    "callSid": "OUT-6f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b",
+    "environment": "sandbox",
 }
 
 
@@ -83,8 +85,16 @@ class Operation:
 
     def call_arguments(self) -> dict[str, Any]:
         """Keyword arguments for the generated function: every path and query parameter."""
-        names = self.parameters_in("path") + self.parameters_in("query")
-        return {snake_case(name): PARAMETER_VALUES[name] for name in names}
+        arguments = {}
+        for parameter in self.parameters:
+            if parameter["in"] not in ("path", "query"):
+                continue
+            value: Any = PARAMETER_VALUES[parameter["name"]]
+            schema = parameter["schema"]
+            if "$ref" in schema and "enum" in spec()["components"]["schemas"][schema_name(schema)]:
+                value = model_class(schema_name(schema))(value)  # the generated function takes the enum
+            arguments[snake_case(parameter["name"])] = value
+        return arguments
 
     def expected_raw_path(self) -> str:
         """The path as it must go on the wire: every path value percent-encoded, `+` as `%2B`."""

@@ -55,7 +55,8 @@ def sync_http(app: Starlette) -> httpx.Client:
 
 def sync_client(app: Starlette, **settings: Any) -> PolyAI:
     settings = {"api_key": DEV_KEY, "agent_id": AGENT, "retry": no_wait_retry(), **settings}
-    return PolyAI(base_url=MOCK_URL, http_client=sync_http(app), **settings)
+    settings.setdefault("http_client", sync_http(app))
+    return PolyAI(base_url=MOCK_URL, **settings)
 
 
 def async_client(app: Starlette, **settings: Any) -> AsyncPolyAI:

@@ -128,6 +128,6 @@ def test_a_wrong_key_is_absent_from_the_error(mock: httpx.AsyncBaseTransport) ->
         asyncio.run(list_phone_numbers.asyncio_detailed("agent-dev", client=client))
 
     assert raised.value.status_code == 401
-    assert raised.value.error_code == "UNAUTHORIZED"
+    assert raised.value.error_code == "AUTH_USER_UNAUTHORISED"
     assert wrong_key not in str(raised.value)
     assert wrong_key not in repr(raised.value)

@@ -30,6 +30,7 @@ READS = {
     "getConnector",
     "batchGetConnectors",
     "lookupConnector",
+    "getOutboundCallStatus",
 }
 OPERATIONS = operations()
 WRITES = [op for op in OPERATIONS if op.operation_id not in READS]

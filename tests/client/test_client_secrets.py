@@ -30,7 +30,7 @@ def _api_error() -> None:
 
 
 def _api_error_echoing_the_key() -> None:
-    body = {**envelope(401, "UNAUTHORIZED"), "error_message": f"key {API_KEY} is not valid"}
+    body = {**envelope(401, "AUTH_USER_UNAUTHORISED"), "error_message": f"key {API_KEY} is not valid"}
     list_phone_numbers.sync_detailed("agent-dev", client=client_over(Script(Answer(401, body)), raise_on_error=True))
 
 
@@ -54,7 +54,7 @@ def _read_timeout_on_a_write() -> None:
 
 
 def _async_api_error() -> None:
-    client = client_over(Script(Answer(403, envelope(403, "FORBIDDEN"))), raise_on_error=True)
+    client = client_over(Script(Answer(403, envelope(403, "USER_ACCESS_FORBIDDEN"))), raise_on_error=True)
     asyncio.run(list_phone_numbers.asyncio_detailed("agent-dev", client=client))
 
 
@@ -136,7 +136,7 @@ def test_logs_of_a_retried_failing_call_never_hold_the_key(caplog: pytest.LogCap
 
 
 def test_an_unauthenticated_client_works_without_a_key() -> None:
-    recorder = Recorder(401, envelope(401, "UNAUTHORIZED"))
+    recorder = Recorder(401, envelope(401, "AUTH_USER_UNAUTHORISED"))
     client = Client(
         base_url="https://api.us.poly.ai", retry=None, httpx_args={"transport": httpx.MockTransport(recorder)}
     )

@@ -4,12 +4,16 @@ with no casts or narrowing, and does what it says against the mock, sync and asy
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 import new_user_script
 from sdk_mock import SEEDED, async_client, mock_app, sync_client
+from starlette.applications import Starlette
+
+from telephony_mock import load_config
 
 SCRIPT = Path(new_user_script.__file__)
 FIRST, SECOND = new_user_script.NEW_NUMBERS
@@ -22,7 +26,17 @@ EXPECTED = [
     f"found {[FIRST, SECOND]}, not found {[new_user_script.NEVER_IMPORTED]}",
     "import again: 409 PHONE_NUMBERS_ALREADY_EXISTS",
     f"released {[FIRST, SECOND]}",
+    "call QUEUED",
+    "call ended SUCCESS ''",
 ]
+
+
+def _app() -> Starlette:
+    """The mock, its simulated calls ending at once: the script's wait returns on its first poll
+    instead of sleeping through a call (test_sdk_outbound.py moves the mock's clock instead)."""
+    config = load_config()
+    instant = dataclasses.replace(config.outbound_calls, queued_seconds=0.0, calling_seconds=0.0)
+    return mock_app(config=dataclasses.replace(config, outbound_calls=instant))
 
 
 def test_the_new_user_script_passes_mypy_strict(tmp_path: Path) -> None:
@@ -40,7 +54,7 @@ def test_the_new_user_script_passes_mypy_strict(tmp_path: Path) -> None:
 
 
 def test_the_new_user_script_runs_against_the_mock() -> None:
-    app = mock_app()
+    app = _app()
     with sync_client(app) as client:
         assert new_user_script.run(client) == EXPECTED
 
@@ -49,7 +63,7 @@ def test_the_new_user_script_runs_against_the_mock() -> None:
 
 
 def test_the_new_user_script_runs_against_the_mock_with_asyncio() -> None:
-    app = mock_app()
+    app = _app()
 
     async def scenario() -> list[str]:
         async with async_client(app) as client:

@@ -46,7 +46,7 @@ CONN_EN = {
     "variantId": "",
     "asrLangCode": "en-GB",
     "ttsLangCode": "en-GB",
-    "voiceName": "Amy",
+    "voiceName": "en-GB-Neural2-A",
     "disableHandoff": False,
 }
 
@@ -208,12 +208,12 @@ def test_update_changes_given_fields_keeps_absent_ones_and_null_clears(client: A
     )
 
     response = update_connector.sync_detailed(
-        AGENT, "conn-dev-en", client=client, body=UpdateConnectorRequest(voice_name="Emma", variant_id=None)
+        AGENT, "conn-dev-en", client=client, body=UpdateConnectorRequest(voice_name="en-GB-Neural2-C", variant_id=None)
     )
 
     assert response.status_code == 200
     assert isinstance(response.parsed, Connector)
-    assert response.parsed.to_dict() == {**CONN_EN, "voiceName": "Emma", "variantId": ""}
+    assert response.parsed.to_dict() == {**CONN_EN, "voiceName": "en-GB-Neural2-C", "variantId": ""}
     assert _connector(client, "conn-dev-en").to_dict() == response.parsed.to_dict()
 
 
@@ -227,7 +227,7 @@ def test_update_with_empty_body_changes_nothing(client: AuthenticatedClient) -> 
 
 def test_update_unknown_connector_is_404(client: AuthenticatedClient) -> None:
     response = update_connector.sync_detailed(
-        AGENT, "conn-other-en", client=client, body=UpdateConnectorRequest(voice_name="Emma")
+        AGENT, "conn-other-en", client=client, body=UpdateConnectorRequest(voice_name="en-GB-Neural2-C")
     )
 
     assert_error(response, 404, "CONNECTORS_NOT_FOUND")
@@ -269,7 +269,10 @@ def test_update_project_moves_the_connector_and_its_numbers(client: Authenticate
 def test_update_project_outside_the_account_is_400_and_changes_nothing(client: AuthenticatedClient) -> None:
     for project in ["proj-other", "proj-missing"]:
         response = update_connector.sync_detailed(
-            AGENT, "conn-dev-en", client=client, body=UpdateConnectorRequest(project_id=project, voice_name="Emma")
+            AGENT,
+            "conn-dev-en",
+            client=client,
+            body=UpdateConnectorRequest(project_id=project, voice_name="en-GB-Neural2-C"),
         )
         assert_error(response, 400, "CONNECTORS_VALIDATION_FAILED")
     assert _connector(client, "conn-dev-en").to_dict() == CONN_EN
@@ -281,10 +284,10 @@ def test_update_project_outside_the_account_is_400_and_changes_nothing(client: A
 def test_batch_update_applies_each_update_on_its_own_and_reports_each(client: AuthenticatedClient) -> None:
     body = BatchUpdateConnectorsRequest(
         updates=[
-            ConnectorUpdate(connector_id="conn-dev-en", voice_name="Emma"),
-            ConnectorUpdate(connector_id="conn-missing", voice_name="Emma"),
-            ConnectorUpdate(connector_id="conn-dev-es", project_id="proj-other", voice_name="Emma"),
-            ConnectorUpdate(connector_id="conn-other-en", voice_name="Emma"),
+            ConnectorUpdate(connector_id="conn-dev-en", voice_name="en-GB-Neural2-C"),
+            ConnectorUpdate(connector_id="conn-missing", voice_name="en-GB-Neural2-C"),
+            ConnectorUpdate(connector_id="conn-dev-es", project_id="proj-other", voice_name="en-GB-Neural2-C"),
+            ConnectorUpdate(connector_id="conn-other-en", voice_name="en-GB-Neural2-C"),
         ]
     )
 
@@ -299,15 +302,15 @@ def test_batch_update_applies_each_update_on_its_own_and_reports_each(client: Au
         ("conn-dev-es", False, "CONNECTORS_VALIDATION_FAILED"),
         ("conn-other-en", False, "CONNECTORS_NOT_FOUND"),
     ]
-    assert response.parsed.results[0].data.to_dict() == {**CONN_EN, "voiceName": "Emma"}
-    assert _connector(client, "conn-dev-en").voice_name == "Emma"
-    assert _connector(client, "conn-dev-es").voice_name == "Lucia"
+    assert response.parsed.results[0].data.to_dict() == {**CONN_EN, "voiceName": "en-GB-Neural2-C"}
+    assert _connector(client, "conn-dev-en").voice_name == "en-GB-Neural2-C"
+    assert _connector(client, "conn-dev-es").voice_name == "es-ES-Neural2-B"
 
 
 def test_batch_update_with_a_connector_twice_is_400_and_applies_none(client: AuthenticatedClient) -> None:
     body = BatchUpdateConnectorsRequest(
         updates=[
-            ConnectorUpdate(connector_id="conn-dev-en", voice_name="Emma"),
+            ConnectorUpdate(connector_id="conn-dev-en", voice_name="en-GB-Neural2-C"),
             ConnectorUpdate(connector_id="conn-dev-en", voice_name="Olivia"),
         ]
     )
@@ -315,7 +318,7 @@ def test_batch_update_with_a_connector_twice_is_400_and_applies_none(client: Aut
     assert_error(
         batch_update_connectors.sync_detailed(AGENT, client=client, body=body), 400, "CONNECTORS_VALIDATION_FAILED"
     )
-    assert _connector(client, "conn-dev-en").voice_name == "Amy"
+    assert _connector(client, "conn-dev-en").voice_name == "en-GB-Neural2-A"
 
 
 def test_batch_update_moving_a_connector_moves_its_numbers(client: AuthenticatedClient) -> None:

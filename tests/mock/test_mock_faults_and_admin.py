@@ -75,7 +75,7 @@ def test_fault_header_latency_delays_then_answers_normally(http: TestClient) -> 
 def test_fault_header_that_cannot_be_honoured_is_400(http: TestClient, value: str) -> None:
     response = http.get(ONE, headers={"X-Mock-Fault": value})
 
-    assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
     assert "X-Mock-Fault" in response.json()["error_message"]
 
 
@@ -170,7 +170,7 @@ def test_admin_seed_keeps_the_api_rules(http: TestClient) -> None:
     assert_envelope(
         http.post("/_admin/seed", json={"agentId": "nobody", "phoneNumbers": [fictional(4)]}),
         400,
-        "REQUEST_VALIDATION_FAILED",
+        "SCHEMA_VALIDATION_FAILED",
     )
     assert_envelope(
         http.post("/_admin/seed", json={"agentId": AGENT, "phoneNumbers": ["4"]}),

@@ -143,7 +143,7 @@ def test_import_number_held_by_another_account_is_409(client: AuthenticatedClien
 def test_import_number_twice_in_one_request_is_400_and_imports_none(client: AuthenticatedClient) -> None:
     response = _import(client, fictional(7), fictional(8), fictional(7))
 
-    assert_error(response, 400, "REQUEST_VALIDATION_FAILED")
+    assert_error(response, 400, "SCHEMA_VALIDATION_FAILED")
     assert _listed(client) == [SEEDED_ROUTED, SEEDED_UNROUTED]
 
 
@@ -361,8 +361,10 @@ def test_agent_cannot_see_or_change_another_agents_numbers(client: Authenticated
 
 
 def test_key_of_another_account_is_403_on_this_accounts_agent(other_client: AuthenticatedClient) -> None:
-    assert_error(get_phone_number.sync_detailed(AGENT, SEEDED_ROUTED, client=other_client), 403, "FORBIDDEN")
-    assert_error(list_phone_numbers.sync_detailed(AGENT, client=other_client), 403, "FORBIDDEN")
+    assert_error(
+        get_phone_number.sync_detailed(AGENT, SEEDED_ROUTED, client=other_client), 403, "USER_ACCESS_FORBIDDEN"
+    )
+    assert_error(list_phone_numbers.sync_detailed(AGENT, client=other_client), 403, "USER_ACCESS_FORBIDDEN")
     own = list_phone_numbers.sync_detailed(OTHER_AGENT, client=other_client)
     assert isinstance(own.parsed, ListPhoneNumbersResponse)
     assert [n.number for n in own.parsed.phone_numbers] == [SEEDED_OTHER]

@@ -31,23 +31,23 @@ JSON = {"content-type": "application/json"}
 @pytest.mark.parametrize("key", [None, "", "polyai-mock-dev-key-wrong"])
 def test_auth_missing_or_unknown_key_is_401(app: Starlette, key: str | None) -> None:
     with http_client(app, key) as http:
-        assert_envelope(http.get(NUMBERS), 401, "UNAUTHORIZED")
+        assert_envelope(http.get(NUMBERS), 401, "AUTH_USER_UNAUTHORISED")
         # 401 comes first: before routing, validation and the agent check.
-        assert_envelope(http.get("/v1/agents/agent-dev/telephony/no-such-thing"), 401, "UNAUTHORIZED")
-        assert_envelope(http.get(f"{NUMBERS}/not-a-number"), 401, "UNAUTHORIZED")
-        assert_envelope(http.get("/v1/agents/agent-nobody/telephony/phone-numbers"), 401, "UNAUTHORIZED")
+        assert_envelope(http.get("/v1/agents/agent-dev/telephony/no-such-thing"), 401, "AUTH_USER_UNAUTHORISED")
+        assert_envelope(http.get(f"{NUMBERS}/not-a-number"), 401, "AUTH_USER_UNAUTHORISED")
+        assert_envelope(http.get("/v1/agents/agent-nobody/telephony/phone-numbers"), 401, "AUTH_USER_UNAUTHORISED")
 
 
 def test_auth_agent_of_another_account_is_403(http: TestClient) -> None:
-    assert_envelope(http.get(f"/v1/agents/{OTHER_AGENT}/telephony/phone-numbers"), 403, "FORBIDDEN")
+    assert_envelope(http.get(f"/v1/agents/{OTHER_AGENT}/telephony/phone-numbers"), 403, "USER_ACCESS_FORBIDDEN")
     response = http.post(f"/v1/agents/{OTHER_AGENT}/telephony/phone-numbers", json={"phoneNumbers": [fictional(1)]})
-    assert_envelope(response, 403, "FORBIDDEN")
+    assert_envelope(response, 403, "USER_ACCESS_FORBIDDEN")
 
 
 def test_auth_unknown_agent_is_403_like_another_accounts(http: TestClient) -> None:
     # The same answer as for an agent of another account, so agent ids cannot be probed.
-    assert_envelope(http.get("/v1/agents/agent-nobody/telephony/phone-numbers"), 403, "FORBIDDEN")
-    assert_envelope(http.get("/v1/agents/agent%2Fdev/telephony/phone-numbers"), 403, "FORBIDDEN")
+    assert_envelope(http.get("/v1/agents/agent-nobody/telephony/phone-numbers"), 403, "USER_ACCESS_FORBIDDEN")
+    assert_envelope(http.get("/v1/agents/agent%2Fdev/telephony/phone-numbers"), 403, "USER_ACCESS_FORBIDDEN")
 
 
 # -- routing ----------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_static_path_wins_over_a_template_for_every_method(http: TestClient) -> 
     ],
 )
 def test_malformed_json_is_400_malformed_json(http: TestClient, body: bytes) -> None:
-    assert_envelope(http.post(NUMBERS, content=body, headers=JSON), 400, "MALFORMED_JSON")
+    assert_envelope(http.post(NUMBERS, content=body, headers=JSON), 400, "SCHEMA_VALIDATION_FAILED")
     assert_still_serving(http)
 
 
@@ -132,7 +132,7 @@ def test_unpaired_surrogate_is_400_malformed_json(http: TestClient) -> None:
     body = b'{"connectorId": "conn-\\ud800"}'
     response = http.patch(f"{NUMBERS}/%2B{SEEDED_ROUTED[1:]}", content=body, headers=JSON)
 
-    assert_envelope(response, 400, "MALFORMED_JSON")
+    assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
     assert_still_serving(http)
 
 
@@ -142,7 +142,7 @@ def test_deeply_nested_json_is_400_not_a_crash(http: TestClient) -> None:
     response = http.post(NUMBERS, content=body, headers=JSON)
 
     assert response.status_code == 400
-    assert response.json()["error_code"] in {"MALFORMED_JSON", "REQUEST_VALIDATION_FAILED"}
+    assert response.json()["error_code"] == "SCHEMA_VALIDATION_FAILED"
     assert_still_serving(http)
 
 
@@ -164,7 +164,7 @@ def test_json_content_type_with_charset_is_accepted(http: TestClient) -> None:
 
 
 def test_required_body_missing_is_400(http: TestClient) -> None:
-    assert_envelope(http.post(NUMBERS, headers=JSON), 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(http.post(NUMBERS, headers=JSON), 400, "SCHEMA_VALIDATION_FAILED")
     lookup = http.post(f"/v1/agents/{AGENT}/telephony/connectors/batch", headers=JSON)
     assert_envelope(lookup, 400, "CONNECTORS_VALIDATION_FAILED")
 
@@ -177,20 +177,20 @@ def test_body_not_matching_the_schema_is_400(http: TestClient, body: object) -> 
     response = http.post(NUMBERS, json=body)
 
     assert response.status_code == 400
-    assert response.json()["error_code"] in {"REQUEST_VALIDATION_FAILED", "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"}
+    assert response.json()["error_code"] in {"SCHEMA_VALIDATION_FAILED", "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"}
     assert_envelope(response, 400, response.json()["error_code"])
 
 
 def test_unknown_property_is_400_request_validation_failed(http: TestClient) -> None:
     response = http.post(NUMBERS, json={"phoneNumbers": [fictional(1)], "projectId": "proj-other"})
 
-    assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
 
 
 def test_unknown_client_env_is_400(http: TestClient) -> None:
     response = http.post(NUMBERS, json={"phoneNumbers": [fictional(1)], "clientEnv": "production"})
 
-    assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
 
 
 def test_body_of_10_mb_is_413(http: TestClient) -> None:
@@ -221,7 +221,7 @@ def test_body_at_the_limit_is_read(app: Starlette, http: TestClient) -> None:
     assert len(body) == limit
 
     # Read in full and validated: rejected for the unknown property, not for its size.
-    assert_envelope(http.post(NUMBERS, content=body, headers=JSON), 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(http.post(NUMBERS, content=body, headers=JSON), 400, "SCHEMA_VALIDATION_FAILED")
 
 
 def test_batch_over_max_items_is_400(app: Starlette, http: TestClient) -> None:
@@ -230,7 +230,7 @@ def test_batch_over_max_items_is_400(app: Starlette, http: TestClient) -> None:
 
     response = http.post(f"{NUMBERS}/batch", json={"phoneNumbers": numbers})
 
-    assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED")
+    assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
     at_cap = http.post(f"{NUMBERS}/batch", json={"phoneNumbers": numbers[:cap]})
     assert at_cap.status_code == 200
     assert len(at_cap.json()["notFound"]) == cap
@@ -288,7 +288,7 @@ def test_odd_unicode_number_is_400_invalid_format_in_body_and_path(http: TestCli
 
 def test_invalid_utf8_in_path_is_400_not_a_crash(http: TestClient) -> None:
     assert_envelope(http.get(f"{NUMBERS}/%2B44%FF%FE"), 400, "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT")
-    assert_envelope(http.get("/v1/agents/agent-%FF/telephony/phone-numbers"), 403, "FORBIDDEN")
+    assert_envelope(http.get("/v1/agents/agent-%FF/telephony/phone-numbers"), 403, "USER_ACCESS_FORBIDDEN")
 
 
 def test_odd_query_values_are_handled(http: TestClient) -> None:
@@ -296,7 +296,7 @@ def test_odd_query_values_are_handled(http: TestClient) -> None:
         response = http.get(f"{NUMBERS}?{query}")
         assert response.status_code in {200, 400}, query
         if response.status_code == 400:
-            assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED")
+            assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
     assert [n["number"] for n in http.get(f"{NUMBERS}?connectorId=conn-dev-en").json()["phoneNumbers"]] == [
         SEEDED_ROUTED
     ]
@@ -312,4 +312,4 @@ def test_every_answer_has_a_distinct_correlation_id_equal_to_error_id(http: Test
     assert len(set(ids)) == len(ids)
     for answer in answers[1:]:
         assert answer.json()["error_id"] == answer.headers[CORRELATION]
-        assert answer.json()["error"]  # the reason phrase
+        assert answer.json()["error"] == answer.json()["error_message"]  # a message, as PolyAI's examples have it

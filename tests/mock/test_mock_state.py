@@ -57,7 +57,10 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
             AGENT, fictional(1), client=client, body=ReassignPhoneNumberRequest(connector_id="conn-dev-es")
         )
         update_connector.sync_detailed(
-            AGENT, "conn-dev-es", client=client, body=UpdateConnectorRequest(voice_name="Emma", project_id="proj-dev-2")
+            AGENT,
+            "conn-dev-es",
+            client=client,
+            body=UpdateConnectorRequest(voice_name="en-GB-Neural2-C", project_id="proj-dev-2"),
         )
         assert delete_connector.sync_detailed(AGENT, "conn-dev-en", client=client).status_code == 200
         before = _snapshot(client)
@@ -69,7 +72,10 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
     assert after == before
     numbers, connectors = after[AGENT_2]  # type: ignore[misc]
     assert [n["number"] for n in numbers] == [fictional(1)]
-    assert {c["connectorId"]: c["voiceName"] for c in connectors} == {"conn-dev-es": "Emma", "conn-dev2-en": "Joanna"}
+    assert {c["connectorId"]: c["voiceName"] for c in connectors} == {
+        "conn-dev-es": "en-GB-Neural2-C",
+        "conn-dev2-en": "en-US-Neural2-C",
+    }
     # The seed was not applied again: the deleted connector and its number stay deleted.
     numbers, connectors = after[AGENT]  # type: ignore[misc]
     assert [n["number"] for n in numbers] == [SEEDED_UNROUTED, fictional(2)]

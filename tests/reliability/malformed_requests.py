@@ -21,9 +21,9 @@ MAX_BODY_BYTES = 1_048_576  # x-limits.maxBodyBytes; test_bad_input checks it ag
 BASE = f"/v1/agents/{AGENT}/telephony"
 
 VALIDATION = frozenset(
-    {"REQUEST_VALIDATION_FAILED", "CONNECTORS_VALIDATION_FAILED", "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"}
+    {"SCHEMA_VALIDATION_FAILED", "CONNECTORS_VALIDATION_FAILED", "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"}
 )
-MALFORMED = frozenset({"MALFORMED_JSON"})
+MALFORMED = frozenset({"SCHEMA_VALIDATION_FAILED"})
 BAD_NUMBER = frozenset({"PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"})
 
 
@@ -59,7 +59,7 @@ BODY_OPERATIONS = (
     BodyOperation("POST", f"{BASE}/connectors/batch", _json({"connectorIds": ["conn-dev-en"]})),
     BodyOperation("PATCH", f"{BASE}/connectors/batch", _json({"updates": [{"connectorId": "conn-dev-en"}]})),
     BodyOperation("POST", f"{BASE}/connectors/lookup", _json({"phoneNumber": NUMBER})),
-    BodyOperation("PATCH", f"{BASE}/connectors/conn-dev-en", _json({"voiceName": "Amy"})),
+    BodyOperation("PATCH", f"{BASE}/connectors/conn-dev-en", _json({"voiceName": "en-GB-Neural2-A"})),
 )
 
 PATHS_WITHOUT_BODY = (
@@ -70,7 +70,7 @@ PATHS_WITHOUT_BODY = (
     ("GET", f"{BASE}/connectors/conn-dev-es"),
 )
 
-# Not JSON at all: the contract answers 400 MALFORMED_JSON.
+# Not JSON at all: the contract answers 400 SCHEMA_VALIDATION_FAILED.
 NOT_JSON = (
     b"{",
     b"}",
@@ -246,13 +246,13 @@ QUERIES = (
     b"%zz=1",
 )
 KEYS = (
-    (b"", frozenset({"UNAUTHORIZED"})),
-    (b"wrong-key", frozenset({"UNAUTHORIZED"})),
-    (API_KEY.encode() + b"x", frozenset({"UNAUTHORIZED"})),
-    (API_KEY.upper().encode(), frozenset({"UNAUTHORIZED"})),
-    (b"\xe9\xe8", frozenset({"UNAUTHORIZED"})),  # Latin-1 bytes
-    (b"k" * 8000, frozenset({"UNAUTHORIZED"})),
-    (OTHER_API_KEY.encode(), frozenset({"FORBIDDEN"})),
+    (b"", frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (b"wrong-key", frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (API_KEY.encode() + b"x", frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (API_KEY.upper().encode(), frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (b"\xe9\xe8", frozenset({"AUTH_USER_UNAUTHORISED"})),  # Latin-1 bytes
+    (b"k" * 8000, frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (OTHER_API_KEY.encode(), frozenset({"USER_ACCESS_FORBIDDEN"})),
 )
 METHODS_UNKNOWN = (b"PUT", b"TRACE", b"CONNECT-ME", b"OPTIONS", b"HEAD")
 
@@ -329,7 +329,7 @@ def corpus() -> Iterator[Malformed]:
             target,
             ((b"content-type", b"application/json"),),
             operation.valid_body,
-            expected_codes=frozenset({"UNAUTHORIZED"}),
+            expected_codes=frozenset({"AUTH_USER_UNAUTHORISED"}),
         )
         # Bad input and a bad key: whichever is checked first, the answer is an envelope.
         for body in NOT_JSON[:5] + ODD_JSON[:5]:
@@ -360,11 +360,11 @@ def corpus() -> Iterator[Malformed]:
             target,
             _headers(),
             bodies.get(path),
-            expected_codes=frozenset({"FORBIDDEN"}),
+            expected_codes=frozenset({"USER_ACCESS_FORBIDDEN"}),
         )
 
     for method, segment in itertools.product(("GET", "DELETE", "PATCH"), CONNECTOR_SEGMENTS_UNKNOWN):
-        body = b'{"voiceName": "Amy"}' if method == "PATCH" else None
+        body = b'{"voiceName": "en-GB-Neural2-A"}' if method == "PATCH" else None
         yield Malformed(
             f"connector-{segment[:20]!r}",
             method,

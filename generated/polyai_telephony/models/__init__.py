@@ -23,8 +23,14 @@ from .import_phone_numbers_response import ImportPhoneNumbersResponse
 from .list_connectors_response import ListConnectorsResponse
 from .list_phone_numbers_response import ListPhoneNumbersResponse
 from .lookup_connector_request import LookupConnectorRequest
+from .outbound_call_state import OutboundCallState
+from .outbound_call_status import OutboundCallStatus
+from .outbound_environment import OutboundEnvironment
 from .phone_number import PhoneNumber
 from .reassign_phone_number_request import ReassignPhoneNumberRequest
+from .trigger_outbound_call_request import TriggerOutboundCallRequest
+from .trigger_outbound_call_request_metadata import TriggerOutboundCallRequestMetadata
+from .trigger_outbound_call_response import TriggerOutboundCallResponse
 from .update_connector_request import UpdateConnectorRequest
 
 __all__ = (
@@ -51,7 +57,13 @@ __all__ = (
     "ListConnectorsResponse",
     "ListPhoneNumbersResponse",
     "LookupConnectorRequest",
+    "OutboundCallState",
+    "OutboundCallStatus",
+    "OutboundEnvironment",
     "PhoneNumber",
     "ReassignPhoneNumberRequest",
+    "TriggerOutboundCallRequest",
+    "TriggerOutboundCallRequestMetadata",
+    "TriggerOutboundCallResponse",
     "UpdateConnectorRequest",
 )

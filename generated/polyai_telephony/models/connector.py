@@ -21,8 +21,8 @@ class Connector:
         client_env (str): The connector's environment; a plain string for the same reason as on PhoneNumber.
         variant_id (str): The agent variant used; the empty string when none is assigned.
         asr_lang_code (str): Speech-recognition language, such as en-GB.
-        tts_lang_code (str): Speech-synthesis language, such as en-GB.
-        voice_name (str):
+        tts_lang_code (str): Speech-synthesis language, such as en-GB; the service derives it from `voiceName`.
+        voice_name (str): The text-to-speech voice, a Google voice name such as en-GB-Neural2-A.
         disable_handoff (bool): True when calls may not be handed off to a human.
     """
 

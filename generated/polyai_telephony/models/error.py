@@ -15,7 +15,8 @@ class Error:
 
     Attributes:
         success (bool):
-        error (str): The HTTP reason phrase, such as Not Found.
+        error (str): A human-readable message. Every published example carries the same text here as in `error_message`;
+            it is not the HTTP reason phrase.
         error_id (str): The request's correlation id, also sent as X-PolyAI-Correlation-Id.
         error_code (str): A stable UPPER_SNAKE_CASE code, such as PHONE_NUMBERS_NOT_FOUND.
         error_message (str): A human-readable explanation.

@@ -17,9 +17,11 @@ class UpdateConnectorRequest:
     Attributes:
         variant_id (None | str | Unset): A new value for the field; null clears it to the empty string.
         asr_lang_code (None | str | Unset): A new value for the field; null clears it to the empty string.
-        voice_name (None | str | Unset): A new value for the field; null clears it to the empty string.
-        project_id (str | Unset): Moves the connector, and the numbers routed to it, to this project of the same
-            account.
+        voice_name (None | str | Unset): A Google text-to-speech voice name, such as en-GB-Neural2-A. The service sets
+            the connector's `ttsLangCode` from the name's language prefix (en-GB); a voice it cannot synthesise is rejected
+            with CONNECTORS_VALIDATION_FAILED. Null clears the voice.
+        project_id (str | Unset): Moves the connector, and the numbers routed to it, to this project. The key must have
+            access to both projects.
     """
 
     variant_id: None | str | Unset = UNSET
