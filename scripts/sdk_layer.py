@@ -283,6 +283,7 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
             "status": entry["status"],
             "published": bool(entry.get("published", entry.get("documented", False))),
             "message": _text(entry.get("message")),
+            "number": entry.get("number"),
         }
         for code, entry in spec.get("x-error-codes", {}).items()
     ]
