@@ -45,7 +45,8 @@ class PollOptions(TypedDict, total=False):
 
 
 class RequestOptions(PollOptions, total=False):
-    """Settings for one call, over the client's own: those of ``PollOptions``, and
+    """Settings for one call, over the client's own: ``extra_headers`` and ``retry`` as in
+    ``PollOptions``, and ``timeout``.
 
     Attributes:
         timeout: Seconds (or an ``httpx.Timeout``) for each attempt; ``None`` waits forever.
