@@ -13,7 +13,15 @@ MOCK_ARGS ?=
 # Extra flags for scripts/conformance.py, e.g. CONFORMANCE_ARGS=--dry-run or --allow-live.
 CONFORMANCE_ARGS ?=
 
-.PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean
+# upstream-check/refresh read PolyAI's published document from its URL, or UPSTREAM_FROM=<file>.
+UPSTREAM_FROM ?=
+UPSTREAM_ARGS ?=
+# contract-diff compares with BASE (default: the merge-base with main); RECORD=1 records the release.
+BASE ?=
+RECORD ?=
+
+.PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
+	upstream-check upstream-refresh contract-diff
 
 install:  ## Create .venv and node_modules with every pinned tool
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +47,7 @@ lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the
 typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it) and the mock
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
 	$(BIN)/mypy --strict telephony_mock
+	$(BIN)/mypy --strict contract_facts scripts/upstream.py scripts/contract_diff.py scripts/codegen.py
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
@@ -58,6 +67,15 @@ bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENC
 
 mock:  ## Serve the mock on $(HOST):$(PORT); e.g. MOCK_ARGS="--state mock.sqlite3 --admin --faults"
 	$(BIN)/telephony-mock --host $(HOST) --port $(PORT) $(MOCK_ARGS)
+
+upstream-check:  ## Every difference from PolyAI's published reference declared in openapi.yaml, or fail naming it
+	$(PY) scripts/upstream.py check $(if $(UPSTREAM_FROM),--from $(UPSTREAM_FROM)) $(UPSTREAM_ARGS)
+
+upstream-refresh:  ## Derive the reference's facts again, print what changed, update the committed snapshot
+	$(PY) scripts/upstream.py refresh $(if $(UPSTREAM_FROM),--from $(UPSTREAM_FROM)) $(UPSTREAM_ARGS)
+
+contract-diff:  ## Classify the contract's changes since BASE (breaking/potentially/compatible) and diff the client's API
+	$(PY) scripts/contract_diff.py $(if $(RECORD),record,report) $(if $(BASE),--base $(BASE))
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,10 +1,13 @@
 """Regenerate generated/ from openapi.yaml, or check that it is up to date.
 
-    python scripts/codegen.py generate   # rewrite generated/
-    python scripts/codegen.py check      # regenerate into a temporary folder and compare
+    python scripts/codegen.py generate          # rewrite generated/
+    python scripts/codegen.py check             # regenerate into a temporary folder and compare
+    python scripts/codegen.py template-diff     # three-way diff of each template whose stock base moved
+    python scripts/codegen.py record-templates  # record the pinned generator's stock templates as our bases
 
 The generator and ruff are pinned in pyproject.toml; both are run from the same environment
-as this script so that the output is byte-for-byte reproducible.
+as this script so that the output is byte-for-byte reproducible. The package version is the
+contract's `info.version`, and generated/CHANGELOG.md is rendered from contract-releases.json.
 """
 
 from __future__ import annotations
@@ -19,18 +22,39 @@ import tempfile
 from pathlib import Path
 
 import sdk_layer
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import template_bases as templates  # noqa: E402  (beside this script)
+
+from contract_facts import releases  # noqa: E402
+
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates"
+TEMPLATE_BASES = ROOT / "generator-template-bases.json"
+RELEASES = ROOT / "contract-releases.json"
 TARGET = ROOT / "generated"
 # Caches and editable-install build files that tools drop into the tree; not part of the record.
 IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-build"}
 
 
 def generate(spec: Path, output: Path) -> None:
-    """Run openapi-python-client on *spec*, writing a complete project to *output*."""
+    """Run openapi-python-client on *spec*, writing a complete project to *output*, changelog included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _run_generator(spec, output, Path(tmp) / "generator-config.yaml")
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    changelog = releases.render(releases.load(RELEASES), config["project_name_override"])
+    (output / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+
+
+def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
+    # The package's version is the contract's: written into the config here, never by hand.
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    config["package_version_override"] = str(yaml.safe_load(spec.read_text(encoding="utf-8"))["info"]["version"])
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     bin_dir = Path(sys.executable).parent
     command = [
         str(bin_dir / "openapi-python-client"),
@@ -38,7 +62,7 @@ def generate(spec: Path, output: Path) -> None:
         "--path",
         str(spec),
         "--config",
-        str(CONFIG),
+        str(config_path),
         "--meta",
         "pdm",
         "--output-path",
@@ -88,6 +112,11 @@ def compare(expected: Path, actual: Path) -> list[str]:
 
 
 def check(spec: Path, target: Path) -> int:
+    moved = templates.stale_bases(TEMPLATES, TEMPLATE_BASES)
+    if moved:
+        print("\n".join(moved))
+        print("run `python scripts/codegen.py template-diff`, merge by hand, then `record-templates`.")
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "generated"
         generate(spec, fresh)
@@ -102,13 +131,20 @@ def check(spec: Path, target: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["generate", "check"])
+    parser.add_argument("command", choices=["generate", "check", "template-diff", "record-templates"])
+    parser.add_argument("--stock-from", type=Path, help="template-diff: the recorded version's templates folder")
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.spec, args.target)
         print(f"regenerated {args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}")
+        return 0
+    if args.command == "template-diff":
+        return templates.print_three_way(TEMPLATES, TEMPLATE_BASES, args.stock_from)
+    if args.command == "record-templates":
+        templates.record(TEMPLATES, TEMPLATE_BASES)
+        print(f"recorded the stock bases of generator-templates/ in {TEMPLATE_BASES.name}")
         return 0
     return check(args.spec, args.target)
 

@@ -23,10 +23,11 @@ def repo_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
     (copy / "scripts").mkdir(parents=True)
     # codegen.py finds the config and templates beside itself, so the copy checks its own files.
-    for script in ("codegen.py", "sdk_layer.py"):
+    for script in ("codegen.py", "sdk_layer.py", "template_bases.py"):
         shutil.copy2(ROOT / "scripts" / script, copy / "scripts" / script)
-    shutil.copy2(ROOT / "openapi.yaml", copy / "openapi.yaml")
-    shutil.copy2(ROOT / "generator-config.yaml", copy / "generator-config.yaml")
+    shutil.copytree(ROOT / "contract_facts", copy / "contract_facts", ignore=CACHES)
+    for name in ("openapi.yaml", "generator-config.yaml", "generator-template-bases.json", "contract-releases.json"):
+        shutil.copy2(ROOT / name, copy / name)
     if (ROOT / "generator-templates").is_dir():
         shutil.copytree(ROOT / "generator-templates", copy / "generator-templates")
     shutil.copytree(ROOT / "generated", copy / "generated", ignore=CACHES)
@@ -91,3 +92,18 @@ def test_check_fails_when_a_generated_file_is_missing(repo_copy: Path) -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "missing from generated/: polyai_telephony/models/connector.py" in result.stdout
+
+
+def test_check_fails_when_the_changelog_is_stale(repo_copy: Path) -> None:
+    releases = repo_copy / "contract-releases.json"
+    releases.write_text(
+        releases.read_text(encoding="utf-8").replace(
+            '"releases": [', '"releases": [\n{"version": "9.0.0", "base": "x", "entries": []},'
+        ),
+        encoding="utf-8",
+    )
+
+    result = run_check(repo_copy)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "differs: CHANGELOG.md" in result.stdout
