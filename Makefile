@@ -44,10 +44,9 @@ lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
 
-typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it) and the mock
+typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it), then the toolkit's own code
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
-	$(BIN)/mypy --strict telephony_mock
-	$(BIN)/mypy --strict contract_facts scripts/upstream.py scripts/contract_diff.py scripts/codegen.py
+	$(BIN)/mypy --strict telephony_contract telephony_mock contract_facts contract_tests scripts
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest

@@ -9,38 +9,17 @@ check that must report it.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
-from telephony_mock import _errors, load_config
-from telephony_mock._errors import ApiError
+from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code, load_catalogue
+from telephony_mock import ApiError, Call, create_app, load_config
 
 Scope = dict[str, Any]
 Handler = Callable[[Any, "Exchange"], Awaitable[None]]
-
-_OPERATIONS = [
-    (method, re.compile(f"^/v1/agents/(?P<agentId>[^/]+)/telephony/{pattern}$"), operation_id)
-    for method, pattern, operation_id in (
-        ("GET", "phone-numbers", "listPhoneNumbers"),
-        ("POST", "phone-numbers", "importPhoneNumbers"),
-        ("DELETE", "phone-numbers", "deletePhoneNumbers"),
-        ("POST", "phone-numbers/batch", "batchGetPhoneNumbers"),
-        ("GET", "phone-numbers/(?P<phoneNumber>[^/]+)", "getPhoneNumber"),
-        ("POST", "phone-numbers/(?P<phoneNumber>[^/]+)", "importPhoneNumber"),
-        ("DELETE", "phone-numbers/(?P<phoneNumber>[^/]+)", "deletePhoneNumber"),
-        ("PATCH", "phone-numbers/(?P<phoneNumber>[^/]+)", "reassignPhoneNumber"),
-        ("GET", "connectors", "listConnectors"),
-        ("POST", "connectors/batch", "batchGetConnectors"),
-        ("PATCH", "connectors/batch", "batchUpdateConnectors"),
-        ("POST", "connectors/lookup", "lookupConnector"),
-        ("GET", "connectors/(?P<connectorId>[^/]+)", "getConnector"),
-        ("DELETE", "connectors/(?P<connectorId>[^/]+)", "deleteConnector"),
-        ("PATCH", "connectors/(?P<connectorId>[^/]+)", "updateConnector"),
-    )
-]
+CATALOGUE = load_catalogue()
 
 
 async def call(app: Any, method: str, path: str, api_key: str, body: Any = None) -> tuple[int, Any]:
@@ -72,13 +51,9 @@ class Exchange:
         return self.match[0]
 
     @property
-    def match(self) -> tuple[str | None, dict[str, str]]:
-        raw_path = self.path.split("?")[0]
-        for method, pattern, operation_id in _OPERATIONS:
-            found = pattern.match(raw_path)
-            if method == self.method and found:
-                return operation_id, {name: unquote(value) for name, value in found.groupdict().items()}
-        return None, {}
+    def match(self) -> tuple[str | None, Mapping[str, str]]:
+        found = CATALOGUE.match(self.method, self.path)
+        return (found.operation.operation_id, found.parameters) if found else (None, {})
 
     def json(self) -> Any:
         try:
@@ -170,17 +145,6 @@ class Broken:
 # The defects
 
 
-def _envelope(status: int, reason: str, code: str, correlation_id: str) -> dict[str, Any]:
-    return {
-        "success": False,
-        "error": reason,
-        "error_id": correlation_id,
-        "error_code": code,
-        "error_message": "Broken on purpose.",
-        "data": None,
-    }
-
-
 async def phone_number_without_client_env(app: Any, exchange: Exchange) -> None:
     """GET of a number omits the required `clientEnv`."""
     await exchange.forward(app)
@@ -203,8 +167,8 @@ async def crash_on_north_american_numbers(app: Any, exchange: Exchange) -> None:
     if operation == "getPhoneNumber" and params["phoneNumber"].startswith("+1"):
         exchange.status = 500
         correlation_id = "broken-500"
-        exchange.response_headers = [("content-type", "application/json"), ("X-PolyAI-Correlation-Id", correlation_id)]
-        exchange.set_json(_envelope(500, "Internal Server Error", "INTERNAL_ERROR", correlation_id))
+        exchange.response_headers = [("content-type", "application/json"), (CORRELATION_HEADER, correlation_id)]
+        exchange.set_json(error_envelope(generic_code(500), "Broken on purpose.", correlation_id))
         return
     await exchange.forward(app)
 
@@ -296,12 +260,12 @@ async def null_leaves_connector_fields_unchanged(app: Any, exchange: Exchange) -
     await exchange.forward(app)
 
 
-def delete_connector_without_cascade(tx: Any, call: Any) -> Any:
+def delete_connector_without_cascade(tx: Any, call: Call) -> Any:
     """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
     connector_id = call.path["connectorId"]
     connector = tx.connector(connector_id)
     if connector is None or connector["projectId"] != call.caller.project_id:
-        raise ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
+        raise ApiError("CONNECTORS_NOT_FOUND", f"Connector {connector_id} does not exist.")
     tx.delete_connector(connector_id)
     return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
 
@@ -313,8 +277,13 @@ class Variant:
     # The check that must report the defect.
     caught_by: str
     wrap: Callable[[Any, str], Any] | None = None
-    # For a defect in a rule rather than on the wire: the operationId and its broken rule.
-    rule: tuple[str, Callable[[Any, Any], Any]] | None = None
+    # For a defect in a rule rather than on the wire: broken rules by operationId.
+    rules: Mapping[str, Callable[[Any, Call], Any]] | None = None
+
+    def app(self, dev_key: str) -> Any:
+        """The broken mock, as an ASGI app; `dev_key` is the key the suite sends."""
+        app = create_app(admin=True, rules=self.rules)
+        return self.wrap(app, dev_key) if self.wrap is not None else app
 
 
 def _wrapping(handler: Handler) -> Callable[[Any, str], Any]:
@@ -373,7 +342,7 @@ VARIANTS = [
         "cascade-delete-not-applied",
         "deleting a connector leaves its numbers routed to it",
         "connector_delete_cascades_to_numbers",
-        rule=("deleteConnector", delete_connector_without_cascade),
+        rules={"deleteConnector": delete_connector_without_cascade},
     ),
     Variant(
         "update-null-does-not-clear",

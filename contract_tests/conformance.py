@@ -35,6 +35,7 @@ def conduct(
     profile: str = "ci",
     report_dir: Path = REPORTS,
     allow_live: bool = False,
+    allow_outbound_calls: bool = False,
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
@@ -52,7 +53,13 @@ def conduct(
     summary = report_dir / f"conformance-{name}-{stamp}.md"
     figures = report_dir / f"conformance-{name}-{stamp}.json"
     with target.select(
-        kind, settings, allow_live=allow_live, dry_run=dry_run, environ=environ, mock_app=mock_app
+        kind,
+        settings,
+        allow_live=allow_live,
+        allow_outbound_calls=allow_outbound_calls,
+        dry_run=dry_run,
+        environ=environ,
+        mock_app=mock_app,
     ) as selected:
         extra = dict(overrides or {})
         if selected.guard is not None:

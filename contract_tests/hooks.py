@@ -4,47 +4,107 @@ Loaded the same way by every entry point: `schemathesis.toml` names this module 
 (equivalent to `SCHEMATHESIS_HOOKS=contract_tests.hooks`), and `conftest.py` imports it, so
 `schemathesis run openapi.yaml`, `make conformance` and pytest run exactly these checks.
 
-Each check is named for the invariant it guards, so a report line says what broke. Checks that
-need the service's state after a write read it back with follow-up GETs (or batch-get POSTs,
-which write nothing) sent through the same transport, key and agent as the request under test.
+Each check is named for the invariant it guards, declares once (with `@invariant`) which
+operations and answers it judges, and yields a `Problem` of a named kind for each thing it
+finds wrong; the first problem's kind names the `ContractViolation` it raises. Checks that need
+the service's state after a write read it back with follow-up reads sent through the same
+transport, key and agent as the request under test, retried as the generated client retries a
+read; a follow-up read that still fails is reported as the toolkit's problem with that read,
+never as a violation by the operation under test.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
+import httpx
 import schemathesis
+import tenacity
+from polyai_telephony import RetryPolicy
 from schemathesis import CheckContext, HookContext, Response
 from schemathesis.core import NOT_SET
-from schemathesis.core.failures import Failure
+from schemathesis.core.failures import Failure, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
 from contract_tests.fictional_ranges import fictional_numbers
+from contract_tests.guard import GUARD_HEADER
+from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
 # than rejected as malformed, and nothing generated can name a real subscriber.
 schemathesis.openapi.format("e164", fictional_numbers())
 
-CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
-# Set by the real-target safety guard (contract_tests.target) on requests it refused to forward;
-# such an answer comes from the guard, not the service, so no invariant applies to it.
-GUARD_HEADER = "X-Conformance-Guard"
-ENVELOPE_FIELDS = ("success", "error", "error_id", "error_code", "error_message", "data")
-ERROR_CODE_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
-CLEARABLE_CONNECTOR_FIELDS = ("variantId", "asrLangCode", "voiceName")
 # Follow-up reads per response are capped: a 1000-number batch must not cost 1000 requests.
 MAX_SINGLE_READS = 3
+# Follow-up reads are retried exactly as the generated client retries a read.
+FOLLOW_UP_RETRY = RetryPolicy()
+FOLLOW_UP_READ_FAILED = "follow-up read failed"
+
+
+# ---------------------------------------------------------------------------------------------
+# What a check reports
+
+
+class ContractViolation(Failure):
+    """A custom check's finding.
+
+    Its identity is `(check, operation, kind)`: the check's name, the operationId it concerns
+    and a short phrase the check names, so it survives any edit of the check's code that keeps
+    its meaning. `toolkit` marks a finding about the suite itself (a follow-up read that kept
+    failing), whose `operation` is that read's, never the operation under test.
+    """
+
+    code: ClassVar[str] = "ST901"
+    kind_title: ClassVar[str] = "Contract invariant violated"
+
+    __slots__ = ("check", "kind", "toolkit")
+
+    def __init__(
+        self,
+        *,
+        check: str,
+        operation: str,
+        kind: str,
+        message: str,
+        toolkit: bool = False,
+        case_id: str | None = None,
+    ) -> None:
+        title = f"{check}: {kind}" + (" (the suite's own follow-up read; not the operation's fault)" if toolkit else "")
+        severity = Severity.LOW if toolkit else Severity.HIGH
+        super().__init__(operation=operation, title=title, message=message, case_id=case_id, severity=severity)
+        self.check = check
+        self.kind = kind
+        self.toolkit = toolkit
+
+    @property
+    def _unique_key(self) -> str:
+        return f"{self.check}|{self.kind}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    detail: str
+
+
+class FollowUpReadFailed(Exception):
+    """A follow-up read kept answering a transient or server error after every retry."""
+
+    def __init__(self, operation_id: str, status: int, body: str) -> None:
+        super().__init__(f"{operation_id} answered {status} after {FOLLOW_UP_RETRY.attempts} attempts: {body[:300]}")
+        self.operation_id = operation_id
+        self.status = status
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading cases and responses
 
 
-def _operation_id(case: Case) -> str:
+def _operation_id(case: Case[Any]) -> str:
     return str(case.operation.definition.raw.get("operationId", ""))
 
 
@@ -62,12 +122,12 @@ def _body(response: Response) -> Any:
         return None
 
 
-def _path_value(case: Case, name: str) -> str:
+def _path_value(case: Case[Any], name: str) -> str:
     # Values a link or a response supplied arrive percent-encoded (`%2B44...`).
-    return unquote(str(case.path_parameters.get(name, "")))
+    return unquote(str(case.path_parameters.get(name, ""))) if case.path_parameters else ""
 
 
-def _request_body(case: Case) -> dict[str, Any]:
+def _request_body(case: Case[Any]) -> dict[str, Any]:
     return case.body if isinstance(case.body, dict) else {}
 
 
@@ -75,24 +135,125 @@ def _from_guard(response: Response) -> bool:
     return _header(response, GUARD_HEADER) is not None
 
 
-def _succeeded(response: Response, case: Case, *operation_ids: str) -> bool:
-    return 200 <= response.status_code < 300 and _operation_id(case) in operation_ids and not _from_guard(response)
-
-
-def _fail(problems: Iterable[str]) -> None:
-    found = list(problems)
-    if found:
-        raise AssertionError("\n".join(found))
+def _error_code(response: Response) -> str | None:
+    body = _body(response)
+    return body.get("error_code") if isinstance(body, dict) else None
 
 
 # ---------------------------------------------------------------------------------------------
-# Follow-up requests
+# Preconditions, declared once per check
 
 
-class _Reader:
+def succeeded(status: int) -> bool:
+    return 200 <= status < 300
+
+
+def failed(status: int) -> bool:
+    return status >= 400
+
+
+CheckBody = Callable[["Judged"], Iterable[Problem]]
+# Every operationId a check names, by check, so a test can prove each one is in the catalogue.
+CHECKED_OPERATIONS: dict[str, frozenset[str]] = {}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What a check judges: the request, its answer, and a reader of the state after it."""
+
+    ctx: CheckContext
+    response: Response
+    case: Case[Any]
+    operation_id: str
+
+    @property
+    def body(self) -> Any:
+        return _body(self.response)
+
+    @property
+    def request(self) -> dict[str, Any]:
+        return _request_body(self.case)
+
+    def reader(self) -> Reader:
+        return Reader(self.ctx, self.case)
+
+
+def invariant(
+    *operations: str, answers: Callable[[int], bool] = succeeded
+) -> Callable[[CheckBody], Callable[[CheckContext, Response, Case[Any]], bool | None]]:
+    """Register a check that judges only `operations` (all when none are named) and only `answers`.
+
+    An answer the safety guard gave in the service's place is never judged.
+    """
+
+    def register(body: CheckBody) -> Callable[[CheckContext, Response, Case[Any]], bool | None]:
+        name = body.__name__
+        CHECKED_OPERATIONS[name] = frozenset(operations)
+
+        def check(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+            operation_id = _operation_id(case)
+            if (operations and operation_id not in operations) or not answers(response.status_code):
+                return True
+            if _from_guard(response):
+                return True
+            _judge(name, body, Judged(ctx, response, case, operation_id))
+            return None
+
+        check.__name__ = name
+        check.__qualname__ = name
+        check.__doc__ = body.__doc__
+        return schemathesis.check(check)
+
+    return register
+
+
+def _judge(name: str, body: CheckBody, judged: Judged) -> None:
+    try:
+        problems = list(body(judged))
+    except FollowUpReadFailed as failure:
+        raise ContractViolation(
+            check=name,
+            operation=failure.operation_id,
+            kind=FOLLOW_UP_READ_FAILED,
+            message=f"While checking {judged.operation_id}: {failure}",
+            toolkit=True,
+            case_id=judged.case.id,
+        ) from None
+    if problems:
+        raise ContractViolation(
+            check=name,
+            operation=judged.operation_id,
+            kind=problems[0].kind,
+            message="\n".join(problem.detail for problem in problems),
+            case_id=judged.case.id,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up reads
+
+
+def _transient(response: Response) -> bool:
+    return response.status_code in FOLLOW_UP_RETRY.statuses
+
+
+def _wait(state: tenacity.RetryCallState) -> float:
+    assert state.outcome is not None
+    answer: Response = state.outcome.result()
+    headers = [(name, value) for name, values in answer.headers.items() for value in values]
+    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, httpx.Response(answer.status_code, headers=headers))
+
+
+def _last_answer(state: tenacity.RetryCallState) -> Response:
+    assert state.outcome is not None
+    result: Response = state.outcome.result()
+    return result
+
+
+class Reader:
     """Reads the service's state as the request under test saw it: same agent, key and transport."""
 
-    def __init__(self, ctx: CheckContext, case: Case) -> None:
+    def __init__(self, ctx: CheckContext, case: Case[Any]) -> None:
         self._ctx = ctx
         self._case = case
         self.agent_id = _path_value(case, "agentId")
@@ -107,6 +268,9 @@ class _Reader:
         query: dict[str, str] | None = None,
         body: Any = NOT_SET,
     ) -> Response:
+        """One read, retried on 429/502/503/504; `FollowUpReadFailed` if it still fails or answers 5xx."""
+        if not load_catalogue()[operation_id].retry_safe:
+            raise ValueError(f"{operation_id} is not a read; a check must not send it")
         operation = self._case.operation.schema.find_operation_by_id(operation_id)
         follow_up = operation.Case(
             path_parameters={"agentId": self.agent_id, **(path or {})},
@@ -117,7 +281,18 @@ class _Reader:
         )
         # `transport_kwargs` carries the base URL or in-process app the run talks to; the built-in
         # probing checks reach it the same way.
-        return follow_up.call(**(self._ctx.internals.transport_kwargs or {}))
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_result(_transient),
+            wait=_wait,
+            stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
+            | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
+            retry_error_callback=_last_answer,
+            sleep=FOLLOW_UP_RETRY.sleep,
+        )
+        answer: Response = retrying(follow_up.call, **(self._ctx.internals.transport_kwargs or {}))
+        if _transient(answer) or answer.status_code >= 500:
+            raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
+        return answer
 
     def number(self, number: str) -> Response:
         return self.send("getPhoneNumber", path={"phoneNumber": number})
@@ -126,33 +301,26 @@ class _Reader:
         return self.send("getConnector", path={"connectorId": connector_id})
 
     def numbers(self) -> list[dict[str, Any]]:
-        response = self.send("listPhoneNumbers")
-        _expect_status(response, 200, "GET phone numbers")
-        return list(_body(response)["phoneNumbers"])
+        return list(self._expect_200("listPhoneNumbers", self.send("listPhoneNumbers"))["phoneNumbers"])
 
     def connectors(self) -> list[dict[str, Any]]:
-        response = self.send("listConnectors")
-        _expect_status(response, 200, "GET connectors")
-        return list(_body(response)["connectors"])
+        return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
 
     def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
-        response = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
-        _expect_status(response, 200, "POST phone-numbers/batch")
-        return dict(_body(response))
+        answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
+        return dict(self._expect_200("batchGetPhoneNumbers", answer))
 
-
-def _expect_status(response: Response, status: int, what: str) -> None:
-    if response.status_code != status:
-        raise AssertionError(f"{what} answered {response.status_code}, expected {status}: {response.text[:300]}")
-
-
-def _error_code(response: Response) -> str | None:
-    body = _body(response)
-    return body.get("error_code") if isinstance(body, dict) else None
+    @staticmethod
+    def _expect_200(operation_id: str, answer: Response) -> Any:
+        # A read of the agent's own collection has no reason to fail; if it does, the check
+        # cannot judge, and the failure is the read's.
+        if answer.status_code != 200:
+            raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
+        return _body(answer)
 
 
 @schemathesis.hook
-def filter_failure(context: HookContext, failure: Failure, case: Case, response: Response) -> bool:
+def filter_failure(context: HookContext, failure: Failure, case: Case[Any], response: Response) -> bool:
     """Drop `use_after_free` blamed on the batch release, which Schemathesis cannot model.
 
     `deletePhoneNumbers` is a DELETE on the collection path that releases the numbers its body
@@ -162,7 +330,7 @@ def filter_failure(context: HookContext, failure: Failure, case: Case, response:
     """
     if isinstance(failure, UseAfterFree):
         batch_release = case.operation.schema.find_operation_by_id("deletePhoneNumbers").label
-        return failure.operation != batch_release
+        return bool(failure.operation != batch_release)
     return True
 
 
@@ -170,321 +338,326 @@ def filter_failure(context: HookContext, failure: Failure, case: Case, response:
 # Errors
 
 
-@schemathesis.check
-def error_carries_envelope_and_correlation_id(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def _envelope_fields() -> list[str]:
+    return list(load_document()["components"]["schemas"]["Error"]["required"])
+
+
+@invariant(answers=failed)
+def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Problem]:
     """Every 4xx/5xx body is the envelope, its code belongs to its status, and `error_id` is the correlation id."""
-    if response.status_code < 400 or _from_guard(response):
-        return True
-    body = _body(response)
+    response, body = judged.response, judged.body
     if not isinstance(body, dict):
-        raise AssertionError(f"{response.status_code} body is not the error envelope: {response.text[:300]!r}")
-    problems = [f"envelope lacks `{name}`" for name in ENVELOPE_FIELDS if name not in body]
+        yield Problem(
+            "error without envelope", f"{response.status_code} body is not the envelope: {response.text[:300]!r}"
+        )
+        return
+    for name in _envelope_fields():
+        if name not in body:
+            yield Problem("envelope field missing", f"envelope lacks `{name}`")
     if body.get("success") is not False:
-        problems.append(f"`success` is {body.get('success')!r}, expected false")
+        yield Problem("envelope success not false", f"`success` is {body.get('success')!r}, expected false")
     if body.get("data", None) is not None:
-        problems.append(f"`data` is {body['data']!r}, expected null")
-    # `error` is a human-readable message (PolyAI's examples repeat `error_message` in it), not
-    # the HTTP reason phrase: any non-empty text conforms.
+        yield Problem("envelope data not null", f"`data` is {body['data']!r}, expected null")
+    # `error` is a human-readable message (PolyAI's examples repeat `error_message` in it), not the
+    # HTTP reason phrase: any non-empty text conforms.
     for name in ("error", "error_message"):
         if name in body and not (isinstance(body[name], str) and body[name].strip()):
-            problems.append(f"`{name}` is {body[name]!r}, expected a human-readable message")
+            yield Problem("error message empty", f"`{name}` is {body[name]!r}, expected a human-readable message")
     code = body.get("error_code")
-    known = case.operation.schema.raw_schema.get("x-error-codes", {})
-    if not isinstance(code, str) or not ERROR_CODE_SHAPE.match(code):
-        problems.append(f"`error_code` {code!r} is not UPPER_SNAKE_CASE")
-    elif code not in known:
-        problems.append(f"`error_code` {code} is not one of the contract's x-error-codes")
+    known = load_document().get("x-error-codes", {})
+    if code not in known:
+        yield Problem(
+            "error code not in the contract", f"`error_code` {code!r} is not one of the contract's x-error-codes"
+        )
     elif known[code]["status"] != response.status_code:
-        problems.append(f"`error_code` {code} belongs to status {known[code]['status']}, not {response.status_code}")
+        yield Problem(
+            "error code of another status",
+            f"`error_code` {code} belongs to status {known[code]['status']}, not {response.status_code}",
+        )
     correlation_id = _header(response, CORRELATION_HEADER)
     if not correlation_id:
-        problems.append(f"no {CORRELATION_HEADER} header")
+        yield Problem("correlation header missing", f"no {CORRELATION_HEADER} header")
     elif correlation_id != body.get("error_id"):
-        problems.append(f"{CORRELATION_HEADER} {correlation_id!r} differs from error_id {body.get('error_id')!r}")
-    _fail(problems)
-    return None
+        yield Problem(
+            "error_id differs from the correlation header",
+            f"{CORRELATION_HEADER} {correlation_id!r} differs from error_id {body.get('error_id')!r}",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Phone numbers
 
-
-def _requested_imports(case: Case) -> list[str]:
-    if _operation_id(case) == "importPhoneNumber":
-        return [_path_value(case, "phoneNumber")]
-    return [str(number) for number in _request_body(case).get("phoneNumbers", [])]
+IMPORTS = ("importPhoneNumber", "importPhoneNumbers")
+RELEASES = ("deletePhoneNumber", "deletePhoneNumbers")
 
 
-def _imported(response: Response) -> list[str]:
-    imported = _body(response)["imported"]
-    return [imported] if isinstance(imported, str) else list(imported)
+def _requested_imports(judged: Judged) -> list[str]:
+    if judged.operation_id == "importPhoneNumber":
+        return [_path_value(judged.case, "phoneNumber")]
+    return [str(number) for number in judged.request.get("phoneNumbers", [])]
 
 
-@schemathesis.check
-def import_then_get_returns_number_and_client_env(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def _listed(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+@invariant(*IMPORTS)
+def import_then_get_returns_number_and_client_env(judged: Judged) -> Iterator[Problem]:
     """An import imports exactly what was asked, and each number then reads back with the requested clientEnv."""
-    if not _succeeded(response, case, "importPhoneNumber", "importPhoneNumbers"):
-        return True
-    imported = _imported(response)
-    requested = _requested_imports(case)
-    problems = []
+    imported = _listed(judged.body["imported"])
+    requested = _requested_imports(judged)
     if sorted(imported) != sorted(requested):
-        problems.append(f"imported {imported}, but the request asked for {requested}")
-    client_env = _request_body(case).get("clientEnv", "live")
-    reader = _Reader(ctx, case)
+        yield Problem("import answered other numbers", f"imported {imported}, but the request asked for {requested}")
+    client_env = judged.request.get("clientEnv", "live")
+    reader = judged.reader()
     for number in imported[:MAX_SINGLE_READS]:
         got = reader.number(number)
         if got.status_code != 200:
-            problems.append(f"GET {number} after its import answered {got.status_code}, expected 200")
+            yield Problem(
+                "number missing after import", f"GET {number} after its import answered {got.status_code}, expected 200"
+            )
             continue
         record = _body(got)
         if record.get("number") != number:
-            problems.append(f"GET {number} returned number {record.get('number')!r}")
+            yield Problem("number reads back as another", f"GET {number} returned number {record.get('number')!r}")
         if record.get("clientEnv") != client_env:
-            problems.append(f"GET {number} returned clientEnv {record.get('clientEnv')!r}, imported as {client_env!r}")
-    _fail(problems)
-    return None
+            yield Problem(
+                "clientEnv not kept after import",
+                f"GET {number} returned clientEnv {record.get('clientEnv')!r}, imported as {client_env!r}",
+            )
 
 
-@schemathesis.check
-def delete_then_get_is_404(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant(*RELEASES, "deleteConnector")
+def delete_then_get_is_404(judged: Judged) -> Iterator[Problem]:
     """A released number or deleted connector is gone: reading it answers 404 with its not-found code."""
-    reader = _Reader(ctx, case)
-    if _succeeded(response, case, "deletePhoneNumber", "deletePhoneNumbers"):
-        released = _body(response)["deleted"]
-        gone_numbers = [released] if isinstance(released, str) else list(released)
-        gone_connector = None
-    elif _succeeded(response, case, "deleteConnector"):
-        body = _body(response)
-        gone_numbers = list(body["deletedPhoneNumbers"])
-        gone_connector = body["deletedConnector"]
+    body = judged.body
+    if judged.operation_id == "deleteConnector":
+        gone_numbers, gone_connector = list(body["deletedPhoneNumbers"]), body["deletedConnector"]
     else:
-        return True
-    problems = []
+        gone_numbers, gone_connector = _listed(body["deleted"]), None
+    reader = judged.reader()
     for number in gone_numbers[:MAX_SINGLE_READS]:
         got = reader.number(number)
         if got.status_code != 404 or _error_code(got) != "PHONE_NUMBERS_NOT_FOUND":
-            problems.append(f"GET {number} after its release answered {got.status_code} {_error_code(got)}")
+            yield Problem(
+                "released number still readable",
+                f"GET {number} after its release answered {got.status_code} {_error_code(got)}",
+            )
     if gone_connector is not None:
         got = reader.connector(gone_connector)
         if got.status_code != 404 or _error_code(got) != "CONNECTORS_NOT_FOUND":
-            problems.append(f"GET connector {gone_connector} after its deletion answered {got.status_code}")
-    _fail(problems)
-    return None
+            yield Problem(
+                "deleted connector still readable",
+                f"GET connector {gone_connector} after its deletion answered {got.status_code}",
+            )
 
 
-@schemathesis.check
-def list_and_batch_get_reflect_imports_and_deletes(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant(*IMPORTS, *RELEASES)
+def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[Problem]:
     """After an import the list and batch get show every number; after a release, none of them."""
-    if _succeeded(response, case, "importPhoneNumber", "importPhoneNumbers"):
-        numbers, present = _imported(response), True
-    elif _succeeded(response, case, "deletePhoneNumber", "deletePhoneNumbers"):
-        released = _body(response)["deleted"]
-        numbers, present = ([released] if isinstance(released, str) else list(released)), False
-    else:
-        return True
+    present = judged.operation_id in IMPORTS
+    numbers = _listed(judged.body["imported" if present else "deleted"])
     if not numbers:
-        return None
-    reader = _Reader(ctx, case)
+        return
+    reader = judged.reader()
     listed = {record.get("number") for record in reader.numbers()}
     batch = reader.batch_numbers(numbers)
     found = [record.get("number") for record in batch["found"]]
-    problems = []
     if present:
-        problems += [f"{number} imported but missing from the list" for number in numbers if number not in listed]
+        for number in numbers:
+            if number not in listed:
+                yield Problem("imported number not listed", f"{number} imported but missing from the list")
         if found != numbers:
-            problems.append(f"batch get after import found {found}, expected {numbers}")
+            yield Problem(
+                "batch get misses imported numbers", f"batch get after import found {found}, expected {numbers}"
+            )
     else:
-        problems += [f"{number} released but still listed" for number in numbers if number in listed]
+        for number in numbers:
+            if number in listed:
+                yield Problem("released number still listed", f"{number} released but still listed")
         if found or batch["notFound"] != numbers:
-            problems.append(f"batch get after release found {found}, notFound {batch['notFound']}")
-    _fail(problems)
-    return None
+            yield Problem(
+                "batch get finds released numbers",
+                f"batch get after release found {found}, notFound {batch['notFound']}",
+            )
 
 
-@schemathesis.check
-def batch_answers_cover_the_request_in_order(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+BATCH_GETS = {"batchGetPhoneNumbers": ("phoneNumbers", "number"), "batchGetConnectors": ("connectorIds", "connectorId")}
+
+
+@invariant(*BATCH_GETS, "deletePhoneNumbers", "batchUpdateConnectors")
+def batch_answers_cover_the_request_in_order(judged: Judged) -> Iterator[Problem]:
     """Batch answers account for every requested item once, in request order."""
-    operation_id = _operation_id(case)
-    if not _succeeded(
-        response, case, "batchGetPhoneNumbers", "batchGetConnectors", "deletePhoneNumbers", "batchUpdateConnectors"
-    ):
-        return True
-    body, request = _body(response), _request_body(case)
-    problems = []
-    if operation_id in ("batchGetPhoneNumbers", "batchGetConnectors"):
-        key, id_field = (
-            ("phoneNumbers", "number") if operation_id == "batchGetPhoneNumbers" else ("connectorIds", "connectorId")
-        )
+    body, request = judged.body, judged.request
+    if judged.operation_id in BATCH_GETS:
+        key, id_field = BATCH_GETS[judged.operation_id]
         asked = list(request.get(key, []))
         found = [item.get(id_field) for item in body["found"]]
-        _check_partition(problems, asked, found, list(body["notFound"]), "found", "notFound")
-    elif operation_id == "deletePhoneNumbers":
+        yield from _partition_problems(asked, found, list(body["notFound"]), "found", "notFound")
+    elif judged.operation_id == "deletePhoneNumbers":
         asked = list(request.get("phoneNumbers", []))
         errors = body.get("errors", [])
         failed = [item.get("phoneNumber") for item in errors]
-        _check_partition(problems, asked, list(body["deleted"]), failed, "deleted", "errors")
+        yield from _partition_problems(asked, list(body["deleted"]), failed, "deleted", "errors")
         if "errors" in body and not errors:
-            problems.append("`errors` is present but empty; the contract omits it when every number was released")
+            yield Problem(
+                "empty errors present",
+                "`errors` is present but empty; the contract omits it when every number was released",
+            )
     else:
         asked = [update.get("connectorId") for update in request.get("updates", [])]
         results = body["results"]
         answered = [result.get("connectorId") for result in results]
         if answered != asked:
-            problems.append(f"results answer {answered}, the request updated {asked}")
+            yield Problem("results do not match the request", f"results answer {answered}, the request updated {asked}")
         for result in results:
             if result.get("success") is True and "data" not in result:
-                problems.append(f"successful result for {result.get('connectorId')} carries no `data`")
+                yield Problem("successful result without data", f"result for {result.get('connectorId')} has no `data`")
             if result.get("success") is False and "error" not in result:
-                problems.append(f"failed result for {result.get('connectorId')} carries no `error`")
-    _fail(problems)
-    return None
+                yield Problem("failed result without error", f"result for {result.get('connectorId')} has no `error`")
 
 
-def _check_partition(problems: list[str], asked: list[str], left: list[str], right: list[str], *names: str) -> None:
+def _partition_problems(asked: list[str], left: list[str], right: list[str], *names: str) -> Iterator[Problem]:
     if sorted(left + right) != sorted(asked):
-        problems.append(f"{names[0]} {left} and {names[1]} {right} do not partition the request {asked}")
+        yield Problem(
+            "batch answer does not partition the request",
+            f"{names[0]} {left} and {names[1]} {right} do not partition the request {asked}",
+        )
     for name, part in zip(names, (left, right), strict=True):
         if part != [item for item in asked if item in part]:
-            problems.append(f"{name} {part} is not in request order {asked}")
+            yield Problem("batch answer out of request order", f"{name} {part} is not in request order {asked}")
 
 
 # ---------------------------------------------------------------------------------------------
 # Connectors and routing
 
 
-@schemathesis.check
-def numbers_route_to_existing_connectors(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant("listPhoneNumbers")
+def numbers_route_to_existing_connectors(judged: Judged) -> Iterator[Problem]:
     """A listed number's connectorId names a connector the same agent can see, in the same project."""
-    if not _succeeded(response, case, "listPhoneNumbers") or case.query.get("connectorId"):
-        return True
-    connectors = {item["connectorId"]: item for item in _Reader(ctx, case).connectors()}
-    problems = []
-    for record in _body(response)["phoneNumbers"]:
+    if judged.case.query and judged.case.query.get("connectorId"):
+        return
+    connectors = {item["connectorId"]: item for item in judged.reader().connectors()}
+    for record in judged.body["phoneNumbers"]:
         target = record.get("connectorId")
         if target is None:
             continue
         if target not in connectors:
-            problems.append(f"{record.get('number')} routes to {target}, which the agent does not have")
+            yield Problem(
+                "number routes to a missing connector",
+                f"{record.get('number')} routes to {target}, which the agent does not have",
+            )
         elif connectors[target].get("projectId") != record.get("projectId"):
-            problems.append(f"{record.get('number')} and its connector {target} are in different projects")
-    _fail(problems)
-    return None
+            yield Problem(
+                "number and connector in different projects",
+                f"{record.get('number')} and its connector {target} are in different projects",
+            )
 
 
-@schemathesis.check
-def connector_delete_cascades_to_numbers(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant("deleteConnector")
+def connector_delete_cascades_to_numbers(judged: Judged) -> Iterator[Problem]:
     """Deleting a connector releases every number routed to it, and reports exactly those."""
-    if not _succeeded(response, case, "deleteConnector"):
-        return True
-    body = _body(response)
-    deleted = body["deletedConnector"]
-    released = set(body["deletedPhoneNumbers"])
-    problems = []
-    if deleted != _path_value(case, "connectorId"):
-        problems.append(f"deletedConnector is {deleted!r}, the request deleted {_path_value(case, 'connectorId')}")
-    for record in _Reader(ctx, case).numbers():
+    deleted = judged.body["deletedConnector"]
+    released = set(judged.body["deletedPhoneNumbers"])
+    asked = _path_value(judged.case, "connectorId")
+    if deleted != asked:
+        yield Problem("another connector deleted", f"deletedConnector is {deleted!r}, the request deleted {asked}")
+    for record in judged.reader().numbers():
         number = record.get("number")
         if record.get("connectorId") == deleted:
-            problems.append(f"{number} still routes to the deleted connector {deleted}")
+            yield Problem("number still routed to a deleted connector", f"{number} still routes to {deleted}")
         if number in released:
-            problems.append(f"{number} is reported released with {deleted} but is still listed")
-    _fail(problems)
-    return None
+            yield Problem("released number still listed", f"{number} reported released with {deleted} but still listed")
 
 
-@schemathesis.check
-def lookup_returns_the_connector_the_number_routes_to(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant("lookupConnector", answers=lambda status: status in (200, 404))
+def lookup_returns_the_connector_the_number_routes_to(judged: Judged) -> Iterator[Problem]:
     """Lookup answers the connector the number routes to, and 404 with the right code when there is none."""
-    if _operation_id(case) != "lookupConnector" or _from_guard(response):
-        return True
-    number = _request_body(case).get("phoneNumber")
-    if not isinstance(number, str) or response.status_code not in (200, 404):
-        return True
-    reader = _Reader(ctx, case)
+    number = judged.request.get("phoneNumber")
+    if not isinstance(number, str):
+        return
+    reader = judged.reader()
     held = reader.number(number)
     routed_to = _body(held).get("connectorId") if held.status_code == 200 else None
-    problems = []
-    if response.status_code == 200:
-        connector = _body(response)
+    if judged.response.status_code == 200:
+        connector = judged.body
         if routed_to != connector.get("connectorId"):
-            problems.append(
-                f"lookup of {number} answered {connector.get('connectorId')}, the number routes to {routed_to}"
+            yield Problem(
+                "lookup answers another connector",
+                f"lookup of {number} answered {connector.get('connectorId')}, the number routes to {routed_to}",
             )
         else:
             stored = reader.connector(routed_to)
             if stored.status_code != 200 or _body(stored) != connector:
-                problems.append(f"lookup of {number} answered a connector that differs from GET {routed_to}")
-    else:
-        code = _error_code(response)
-        expected = "PHONE_NUMBERS_NOT_FOUND" if held.status_code == 404 else "CONNECTORS_NOT_FOUND"
-        if routed_to is not None:
-            problems.append(f"lookup of {number} answered 404 {code}, but the number routes to {routed_to}")
-        elif code != expected:
-            problems.append(f"lookup of {number} answered 404 {code}, expected {expected}")
-    _fail(problems)
-    return None
+                yield Problem("lookup differs from the connector", f"lookup of {number} differs from GET {routed_to}")
+        return
+    code = _error_code(judged.response)
+    expected = "PHONE_NUMBERS_NOT_FOUND" if held.status_code == 404 else "CONNECTORS_NOT_FOUND"
+    if routed_to is not None:
+        yield Problem(
+            "lookup misses a routed number", f"lookup of {number} answered 404 {code}, it routes to {routed_to}"
+        )
+    elif code != expected:
+        yield Problem("lookup 404 with the wrong code", f"lookup of {number} answered 404 {code}, expected {expected}")
 
 
-@schemathesis.check
-def reassign_routes_number_to_connector(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant("reassignPhoneNumber")
+def reassign_routes_number_to_connector(judged: Judged) -> Iterator[Problem]:
     """A reassigned number answers, and then reads back, routed to the requested connector."""
-    if not _succeeded(response, case, "reassignPhoneNumber"):
-        return True
-    wanted = _request_body(case).get("connectorId")
-    body = _body(response)
-    problems = []
+    wanted = judged.request.get("connectorId")
+    body = judged.body
     if body.get("connectorId") != wanted:
-        problems.append(f"reassign answered connectorId {body.get('connectorId')!r}, the request asked for {wanted!r}")
-    stored = _Reader(ctx, case).number(body.get("number", ""))
+        yield Problem(
+            "reassign answered another connector",
+            f"reassign answered connectorId {body.get('connectorId')!r}, the request asked for {wanted!r}",
+        )
+    stored = judged.reader().number(body.get("number", ""))
     if stored.status_code != 200 or _body(stored) != body:
-        problems.append(f"GET {body.get('number')} after the reassign differs from the reassign's answer")
-    _fail(problems)
-    return None
+        yield Problem("reassign not persisted", f"GET {body.get('number')} after the reassign differs from its answer")
 
 
-def _applied(update: dict[str, Any], connector: dict[str, Any]) -> list[str]:
-    problems = []
-    for name in CLEARABLE_CONNECTOR_FIELDS:
+def _applied(operation_id: str, update: dict[str, Any], connector: dict[str, Any]) -> Iterator[Problem]:
+    for name in sorted(load_catalogue()[operation_id].clearable_fields):
         if name in update:
             expected = "" if update[name] is None else update[name]
             if connector.get(name) != expected:
-                problems.append(f"{name} is {connector.get(name)!r} after an update to {update[name]!r}")
+                kind = "null did not clear the field" if update[name] is None else "update not applied"
+                yield Problem(kind, f"{name} is {connector.get(name)!r} after an update to {update[name]!r}")
     if "projectId" in update and connector.get("projectId") != update["projectId"]:
-        problems.append(f"projectId is {connector.get('projectId')!r} after a move to {update['projectId']!r}")
-    return problems
+        yield Problem(
+            "move not applied", f"projectId is {connector.get('projectId')!r} after a move to {update['projectId']!r}"
+        )
 
 
-@schemathesis.check
-def connector_updates_apply_and_persist(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+@invariant("updateConnector", "batchUpdateConnectors")
+def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
     """An update sets the fields it names (null clears to ""), and the connector then reads back the same."""
-    if _succeeded(response, case, "updateConnector"):
-        changes = [(_request_body(case), _body(response))]
-    elif _succeeded(response, case, "batchUpdateConnectors"):
-        updates = _request_body(case).get("updates", [])
-        results = _body(response)["results"]
+    if judged.operation_id == "updateConnector":
+        changes = [(judged.request, judged.body)]
+    else:
+        updates, results = judged.request.get("updates", []), judged.body["results"]
         changes = [
             (update, result["data"])
             for update, result in zip(updates, results, strict=False)
             if result.get("success") is True and "data" in result
         ]
-    else:
-        return True
-    reader = _Reader(ctx, case)
-    problems = []
+    reader = judged.reader()
     for update, connector in changes:
-        problems += _applied(update, connector)
+        yield from _applied(judged.operation_id, update, connector)
         stored = reader.connector(connector.get("connectorId", ""))
         moved = "projectId" in update and stored.status_code == 404
         # A connector moved to another agent's project leaves this agent's view.
         if not moved and (stored.status_code != 200 or _body(stored) != connector):
-            problems.append(f"GET {connector.get('connectorId')} after the update differs from the update's answer")
-    _fail(problems)
-    return None
+            yield Problem(
+                "update not persisted", f"GET {connector.get('connectorId')} after the update differs from its answer"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
 # Tenancy
+
+# Operations whose success body is one resource rather than a list of them.
+SINGLE_RESOURCE_ANSWERS = ("getPhoneNumber", "reassignPhoneNumber", "getConnector", "lookupConnector")
 
 
 def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
@@ -493,7 +666,7 @@ def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
     for key in ("phoneNumbers", "connectors", "found"):
         if isinstance(body.get(key), list):
             return [item for item in body[key] if isinstance(item, dict)]
-    if operation_id in ("getPhoneNumber", "reassignPhoneNumber", "getConnector", "lookupConnector"):
+    if operation_id in SINGLE_RESOURCE_ANSWERS:
         return [body]
     return []
 
@@ -512,21 +685,25 @@ class agent_sees_only_its_project:
     def __init__(self) -> None:
         self.owners: dict[str, tuple[str, str]] = {}
 
-    def after_response(self, ctx: CheckContext, response: Response, case: Case) -> bool | None:
-        operation_id = _operation_id(case)
+    def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         if response.status_code != 200 or _from_guard(response):
             return True
-        resources = _resources(operation_id, _body(response))
-        agent = _path_value(case, "agentId")
-        problems = []
-        for resource in resources:
+        operation_id = _operation_id(case)
+        _judge(type(self).__name__, lambda judged: self._problems(judged), Judged(ctx, response, case, operation_id))
+        return None
+
+    def _problems(self, judged: Judged) -> Iterator[Problem]:
+        agent = _path_value(judged.case, "agentId")
+        for resource in _resources(judged.operation_id, judged.body):
             owner = (str(resource.get("projectId")), str(resource.get("accountId")))
             expected = self.owners.setdefault(agent, owner)
             if owner != expected:
                 name = resource.get("number") or resource.get("connectorId")
-                problems.append(
+                yield Problem(
+                    "another tenant's resource shown",
                     f"{name} belongs to project {owner[0]} of account {owner[1]}, but agent {agent} "
-                    f"has shown project {expected[0]} of account {expected[1]}"
+                    f"has shown project {expected[0]} of account {expected[1]}",
                 )
-        _fail(problems)
-        return None
+
+
+CHECKED_OPERATIONS["agent_sees_only_its_project"] = frozenset(SINGLE_RESOURCE_ANSWERS)

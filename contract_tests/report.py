@@ -8,8 +8,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from contract_tests.guard import Guard, redact
 from contract_tests.runner import Finding, Outcome
-from contract_tests.target import Guard, redact
 
 MAX_MESSAGE_LINES = 12
 

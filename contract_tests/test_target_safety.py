@@ -18,7 +18,19 @@ import pytest
 
 from contract_tests import runner
 from contract_tests.conformance import conduct
-from contract_tests.target import GUARD_HEADER, Guard, RealTarget, UnsafeTarget, mock_credentials, serve
+from contract_tests.guard import (
+    DIALLED_FIELD,
+    ENV_OUTBOUND_NUMBER,
+    GUARD_HEADER,
+    MAX_OUTBOUND_CALLS,
+    Guard,
+    RealTarget,
+    SafetyPolicy,
+    UnsafeTarget,
+)
+from contract_tests.target import mock_credentials, serve
+from telephony_contract import Catalogue, load_catalogue, load_document
+from telephony_contract.document import resolve
 from telephony_mock import create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -164,7 +176,7 @@ def test_batch_import_with_one_unreserved_number_is_refused_whole(guard: Guard, 
 
 @pytest.mark.parametrize(
     ("method", "body"),
-    [("DELETE", None), ("PATCH", {"connectorId": "conn-dev-es"}), ("PUT", {"clientEnv": "sandbox"})],
+    [("DELETE", None), ("PATCH", {"connectorId": "conn-dev-es"})],
 )
 def test_changing_a_number_the_run_did_not_import_is_refused(
     guard: Guard, service: Service, method: str, body: Any
@@ -172,6 +184,13 @@ def test_changing_a_number_the_run_did_not_import_is_refused(
     answer = _send(guard, method, _number_path(SEEDED_NUMBER), body)
 
     _assert_refused(answer, guard, "was not imported by this run")
+    assert service.number_status(SEEDED_NUMBER) == 200
+
+
+def test_a_write_the_contract_does_not_describe_is_refused(guard: Guard, service: Service) -> None:
+    answer = _send(guard, "PUT", _number_path(SEEDED_NUMBER), {"clientEnv": "sandbox"})
+
+    _assert_refused(answer, guard, "the contract does not describe")
     assert service.number_status(SEEDED_NUMBER) == 200
 
 
@@ -277,3 +296,110 @@ def test_dry_run_sends_nothing_to_the_real_target(tmp_path: Path) -> None:
     assert "/v1/agents/agent-real/telephony/" in listing
     assert "real-key-never-sent" not in listing
     assert run.outcome.cases > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Outbound calls: a real phone rings, so both a flag and a named number are needed, and only it
+
+
+ALLOWED = "+442079460999"
+CALLS = Catalogue.from_document(
+    {
+        "paths": {
+            "/v1/agents/{agentId}/telephony/outbound-calls": {
+                "post": {
+                    "operationId": "placeCall",
+                    "tags": ["outbound-calls"],
+                    "x-places-call": True,
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"properties": {"toNumber": {"type": "string"}}}}}
+                    },
+                }
+            }
+        }
+    }
+)
+CALL_PATH = f"/v1/agents/{AGENT}/telephony/outbound-calls"
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    return {"POLYAI_BASE_URL": "https://api.us.poly.ai", "POLYAI_API_KEY": "k", "POLYAI_AGENT_ID": AGENT, **extra}
+
+
+def _call_policy(target: RealTarget) -> SafetyPolicy:
+    return SafetyPolicy(AGENT, allowed_outbound_number=target.allowed_outbound_number, catalogue=CALLS)
+
+
+@pytest.mark.parametrize(
+    ("allow", "environ"),
+    [(False, _environment()), (False, _environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=ALLOWED))],
+    ids=["neither", "number-without-flag"],
+)
+def test_no_call_is_placed_without_both_the_flag_and_the_number(allow: bool, environ: dict[str, str]) -> None:
+    policy = _call_policy(RealTarget.from_env(environ, allow_outbound_calls=allow))
+
+    reason = policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED})
+
+    assert reason is not None and "--allow-outbound-calls" in reason
+    assert policy.never_sent() == {"placeCall": reason}
+
+
+@pytest.mark.parametrize("number", ["", "not a number", "+44 20 7946 0999"])
+def test_the_flag_without_one_e164_number_stops_the_run(number: str) -> None:
+    with pytest.raises(UnsafeTarget, match="POLYAI_OUTBOUND_ALLOWED_NUMBER"):
+        RealTarget.from_env(_environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=number), allow_outbound_calls=True)
+
+
+def test_with_both_only_the_named_number_is_dialled_and_only_once() -> None:
+    target = RealTarget.from_env(_environment(POLYAI_OUTBOUND_ALLOWED_NUMBER=ALLOWED), allow_outbound_calls=True)
+    policy = _call_policy(target)
+
+    assert policy.never_sent() == {}
+    assert "not the one number" in str(policy.refusal("POST", CALL_PATH, {"toNumber": "+442079460998"}))
+    assert "not the one number" in str(
+        policy.refusal("POST", CALL_PATH, {"toNumber": "02079460999", "countryCode": "GB"})
+    )
+    assert "not the one number" in str(policy.refusal("POST", CALL_PATH, {"environment": "sandbox"}))
+    assert policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}) is None
+    assert "already placed" in str(policy.refusal("POST", CALL_PATH, {"toNumber": ALLOWED}))
+
+
+def test_a_call_to_another_agent_is_refused_even_when_calls_are_allowed() -> None:
+    policy = SafetyPolicy(AGENT, allowed_outbound_number=ALLOWED, catalogue=CALLS)
+
+    reason = policy.refusal("POST", "/v1/agents/agent-dev-2/telephony/outbound-calls", {"toNumber": ALLOWED})
+
+    assert reason is not None and "agent-dev-2" in reason
+    assert policy.calls_placed == 0
+
+
+def test_every_operation_that_places_a_call_names_the_dialled_number_where_the_guard_reads_it() -> None:
+    catalogue = load_catalogue()
+    document = load_document()
+    calls = [operation for operation in catalogue.values() if operation.places_call]
+
+    assert calls, "the contract has no operation marked x-places-call"
+    for operation in calls:
+        raw = document["paths"][operation.path][operation.method.lower()]
+        schema = resolve(document, raw["requestBody"]["content"]["application/json"]["schema"])
+        assert DIALLED_FIELD in schema["required"], operation.operation_id
+
+
+def test_through_the_guard_one_call_reaches_the_service_and_its_status_can_be_read(service: Service) -> None:
+    path = f"/v1/agents/{AGENT}/telephony/outbound-calls"
+    target = RealTarget(service.url, AGENT, KEY, allowed_outbound_number=ALLOWED)
+    with Guard(target) as guard:
+        placed = _send(guard, "POST", path, {"toNumber": ALLOWED, "environment": "sandbox"})
+        elsewhere = _send(guard, "POST", path, {"toNumber": "+442079460998", "environment": "sandbox"})
+        again = _send(guard, "POST", path, {"toNumber": ALLOWED, "environment": "sandbox"})
+        status = _send(guard, "GET", f"{path}/{placed.json()['callSid']}/status?environment=sandbox")
+
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["status"] == "QUEUED"
+    assert [elsewhere.status_code, again.status_code] == [403, 403]
+    assert [refusal.reason for refusal in guard.refusals] == [
+        f"it dials '+442079460998', not the one number {ENV_OUTBOUND_NUMBER} allows",
+        f"the run has already placed the {MAX_OUTBOUND_CALLS} call it may",
+    ]
+    assert status.status_code == 200 and status.json()["callSid"] == placed.json()["callSid"]
+    assert [sent.method for sent in guard.sent] == ["POST", "GET"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from contract_tests import runner
 from contract_tests.conformance import REPORTS, conduct
-from contract_tests.target import UnsafeTarget
+from contract_tests.guard import UnsafeTarget
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=sorted(runner.PROFILES), default="ci")
     parser.add_argument("--report-dir", type=Path, default=REPORTS)
     parser.add_argument("--allow-live", action="store_true", help="let requests set clientEnv to live")
+    parser.add_argument(
+        "--allow-outbound-calls",
+        action="store_true",
+        help="let one call be placed, to the number POLYAI_OUTBOUND_ALLOWED_NUMBER names (it rings a real phone)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="run against a mock and list what would be sent")
     parser.add_argument(
         "--accept-failures",
@@ -43,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             profile=args.profile,
             report_dir=args.report_dir,
             allow_live=args.allow_live,
+            allow_outbound_calls=args.allow_outbound_calls,
             dry_run=args.dry_run,
             command=command.strip(),
         )

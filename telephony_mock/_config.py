@@ -166,9 +166,6 @@ class MockConfig:
     voices: frozenset[str] | None = None
     outbound_calls: OutboundCallsConfig = field(default_factory=OutboundCallsConfig)
 
-    def agents(self) -> dict[str, tuple[AccountConfig, AgentConfig]]:
-        return {agent.id: (account, agent) for account in self.accounts for agent in account.agents}
-
 
 def load_config(path: Path | str | None = None) -> MockConfig:
     """Read and check a config file; the default config when `path` is None."""

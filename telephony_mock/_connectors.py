@@ -14,8 +14,8 @@ from typing import Any
 from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
-from ._phone_numbers import held, not_found
-from ._rules import Call, partition, rule
+from ._phone_numbers import held_or_404
+from ._rules import Call, Rules, in_project, partition
 from ._store import Connector, Tx
 
 _TARGET_PROJECT = "projectId"
@@ -23,14 +23,14 @@ _ID = "connectorId"
 
 
 def visible(tx: Tx, caller: Caller, connector_id: str) -> Connector | None:
-    connector = tx.connector(connector_id)
-    if connector is None or connector["projectId"] != caller.project_id:
-        return None
+    return in_project(caller, tx.connector(connector_id))
+
+
+def visible_or_404(tx: Tx, caller: Caller, connector_id: str) -> Connector:
+    connector = visible(tx, caller, connector_id)
+    if connector is None:
+        raise ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
     return connector
-
-
-def _not_found(connector_id: str) -> ApiError:
-    return ApiError(_errors.CONNECTORS_NOT_FOUND, f"Connector {connector_id} does not exist.")
 
 
 def _check_voice(voice: str, voices: frozenset[str] | None) -> str:
@@ -69,17 +69,14 @@ def apply_update(
     return updated
 
 
-@rule("listConnectors", writes=False)
 def list_connectors(tx: Tx, call: Call) -> Any:
     return {"connectors": tx.connectors_in_project(call.caller.project_id)}
 
 
-@rule("batchGetConnectors", writes=False)
 def batch_get_connectors(tx: Tx, call: Call) -> Any:
     return partition(call.body["connectorIds"], lambda connector_id: visible(tx, call.caller, connector_id))
 
 
-@rule("batchUpdateConnectors", writes=True)
 def batch_update_connectors(tx: Tx, call: Call) -> Any:
     updates = call.body["updates"]
     seen: set[str] = set()
@@ -105,12 +102,9 @@ def batch_update_connectors(tx: Tx, call: Call) -> Any:
     return {"results": results}
 
 
-@rule("lookupConnector", writes=False)
 def lookup_connector(tx: Tx, call: Call) -> Any:
     number = call.body["phoneNumber"]
-    record = held(tx, call.caller, number)
-    if record is None:
-        raise not_found(number)
+    record = held_or_404(tx, call.caller, number)
     connector_id = record.get(_ID)
     connector = tx.connector(connector_id) if connector_id else None
     if connector is None:
@@ -118,20 +112,12 @@ def lookup_connector(tx: Tx, call: Call) -> Any:
     return connector
 
 
-@rule("getConnector", writes=False)
 def get_connector(tx: Tx, call: Call) -> Any:
-    connector_id = call.path[_ID]
-    connector = visible(tx, call.caller, connector_id)
-    if connector is None:
-        raise _not_found(connector_id)
-    return connector
+    return visible_or_404(tx, call.caller, call.path[_ID])
 
 
-@rule("deleteConnector", writes=True)
 def delete_connector(tx: Tx, call: Call) -> Any:
-    connector_id = call.path[_ID]
-    if visible(tx, call.caller, connector_id) is None:
-        raise _not_found(connector_id)
+    connector_id = visible_or_404(tx, call.caller, call.path[_ID])[_ID]
     released = [number["number"] for number in tx.numbers_of_connector(connector_id)]
     for number in released:
         tx.delete_number(number)
@@ -139,10 +125,17 @@ def delete_connector(tx: Tx, call: Call) -> Any:
     return {"deletedConnector": connector_id, "deletedPhoneNumbers": released}
 
 
-@rule("updateConnector", writes=True)
 def update_connector(tx: Tx, call: Call) -> Any:
-    connector_id = call.path[_ID]
-    connector = visible(tx, call.caller, connector_id)
-    if connector is None:
-        raise _not_found(connector_id)
+    connector = visible_or_404(tx, call.caller, call.path[_ID])
     return apply_update(tx, call.caller, connector, call.body, call.settings.voices)
+
+
+RULES: Rules = {
+    "listConnectors": list_connectors,
+    "batchGetConnectors": batch_get_connectors,
+    "batchUpdateConnectors": batch_update_connectors,
+    "lookupConnector": lookup_connector,
+    "getConnector": get_connector,
+    "deleteConnector": delete_connector,
+    "updateConnector": update_connector,
+}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import orjson
 
+from telephony_contract import CORRELATION_HEADER, error_envelope
+
 # Codes the mock raises by name. `compile_spec` refuses to start when one is missing from the
 # spec's `x-error-codes`, so a typo or a renamed code fails at start-up, not on the first error.
 PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT = "PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT"
@@ -56,7 +58,6 @@ RAISED_CODES = frozenset(
     }
 )
 
-CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 _CORRELATION_HEADER_BYTES = CORRELATION_HEADER.lower().encode()
 _JSON_HEADERS = ((b"content-type", b"application/json"),)
 
@@ -124,31 +125,14 @@ class ErrorRenderer:
     """Renders `ApiError`s as the spec's `Error` envelope, with statuses from `x-error-codes`."""
 
     def __init__(self, catalogue: Mapping[str, ErrorCode]) -> None:
-        self._catalogue = dict(catalogue)
-
-    @property
-    def catalogue(self) -> Mapping[str, ErrorCode]:
-        return self._catalogue
-
-    def status_of(self, code: str) -> int:
-        return self._catalogue[code].status
+        self._codes = dict(catalogue)
 
     def render(self, error: ApiError, correlation_id: str) -> Answer:
-        entry = self._catalogue.get(error.code)
+        entry = self._codes.get(error.code)
         if entry is None:
             # A code outside the spec is a defect of the mock; answer as the spec says a
             # failure of the service is answered rather than invent a status.
-            entry = self._catalogue[INTERNAL_ERROR]
+            entry = self._codes[INTERNAL_ERROR]
             error = ApiError(INTERNAL_ERROR, f"unknown error code {error.code!r}")
-        message = error.message or entry.message
-        # PolyAI's published examples carry the same human-readable text in `error` and
-        # `error_message`; `error` is not the HTTP reason phrase.
-        payload = {
-            "success": False,
-            "error": message,
-            "error_id": correlation_id,
-            "error_code": error.code,
-            "error_message": message,
-            "data": None,
-        }
+        payload = error_envelope(error.code, error.message or entry.message, correlation_id)
         return json_answer(entry.status, payload, correlation_id, error.headers)

@@ -19,7 +19,7 @@ import phonenumbers
 from . import _errors
 from ._config import CallOutcome
 from ._errors import ApiError
-from ._rules import Call, rule
+from ._rules import Call, Rules
 from ._store import OutboundCall, Tx
 
 _E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
@@ -62,7 +62,6 @@ def _check_metadata(call: Call) -> None:
         )
 
 
-@rule("triggerOutboundCall", writes=True)
 def trigger_outbound_call(tx: Tx, call: Call) -> Any:
     body = call.body
     environment = body["environment"]
@@ -95,7 +94,6 @@ def trigger_outbound_call(tx: Tx, call: Call) -> Any:
     return {"callSid": record["callSid"], "status": "QUEUED"}
 
 
-@rule("getOutboundCallStatus", writes=False)
 def get_outbound_call_status(tx: Tx, call: Call) -> Any:
     call_sid = call.path["callSid"]
     environment = call.query["environment"]
@@ -114,3 +112,9 @@ def get_outbound_call_status(tx: Tx, call: Call) -> Any:
     else:
         raise unknown  # kept only for the retention period after the call ended
     return {"callSid": call_sid, "status": status, "reason": reason}
+
+
+RULES: Rules = {
+    "triggerOutboundCall": trigger_outbound_call,
+    "getOutboundCallStatus": get_outbound_call_status,
+}

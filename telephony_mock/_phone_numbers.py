@@ -13,7 +13,7 @@ from typing import Any
 from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
-from ._rules import Call, partition, rule
+from ._rules import Call, Rules, in_project, partition
 from ._store import PhoneNumber, Tx
 
 # How many numbers an error message names before it says "and N more".
@@ -21,9 +21,13 @@ _NAMED_IN_MESSAGE = 5
 
 
 def held(tx: Tx, caller: Caller, number: str) -> PhoneNumber | None:
-    record = tx.number(number)
-    if record is None or record["projectId"] != caller.project_id:
-        return None
+    return in_project(caller, tx.number(number))
+
+
+def held_or_404(tx: Tx, caller: Caller, number: str) -> PhoneNumber:
+    record = held(tx, caller, number)
+    if record is None:
+        raise not_found(number)
     return record
 
 
@@ -59,12 +63,10 @@ def import_numbers(
 
 
 def connector_in_project(tx: Tx, caller: Caller, connector_id: str) -> None:
-    connector = tx.connector(connector_id)
-    if connector is None or connector["projectId"] != caller.project_id:
+    if in_project(caller, tx.connector(connector_id)) is None:
         raise ApiError(_errors.PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, f"Connector {connector_id} does not exist.")
 
 
-@rule("listPhoneNumbers", writes=False)
 def list_phone_numbers(tx: Tx, call: Call) -> Any:
     connector_id = call.query.get("connectorId")
     if connector_id is None:
@@ -73,14 +75,12 @@ def list_phone_numbers(tx: Tx, call: Call) -> Any:
     return {"phoneNumbers": [n for n in numbers if n["projectId"] == call.caller.project_id]}
 
 
-@rule("importPhoneNumbers", writes=True)
 def import_phone_numbers(tx: Tx, call: Call) -> Any:
     numbers = call.body["phoneNumbers"]
     import_numbers(tx, call.caller, numbers, call.body["clientEnv"])
     return {"imported": numbers}
 
 
-@rule("deletePhoneNumbers", writes=True)
 def delete_phone_numbers(tx: Tx, call: Call) -> Any:
     deleted = []
     errors = []
@@ -93,44 +93,42 @@ def delete_phone_numbers(tx: Tx, call: Call) -> Any:
     return {"deleted": deleted, "errors": errors} if errors else {"deleted": deleted}
 
 
-@rule("batchGetPhoneNumbers", writes=False)
 def batch_get_phone_numbers(tx: Tx, call: Call) -> Any:
     return partition(call.body["phoneNumbers"], lambda number: held(tx, call.caller, number))
 
 
-@rule("getPhoneNumber", writes=False)
 def get_phone_number(tx: Tx, call: Call) -> Any:
-    number = call.path["phoneNumber"]
-    record = held(tx, call.caller, number)
-    if record is None:
-        raise not_found(number)
-    return record
+    return held_or_404(tx, call.caller, call.path["phoneNumber"])
 
 
-@rule("importPhoneNumber", writes=True)
 def import_phone_number(tx: Tx, call: Call) -> Any:
     number = call.path["phoneNumber"]
     import_numbers(tx, call.caller, [number], call.body["clientEnv"])
     return {"imported": number}
 
 
-@rule("deletePhoneNumber", writes=True)
 def delete_phone_number(tx: Tx, call: Call) -> Any:
-    number = call.path["phoneNumber"]
-    if held(tx, call.caller, number) is None:
-        raise not_found(number)
+    number = held_or_404(tx, call.caller, call.path["phoneNumber"])["number"]
     tx.delete_number(number)
     return {"deleted": number}
 
 
-@rule("reassignPhoneNumber", writes=True)
 def reassign_phone_number(tx: Tx, call: Call) -> Any:
-    number = call.path["phoneNumber"]
-    record = held(tx, call.caller, number)
-    if record is None:
-        raise not_found(number)
+    record = held_or_404(tx, call.caller, call.path["phoneNumber"])
     connector_id = call.body["connectorId"]
     connector_in_project(tx, call.caller, connector_id)
     updated = {**record, "connectorId": connector_id}
     tx.put_number(updated)
     return updated
+
+
+RULES: Rules = {
+    "listPhoneNumbers": list_phone_numbers,
+    "importPhoneNumbers": import_phone_numbers,
+    "deletePhoneNumbers": delete_phone_numbers,
+    "batchGetPhoneNumbers": batch_get_phone_numbers,
+    "getPhoneNumber": get_phone_number,
+    "importPhoneNumber": import_phone_number,
+    "deletePhoneNumber": delete_phone_number,
+    "reassignPhoneNumber": reassign_phone_number,
+}

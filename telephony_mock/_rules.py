@@ -1,15 +1,17 @@
-"""The business rules: one small function per operation, registered under its operationId.
+"""What a rule is: one small function per operation, given the store transaction and the request.
 
-A rule gets the store transaction, the caller and the validated request, and returns the
-success body or raises `ApiError`; it never sees HTTP. `app.py` refuses to start unless every
-operation in the spec has exactly one rule here.
+A rule gets the caller and the validated request, and returns the success body or raises
+`ApiError`; it never sees HTTP. Each rule module lists its rules in a `RULES` mapping by
+operationId, and `_rule_book.py` puts them together; `app.py` refuses to start unless every
+operation in the spec has exactly one rule. Whether a rule's transaction may write is the
+operation catalogue's word (`telephony_contract`), not the rule's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ._auth import Caller
 from ._config import OutboundCallsConfig
@@ -37,26 +39,8 @@ class Call:
     now: float  # the mock's clock when the request arrived
 
 
-RuleFunction = Callable[[Tx, Call], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    function: RuleFunction
-    writes: bool
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(operation_id: str, *, writes: bool) -> Callable[[RuleFunction], RuleFunction]:
-    def register(function: RuleFunction) -> RuleFunction:
-        if operation_id in RULES:
-            raise RuntimeError(f"two rules for {operation_id}")
-        RULES[operation_id] = Rule(function, writes)
-        return function
-
-    return register
+Rule = Callable[[Tx, Call], Any]
+Rules = Mapping[str, Rule]
 
 
 def partition(keys: Iterable[str], find: Callable[[str], Any | None]) -> dict[str, list[Any]]:
@@ -72,8 +56,11 @@ def partition(keys: Iterable[str], find: Callable[[str], Any | None]) -> dict[st
     return {"found": found, "notFound": missing}
 
 
-def all_rules() -> Mapping[str, Rule]:
-    # Importing the rule modules registers their rules.
-    from . import _connectors, _outbound_calls, _phone_numbers  # noqa: F401
+Owned = TypeVar("Owned", bound=Mapping[str, object])
 
-    return RULES
+
+def in_project(caller: Caller, record: Owned | None) -> Owned | None:
+    """`record` if it belongs to the caller's project: to a caller, another project's record does not exist."""
+    if record is None or record["projectId"] != caller.project_id:
+        return None
+    return record

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import quote
 
 import jsonschema_rs
-import yaml
+
+from telephony_contract import SPEC_PATH, Catalogue, load_document
+from telephony_contract.document import lookup, ref_path
 
 from . import _errors
-
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
 # The URI the loaded document is registered under, so `$ref`s resolve inside it.
 SPEC_URI = "urn:polyai-telephony:openapi"
@@ -92,6 +92,8 @@ class Operation:
     validation_error_code: str
     success_status: int
     responses: Mapping[int, Response]
+    # Whether its rule runs in a write transaction: the operation catalogue decides.
+    writes: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +111,7 @@ class Spec:
 
     def validator_for(self, schema: Mapping[str, Any]) -> jsonschema_rs.Validator:
         """A validator for a schema that may `$ref` the spec's components (see `component`)."""
-        return jsonschema_rs.validator_for(
-            {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}, registry=self.registry
-        )
+        return validator_for(schema, self.registry)
 
     def operation(self, operation_id: str) -> Operation:
         for operation in self.operations:
@@ -120,10 +120,14 @@ class Spec:
         raise KeyError(operation_id)
 
 
-def load_spec(path: Path | str = DEFAULT_SPEC_PATH) -> Spec:
-    with open(path, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
-    return compile_spec(document)
+def load_spec(path: Path | str = SPEC_PATH) -> Spec:
+    return compile_spec(load_document(path))
+
+
+def validator_for(schema: Mapping[str, Any], registry: jsonschema_rs.Registry) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}, registry=registry
+    )
 
 
 def compile_spec(document: Mapping[str, Any]) -> Spec:
@@ -139,6 +143,15 @@ def pointer(path: tuple[str | int, ...]) -> str:
     return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def _local_ref(ref: Any, where: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    if not isinstance(ref, str):
+        raise SpecError(f"{pointer(where)}: a $ref must be a string, got {ref!r}")
+    try:
+        return ref_path(ref)
+    except ValueError as exc:
+        raise SpecError(f"{pointer(where)}: {exc}") from None
+
+
 def _ref(path: tuple[str | int, ...]) -> dict[str, str]:
     # In a URI the pointer is a fragment, so `{agentId}` and friends are percent-encoded.
     return {"$ref": SPEC_URI + quote(pointer(path), safe="#/~")}
@@ -149,6 +162,7 @@ class _Compiler:
         self.doc = document
         self.registry = jsonschema_rs.Registry([(SPEC_URI, dict(document))], draft=jsonschema_rs.Draft202012)
         self.checked: set[tuple[tuple[str | int, ...], str]] = set()
+        self.catalogue = Catalogue.from_document(document)
         self.error_codes = self._error_codes()
         limits = document.get("x-limits", {})
         try:
@@ -160,10 +174,7 @@ class _Compiler:
     # -- building blocks ------------------------------------------------------------------
 
     def lookup(self, path: tuple[str | int, ...]) -> Any:
-        node: Any = self.doc
-        for part in path:
-            node = node[part]
-        return node
+        return lookup(self.doc, path)
 
     def resolve(self, path: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
         """Follow `$ref`s (local ones only) from `path` to the object they name."""
@@ -171,22 +182,15 @@ class _Compiler:
         seen = set()
         while isinstance(node, Mapping) and "$ref" in node and len(node) == 1:
             ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise SpecError(f"{pointer(path)}: only local $refs are supported, got {ref!r}")
             if ref in seen:
                 raise SpecError(f"{pointer(path)}: $ref cycle through {ref}")
             seen.add(ref)
-            path = tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+            path = _local_ref(ref, path)
             node = self.lookup(path)
         return path, node
 
     def validator(self, path: tuple[str | int, ...]) -> jsonschema_rs.Validator:
-        return self.validator_for(_ref(path))
-
-    def validator_for(self, schema: dict[str, Any]) -> jsonschema_rs.Validator:
-        return jsonschema_rs.validator_for(
-            {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}, registry=self.registry
-        )
+        return validator_for(_ref(path), self.registry)
 
     def _error_codes(self) -> dict[str, _errors.ErrorCode]:
         raw = self.doc.get("x-error-codes")
@@ -252,10 +256,7 @@ class _Compiler:
             else:
                 raise SpecError(f"{pointer(where)}: the mock does not enforce the keyword {keyword!r}")
         if "$ref" in schema:
-            ref = schema["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise SpecError(f"{pointer(path)}: only local $refs are supported, got {ref!r}")
-            target = tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+            target = _local_ref(schema["$ref"], path)
             # A body's root may be a bare $ref to the object schema; it stays the root.
             self.check_schema(target, context=context, role="root" if role == "root" and len(schema) == 1 else "other")
         if context == "request" and schema.get("type") == "array":
@@ -326,7 +327,7 @@ class _Compiler:
             "properties": {name: _ref(path) for name, _, path in entries},
             "required": [name for name, required, _ in entries if required],
         }
-        return Parameters(tuple(name for name, _, _ in entries), self.validator_for(schema))
+        return Parameters(tuple(name for name, _, _ in entries), validator_for(schema, self.registry))
 
     def body(self, operation: tuple[str | int, ...]) -> Body | None:
         if "requestBody" not in self.lookup(operation):
@@ -410,6 +411,7 @@ class _Compiler:
                     validation_error_code=self._known_code(code, (*where, "x-validation-error-code"), status=400),
                     success_status=successes[0],
                     responses=responses,
+                    writes=self.catalogue[operation["operationId"]].writes,
                 )
 
     def compile(self) -> Spec:

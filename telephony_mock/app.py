@@ -21,6 +21,8 @@ import anyio
 from starlette.applications import Starlette
 from starlette.routing import Router as StarletteRouter
 
+from telephony_contract import CORRELATION_HEADER, SPEC_PATH
+
 from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
 from ._admin import Admin
@@ -31,9 +33,10 @@ from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answe
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._routing import MethodNotAllowed, Router, split_path
-from ._rules import Call, Settings, all_rules
+from ._rule_book import with_replacements
+from ._rules import Call, Rules, Settings
 from ._seed import seed_records
-from ._spec import DEFAULT_SPEC_PATH, Operation, Spec, SpecError, load_spec
+from ._spec import Operation, Spec, SpecError, load_spec
 from ._sqlite_store import SqliteStore
 from ._store import MemoryStore, Store
 from ._validation import ClientDisconnected, Validator
@@ -65,11 +68,12 @@ class TelephonyMock:
         admin: bool = False,
         faults: bool = False,
         validate_responses: bool = False,
+        rules: Rules | None = None,
     ) -> None:
         self.spec = spec
         self.config = config
         self.store = store
-        self._rules = all_rules()
+        self._rules = with_replacements(rules)
         declared = {operation.operation_id for operation in spec.operations}
         if declared != self._rules.keys():
             raise SpecError(
@@ -180,8 +184,8 @@ class TelephonyMock:
             body = validator.parse_body(operation.body, raw, content_type, code)
 
         rule = self._rules[operation.operation_id]
-        with self.store.transaction(write=rule.writes) as tx:
-            result = rule.function(tx, Call(caller, match.path_params, query, body, self._settings, self.clock.now()))
+        with self.store.transaction(write=operation.writes) as tx:
+            result = rule(tx, Call(caller, match.path_params, query, body, self._settings, self.clock.now()))
         return json_answer(operation.success_status, result, correlation_id)
 
     async def _answer_admin(
@@ -211,8 +215,8 @@ class TelephonyMock:
         """Self-check mode: refuse to send what the spec does not allow for this operation."""
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in answer.headers}
         where = operation.operation_id if operation else "unrouted request"
-        if headers.get(_errors.CORRELATION_HEADER.lower()) != correlation_id:
-            raise ResponseContractError(f"{where}: {_errors.CORRELATION_HEADER} is missing or wrong")
+        if headers.get(CORRELATION_HEADER.lower()) != correlation_id:
+            raise ResponseContractError(f"{where}: {CORRELATION_HEADER} is missing or wrong")
         body = json.loads(answer.body)
         if answer.status >= 400:
             errors = list(self.spec.error_validator.iter_errors(body))
@@ -259,6 +263,7 @@ def create_app(
     faults: bool = False,
     validate_responses: bool = False,
     spec_path: str | Path | None = None,
+    rules: Rules | None = None,
 ) -> Starlette:
     """Build the mock as a Starlette (ASGI) app.
 
@@ -266,17 +271,21 @@ def create_app(
     `state_path`: keep state in this SQLite file (created if missing) instead of memory.
     `admin`: serve /_admin/reset and /_admin/seed. `faults`: honour the X-Mock-Fault header.
     `validate_responses`: check every answer against the spec before sending it (for tests).
+    `rules`: rules by operationId that replace the mock's own (a rule is `(tx, call) -> body`,
+    raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.
 
     The store stays open for the app's life, across any number of server (or TestClient)
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
     at shutdown: every write was committed before it was acknowledged.
     """
-    spec = _compiled(str(Path(spec_path or DEFAULT_SPEC_PATH).resolve()))
+    spec = _compiled(str(Path(spec_path or SPEC_PATH).resolve()))
     if not isinstance(config, MockConfig):
         config = load_config(config)
     store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
     try:
-        mock = TelephonyMock(spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses)
+        mock = TelephonyMock(
+            spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses, rules=rules
+        )
     except BaseException:
         store.close()
         raise

@@ -25,8 +25,10 @@ from typing import Any
 import httpx
 from fictional import BLOCK_PREFIXES, block_prefix, block_start, fictional_number, fictional_numbers
 from loadgen import LoadResult, LoadSettings, run_wrk
-from servers import Server, free_port, serve
+from servers import Server, serve
 from tools import ROOT, ensure_fast_stack, ensure_prism
+
+from contract_tests.target import free_port
 
 API_KEY = "polyai-mock-dev-key"
 SEED_CHUNK = 20_000  # numbers per admin seed call: well under the 1 MiB body limit

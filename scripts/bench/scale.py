@@ -31,7 +31,9 @@ from fictional import block_start, fictional_number, fictional_numbers
 from servers import LOADGEN_CPU
 
 from telephony_mock._auth import Caller
-from telephony_mock._rules import Call, all_rules
+from telephony_mock._config import OutboundCallsConfig
+from telephony_mock._rule_book import default_rules
+from telephony_mock._rules import Call, Settings
 from telephony_mock._sqlite_store import SqliteStore
 from telephony_mock._store import MemoryStore, Store
 
@@ -102,18 +104,24 @@ class InProcess:
     """The operations' rules against a store, through the store interface."""
 
     def __init__(self, store: Store) -> None:
-        rules = all_rules()
+        rules = default_rules()
         self.store = store
-        self._get, self._delete = rules["batchGetPhoneNumbers"].function, rules["deletePhoneNumbers"].function
+        self._get, self._delete = rules["batchGetPhoneNumbers"], rules["deletePhoneNumbers"]
+
+    @staticmethod
+    def _call(numbers: list[str]) -> Call:
+        # The batch rules read no settings and no clock.
+        settings = Settings(None, OutboundCallsConfig(), {}, 0)
+        return Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}, settings, 0.0)
 
     def get(self, numbers: list[str]) -> None:
         with self.store.transaction(write=False) as tx:
-            found = self._get(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+            found = self._get(tx, self._call(numbers))
         assert len(found["found"]) == BATCH
 
     def delete(self, numbers: list[str]) -> None:
         with self.store.transaction(write=True) as tx:
-            released = self._delete(tx, Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}))
+            released = self._delete(tx, self._call(numbers))
         assert len(released["deleted"]) == BATCH
 
     def put_back(self, numbers: list[str]) -> None:
@@ -197,18 +205,18 @@ def run(work: Path) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"batch": BATCH, "sizes": list(SIZES), "in_process": {}}
     memory = {size: MemoryStore() for size in SIZES}
-    for size, store in memory.items():
-        store.reset([], _records(size))
+    for size, in_memory in memory.items():
+        in_memory.reset([], _records(size))
     results["in_process"]["memory"] = interleaved({size: InProcess(store) for size, store in memory.items()})
     del memory
     gc.collect()
     with tempfile.TemporaryDirectory(dir=work) as folder:
         sqlite = {size: SqliteStore(Path(folder) / f"state-{size}.sqlite3") for size in SIZES}
-        for size, store in sqlite.items():
-            store.reset([], _records(size))
+        for size, on_disk in sqlite.items():
+            on_disk.reset([], _records(size))
         results["in_process"]["sqlite"] = interleaved({size: InProcess(store) for size, store in sqlite.items()})
-        for store in sqlite.values():
-            store.close()
+        for on_disk in sqlite.values():
+            on_disk.close()
         largest = Path(folder).glob(f"state-{SIZES[-1]}.sqlite3*")
         results["sqlite_file_bytes_per_number"] = round(sum(f.stat().st_size for f in largest) / SIZES[-1], 1)
     for store in ("memory", "sqlite"):

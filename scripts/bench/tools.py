@@ -58,7 +58,7 @@ def ensure_prism() -> Path:
 
 def prism_version() -> str:
     installed = PRISM_HOME / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
-    return json.loads(installed.read_text())["version"]
+    return str(json.loads(installed.read_text())["version"])
 
 
 def node_version() -> str:

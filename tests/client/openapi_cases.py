@@ -9,17 +9,15 @@ from __future__ import annotations
 import copy
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
-import yaml
+from telephony_contract import document, load_document
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 # The values every call is made with. The number is in Ofcom's drama range, never a subscriber's.
@@ -32,20 +30,13 @@ PARAMETER_VALUES = {
 }
 
 
-@cache
-def spec() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def spec() -> Mapping[str, Any]:
+    return load_document()
 
 
 def resolve(node: Any) -> Any:
     """Follow a local `$ref` (repeatedly) to the node it names."""
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec()
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return document.resolve(spec(), node)
 
 
 def snake_case(name: str) -> str:

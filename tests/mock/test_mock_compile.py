@@ -12,13 +12,12 @@ import yaml
 from mock_support import AGENT, SEEDED_ROUTED, assert_envelope, http_client
 
 import telephony_mock
-from telephony_mock import create_app, load_config
-from telephony_mock._config import ConfigError, config_from_dict
-from telephony_mock._rules import RULES, Rule, all_rules
-from telephony_mock._spec import DEFAULT_SPEC_PATH, SpecError, compile_spec
+from telephony_contract import SPEC_PATH, load_catalogue
+from telephony_mock import ApiError, Call, ConfigError, SpecError, create_app, load_config
+from telephony_mock._config import config_from_dict
 from telephony_mock.app import ResponseContractError
 
-SPEC: dict[str, Any] = yaml.safe_load(DEFAULT_SPEC_PATH.read_text())
+SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
 ONE = f"/v1/agents/{AGENT}/telephony/phone-numbers/%2B{SEEDED_ROUTED[1:]}"
 
 
@@ -32,16 +31,21 @@ def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
     return spec["components"]["schemas"]
 
 
-def test_public_surface_is_create_app_and_load_config() -> None:
-    assert telephony_mock.__all__ == ["create_app", "load_config"]
+def test_public_surface_is_the_app_factory_the_config_loader_and_their_errors() -> None:
+    assert telephony_mock.__all__ == ["ApiError", "Call", "ConfigError", "SpecError", "create_app", "load_config"]
 
 
-def test_the_spec_compiles_to_every_operation_with_one_rule_each() -> None:
-    compiled = compile_spec(SPEC)
+def _start(spec: dict[str, Any], tmp_path: Path, **options: Any) -> Any:
+    """Start the mock on a changed copy of the spec."""
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return create_app(spec_path=path, **options)
 
-    declared = [op["operationId"] for item in SPEC["paths"].values() for op in item.values() if "operationId" in op]
-    assert sorted(op.operation_id for op in compiled.operations) == sorted(declared)
-    assert {op.operation_id for op in compiled.operations} == set(all_rules())
+
+def test_the_mock_serves_every_operation_of_the_catalogue() -> None:
+    compiled = create_app().state.mock.spec
+
+    assert [op.operation_id for op in compiled.operations] == list(load_catalogue())
     assert compiled.max_body_bytes == SPEC["x-limits"]["maxBodyBytes"]
     assert compiled.api_key_header == "x-api-key"
     # The E.164 schema's code is found where the validator will report failures.
@@ -73,9 +77,9 @@ def test_the_spec_compiles_to_every_operation_with_one_rule_each() -> None:
         ),
     ],
 )
-def test_compile_refuses_what_the_mock_would_not_enforce(change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_start_up_refuses_what_the_mock_would_not_enforce(change, message: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SpecError, match=message):
-        compile_spec(_spec_with(change))
+        _start(_spec_with(change), tmp_path)
 
 
 def test_start_up_refuses_an_operation_without_a_rule(tmp_path: Path) -> None:
@@ -83,11 +87,13 @@ def test_start_up_refuses_an_operation_without_a_rule(tmp_path: Path) -> None:
         item = spec["paths"]["/v1/agents/{agentId}/telephony/connectors"]
         item["put"] = {**item["get"], "operationId": "createConnector"}
 
-    path = tmp_path / "openapi.yaml"
-    path.write_text(yaml.safe_dump(_spec_with(add_operation)))
-
     with pytest.raises(SpecError, match="no rule for \\['createConnector'\\]"):
-        create_app(spec_path=path)
+        _start(_spec_with(add_operation), tmp_path)
+
+
+def test_start_up_refuses_a_rule_for_an_operation_the_spec_lacks() -> None:
+    with pytest.raises(SpecError, match="no operation for \\['createConnector'\\]"):
+        create_app(rules={"createConnector": lambda tx, call: {}})
 
 
 # -- config -----------------------------------------------------------------------------------
@@ -167,48 +173,46 @@ def _quiet_client(app):  # type: ignore[no-untyped-def]
     return http
 
 
-def test_self_check_refuses_an_answer_outside_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = RULES["getPhoneNumber"]
-    monkeypatch.setitem(RULES, "getPhoneNumber", Rule(lambda tx, call: {"number": 4420}, original.writes))
+def test_self_check_refuses_an_answer_outside_the_spec() -> None:
+    app = create_app(validate_responses=True, rules={"getPhoneNumber": lambda tx, call: {"number": 4420}})
 
-    with _quiet_client(create_app(validate_responses=True)) as http, pytest.raises(ResponseContractError):
+    with _quiet_client(app) as http, pytest.raises(ResponseContractError):
         http.get(ONE)
 
 
-def test_self_check_refuses_an_undeclared_status(monkeypatch: pytest.MonkeyPatch) -> None:
-    from telephony_mock._errors import ApiError
-
-    def conflict(tx, call):  # type: ignore[no-untyped-def]
+def test_self_check_refuses_an_undeclared_status() -> None:
+    def conflict(tx: Any, call: Call) -> Any:
         raise ApiError("PHONE_NUMBERS_ALREADY_EXISTS")
 
-    monkeypatch.setitem(RULES, "getPhoneNumber", Rule(conflict, False))
+    app = create_app(validate_responses=True, rules={"getPhoneNumber": conflict})
 
-    with _quiet_client(create_app(validate_responses=True)) as http, pytest.raises(ResponseContractError, match="409"):
+    with _quiet_client(app) as http, pytest.raises(ResponseContractError, match="409"):
         http.get(ONE)
 
 
-def test_a_failing_rule_is_answered_as_internal_error_in_the_envelope(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(tx, call):  # type: ignore[no-untyped-def]
+def test_a_failing_rule_is_answered_as_internal_error_in_the_envelope() -> None:
+    def broken(tx: Any, call: Call) -> Any:
         raise KeyError("a defect")
 
-    monkeypatch.setitem(RULES, "getPhoneNumber", Rule(broken, False))
-    http = _quiet_client(create_app(validate_responses=True))
+    http = _quiet_client(create_app(validate_responses=True, rules={"getPhoneNumber": broken}))
 
     assert_envelope(http.get(ONE), 500, "INTERNAL_ERROR")
     assert http.get(f"/v1/agents/{AGENT}/telephony/phone-numbers").status_code == 200
 
 
-def test_a_write_that_fails_midway_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = RULES["importPhoneNumbers"]
+def test_a_write_that_fails_midway_is_undone() -> None:
+    seen: list[str] = []
 
-    def half(tx, call):  # type: ignore[no-untyped-def]
-        original.function(tx, call)
+    def half(tx: Any, call: Call) -> Any:
+        for number in call.body["phoneNumbers"]:
+            tx.put_number({"number": number, "projectId": "proj-dev", "accountId": "acct-dev", "clientEnv": "live"})
+            seen.append(number)
         raise RuntimeError("after writing")
 
-    monkeypatch.setitem(RULES, "importPhoneNumbers", Rule(half, True))
-    http = _quiet_client(create_app(validate_responses=True))
+    http = _quiet_client(create_app(validate_responses=True, rules={"importPhoneNumbers": half}))
 
     response = http.post(f"/v1/agents/{AGENT}/telephony/phone-numbers", json={"phoneNumbers": ["+447700900123"]})
 
     assert_envelope(response, 500, "INTERNAL_ERROR")
+    assert seen == ["+447700900123"]
     assert http.get(f"/v1/agents/{AGENT}/telephony/phone-numbers/%2B447700900123").status_code == 404

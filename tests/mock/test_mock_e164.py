@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from mock_support import AGENT, http_client
 from starlette.testclient import TestClient
 
+from telephony_contract import load_document
 from telephony_mock import create_app
-from telephony_mock._spec import DEFAULT_SPEC_PATH, load_spec
 
-PATTERN = load_spec(DEFAULT_SPEC_PATH).document["components"]["schemas"]["E164Number"]["pattern"]
+PATTERN = load_document()["components"]["schemas"]["E164Number"]["pattern"]
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
 
 # Strings near the pattern's edges: a plus, digits of any script, separators and line ends.

@@ -18,8 +18,8 @@ from mock_support import (
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from telephony_mock import create_app
-from telephony_mock._config import ConfigError, FaultRule, load_config
+from telephony_mock import ConfigError, create_app, load_config
+from telephony_mock._config import FaultRule
 
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
 ONE = f"{NUMBERS}/%2B{SEEDED_ROUTED[1:]}"

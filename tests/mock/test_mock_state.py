@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from polyai_telephony.models import (
     UpdateConnectorRequest,
 )
 
+from contract_tests.target import free_port
 from telephony_mock import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +92,6 @@ def test_state_file_reset_by_admin_returns_to_the_seed(tmp_path: Path) -> None:
     assert [n["number"] for n in numbers] == [SEEDED_ROUTED, SEEDED_UNROUTED]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(state_file: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "telephony_mock", "--port", str(port), "--state", str(state_file)],
@@ -123,7 +117,7 @@ def _serve(state_file: Path, port: int) -> tuple[subprocess.Popen[str], list[str
 
 def test_acknowledged_write_survives_a_kill_9(tmp_path: Path) -> None:
     state_file = tmp_path / "mock.sqlite3"
-    port = _free_port()
+    port = free_port()
     process, banner = _serve(state_file, port)
     try:
         assert banner[0].strip() == f"telephony mock serving http://127.0.0.1:{port}"
@@ -140,7 +134,7 @@ def test_acknowledged_write_survives_a_kill_9(tmp_path: Path) -> None:
         if process.stdout:
             process.stdout.close()
 
-    port = _free_port()
+    port = free_port()
     process, _ = _serve(state_file, port)
     try:
         client = AuthenticatedClient(

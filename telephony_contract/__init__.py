@@ -1,0 +1,21 @@
+"""What the toolkit reads from openapi.yaml beyond its schemas, for every part that needs it.
+
+`catalogue` says what each operation is (safe to repeat? places a call? which resource?) and
+`envelope` builds the contract's error envelope; the mock, the conformance guard and checks, the
+broken mocks and the tests all read these instead of restating them.
+"""
+
+from .catalogue import Catalogue, Operation, load_catalogue
+from .document import SPEC_PATH, load_document
+from .envelope import CORRELATION_HEADER, error_envelope, generic_code
+
+__all__ = [
+    "CORRELATION_HEADER",
+    "SPEC_PATH",
+    "Catalogue",
+    "Operation",
+    "error_envelope",
+    "generic_code",
+    "load_catalogue",
+    "load_document",
+]
