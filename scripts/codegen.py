@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import sdk_layer
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
+    sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
 
 
 def _files(root: Path) -> set[Path]:

@@ -23,8 +23,8 @@ def repo_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
     (copy / "scripts").mkdir(parents=True)
     # codegen.py finds the config and templates beside itself, so the copy checks its own files.
-    shutil.copy2(ROOT / "scripts" / "codegen.py", copy / "scripts" / "codegen.py")
-    shutil.copy2(ROOT / "scripts" / "template_bases.py", copy / "scripts" / "template_bases.py")
+    for script in ("codegen.py", "sdk_layer.py", "template_bases.py"):
+        shutil.copy2(ROOT / "scripts" / script, copy / "scripts" / script)
     shutil.copytree(ROOT / "contract_facts", copy / "contract_facts", ignore=CACHES)
     for name in ("openapi.yaml", "generator-config.yaml", "generator-template-bases.json", "contract-releases.json"):
         shutil.copy2(ROOT / name, copy / name)

@@ -1,7 +1,29 @@
 """A client library for accessing PolyAI Telephony API"""
 
 from .client import DEFAULT_TIMEOUT, AuthenticatedClient, Client, RetryPolicy
-from .errors import ApiError, InvalidResponse, PolyAIError, UnexpectedStatus
+from .error_codes import ErrorCode
+from .errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    InvalidResponse,
+    NotFoundError,
+    PermissionDeniedError,
+    PolyAIError,
+    RateLimitError,
+    ServerError,
+    UnexpectedStatus,
+    WaitTimeoutError,
+)
+from .polyai import AsyncPolyAI, PolyAI
+from .settings import MAX_BATCH_ITEMS
+from .transport import RawResponse, RequestOptions
+from .types import UNSET, Unset
 
 __version__ = "1.1.0"
 # The `info.version` of the contract this package was generated from.
@@ -9,11 +31,31 @@ __contract_version__ = "1.1.0"
 
 __all__ = (
     "DEFAULT_TIMEOUT",
+    "MAX_BATCH_ITEMS",
+    "UNSET",
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
+    "AsyncPolyAI",
     "AuthenticatedClient",
+    "AuthenticationError",
+    "BadRequestError",
     "Client",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
+    "ErrorCode",
     "InvalidResponse",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PolyAI",
     "PolyAIError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
     "RetryPolicy",
+    "ServerError",
     "UnexpectedStatus",
+    "Unset",
+    "WaitTimeoutError",
 )

@@ -9,6 +9,7 @@ import email.utils
 import logging
 import math
 import random
+import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Generator
@@ -105,12 +106,18 @@ class RetryPolicy:
             backoff = self.wait_max
         return min(self.wait_max, backoff) + jitter
 
-    def _settings(self, operation: str, retry_safe: bool) -> dict[str, Any]:
+    def _transient(self, outcome: httpx.Response | httpx.TransportError, retry_safe: bool) -> bool:
+        """Whether *outcome* of an attempt is worth another: see the class docstring."""
+        if isinstance(outcome, httpx.Response):
+            return retry_safe and outcome.status_code in self.statuses
+        return isinstance(outcome, _NOT_SENT) or (retry_safe and isinstance(outcome, _MAYBE_SENT))
+
+    def _settings(self, operation: str, retry_safe: bool, started: float) -> dict[str, Any]:
         def failure_is_transient(problem: BaseException) -> bool:
-            return isinstance(problem, _NOT_SENT) or (retry_safe and isinstance(problem, _MAYBE_SENT))
+            return isinstance(problem, httpx.TransportError) and self._transient(problem, retry_safe)
 
         def answer_is_transient(response: httpx.Response) -> bool:
-            return retry_safe and response.status_code in self.statuses
+            return self._transient(response, retry_safe)
 
         def wait(state: tenacity.RetryCallState) -> float:
             outcome = state.outcome
@@ -142,23 +149,85 @@ class RetryPolicy:
         return {
             "retry": tenacity.retry_if_exception(failure_is_transient) | tenacity.retry_if_result(answer_is_transient),
             "wait": wait,
-            "stop": tenacity.stop_after_attempt(self.attempts) | tenacity.stop_before_delay(self.total_timeout),
+            "stop": tenacity.stop_after_attempt(self.attempts) | _StopBeforeTotal(started, self.total_timeout),
             "before_sleep": log_retry,
             "retry_error_callback": give_up,
             "reraise": True,
         }
 
+    # Most calls succeed at the first attempt, which is therefore sent without tenacity, whose
+    # set-up costs about as much as parsing a small answer; tenacity takes over from the first
+    # outcome when it calls for a retry.
+
     def send(self, http: httpx.Client, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
         """Send *request* on *http*, retrying as this policy allows."""
-        retrying = tenacity.Retrying(sleep=self.sleep, **self._settings(operation, retry_safe))
-        return retrying(http.request, **request)
+        started = time.monotonic()
+        first: httpx.Response | httpx.TransportError
+        try:
+            first = http.request(**request)
+        except httpx.TransportError as problem:
+            first = problem
+        if not self._transient(first, retry_safe) or self.attempts == 1:
+            return _settled(first)
+        outcomes = [first]
+
+        def attempt(**again: Any) -> httpx.Response:
+            return _settled(outcomes.pop()) if outcomes else http.request(**again)
+
+        retrying = tenacity.Retrying(sleep=self.sleep, **self._settings(operation, retry_safe, started))
+        return retrying(attempt, **request)
 
     async def send_async(
         self, http: httpx.AsyncClient, request: dict[str, Any], *, operation: str, retry_safe: bool
     ) -> httpx.Response:
         """Send *request* on *http*, retrying as this policy allows."""
-        retrying = tenacity.AsyncRetrying(sleep=self.async_sleep, **self._settings(operation, retry_safe))
-        return await retrying(http.request, **request)
+        started = time.monotonic()
+        first: httpx.Response | httpx.TransportError
+        try:
+            first = await http.request(**request)
+        except httpx.TransportError as problem:
+            first = problem
+        if not self._transient(first, retry_safe) or self.attempts == 1:
+            return _settled(first)
+        outcomes = [first]
+
+        async def attempt(**again: Any) -> httpx.Response:
+            return _settled(outcomes.pop()) if outcomes else await http.request(**again)
+
+        retrying = tenacity.AsyncRetrying(sleep=self.async_sleep, **self._settings(operation, retry_safe, started))
+        return await retrying(attempt, **request)
+
+
+class _StopBeforeTotal(tenacity.stop.stop_base):
+    """tenacity's stop_before_delay, timed from the first attempt, which was sent before tenacity took over."""
+
+    def __init__(self, started: float, total: float) -> None:
+        self.started = started
+        self.total = total
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return time.monotonic() - self.started + (retry_state.upcoming_sleep or 0.0) >= self.total
+
+
+def _settled(outcome: httpx.Response | httpx.TransportError) -> httpx.Response:
+    """The answer of an attempt, or its failure raised again."""
+    if isinstance(outcome, httpx.TransportError):
+        raise outcome
+    return outcome
+
+
+# Header names whose values are credentials; a repr shows their names only.
+_SECRET_HEADER = re.compile(r"key|auth|token|secret|cookie|session|password", re.IGNORECASE)
+
+
+def redacted_headers(headers: dict[str, str]) -> str:
+    """*headers* for a repr, the value of any that may carry a credential (X-API-KEY, say) hidden."""
+    return repr({name: "<hidden>" if _SECRET_HEADER.search(name) else value for name, value in headers.items()})
+
+
+def redacted_values(values: dict[str, str]) -> str:
+    """Names only: a cookie's value is as good as a key."""
+    return repr(dict.fromkeys(values, "<hidden>"))
 
 
 class _HeaderAuth(httpx.Auth):
@@ -212,8 +281,8 @@ class Client:
     raise_on_error: bool = field(default=False, kw_only=True)
     retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
     _base_url: str = field(alias="base_url")
-    _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
-    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
+    _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=redacted_values)
+    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=redacted_headers)
     _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
@@ -221,28 +290,18 @@ class Client:
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
+    # A copy gets httpx clients of its own, built on first use; the original's are left as they
+    # are, so a header or timeout given to the copy never leaks into calls on the original.
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
     def with_timeout(self, timeout: httpx.Timeout) -> "Client":
         """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
@@ -361,8 +420,8 @@ class AuthenticatedClient:
     raise_on_error: bool = field(default=False, kw_only=True)
     retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
     _base_url: str = field(alias="base_url")
-    _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies")
-    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers")
+    _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=redacted_values)
+    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=redacted_headers)
     _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
     _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
     _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
@@ -374,28 +433,18 @@ class AuthenticatedClient:
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
 
+    # A copy gets httpx clients of its own, built on first use; the original's are left as they
+    # are, so a header or timeout given to the copy never leaks into calls on the original.
     def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
         """Get a new client matching this one with additional headers"""
-        if self._client is not None:
-            self._client.headers.update(headers)
-        if self._async_client is not None:
-            self._async_client.headers.update(headers)
         return evolve(self, headers={**self._headers, **headers})
 
     def with_cookies(self, cookies: dict[str, str]) -> "AuthenticatedClient":
         """Get a new client matching this one with additional cookies"""
-        if self._client is not None:
-            self._client.cookies.update(cookies)
-        if self._async_client is not None:
-            self._async_client.cookies.update(cookies)
         return evolve(self, cookies={**self._cookies, **cookies})
 
     def with_timeout(self, timeout: httpx.Timeout) -> "AuthenticatedClient":
         """Get a new client matching this one with a new timeout configuration"""
-        if self._client is not None:
-            self._client.timeout = timeout
-        if self._async_client is not None:
-            self._async_client.timeout = timeout
         return evolve(self, timeout=timeout)
 
     def set_httpx_client(self, client: httpx.Client) -> Self:

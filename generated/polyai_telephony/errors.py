@@ -1,5 +1,9 @@
 """The errors API functions raise, and the checks that decide when they do.
 
+Every error is a ``PolyAIError``. An error status raises ``ApiError``, or rather the subclass for
+its status class (``NotFoundError`` for 404, ``ServerError`` for any 5xx, ...); a request that got
+no answer raises ``ApiConnectionError``, or ``ApiTimeoutError`` when it ran out of time.
+
 Nothing here puts a request header into a message or a repr, so the API key never shows up in
 an exception's text, a log line or a traceback.
 """
@@ -12,6 +16,7 @@ from http import HTTPStatus
 import httpx
 
 from .client import AuthenticatedClient, Client, parse_retry_after
+from .error_codes import ErrorCode
 from .models.error import Error
 from .types import http_status
 
@@ -22,20 +27,74 @@ UNREADABLE_BODY = (ValueError, KeyError, TypeError, AttributeError)
 _SHOWN_BODY = 200  # characters of an undocumented body quoted in a message
 
 
+CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
+
+
 class PolyAIError(Exception):
-    """Base class of every error raised by this package on purpose."""
+    """Base class of every error raised by this package on purpose.
+
+    Attributes:
+        completed: For a batch that ``PolyAI`` split into several calls, the answers of the calls
+            that succeeded before this one failed; their changes stand. Empty otherwise.
+    """
+
+    completed: tuple[object, ...] = ()
+
+
+class ConfigurationError(PolyAIError, ValueError):
+    """The client cannot be built or used as configured: no API key, an unknown region, no agent id."""
+
+
+class ClientClosedError(PolyAIError, RuntimeError):
+    """A call was made on a client after ``close()`` or the end of its ``with`` block."""
+
+
+class ApiConnectionError(PolyAIError):
+    """No answer came back: the connection failed or broke, after every retry allowed.
+
+    The httpx exception is the ``__cause__``.
+    """
+
+    def __init__(self, operation: str, problem: Exception) -> None:
+        self.operation = operation
+        # The type and httpx's own text: neither carries a request header.
+        super().__init__(f"{operation}: {type(problem).__name__}: {problem}")
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """An attempt took longer than its timeout, and no retry was left."""
+
+
+class WaitTimeoutError(PolyAIError, TimeoutError):
+    """A ``wait`` ran out of time before the thing it waited for reached a final state.
+
+    Attributes:
+        last: The last answer polled, whose state was not yet final.
+        waited: Seconds from the first poll to giving up.
+    """
+
+    def __init__(self, message: str, *, last: object, waited: float) -> None:
+        self.last = last
+        self.waited = waited
+        super().__init__(message)
 
 
 class ApiError(PolyAIError):
-    """The service answered an error status, and the client was built with ``raise_on_error=True``.
+    """The service answered an error status.
+
+    The ``PolyAI`` client always raises it (as the subclass for the status); the lower-level
+    ``Client`` raises it when built with ``raise_on_error=True``.
 
     Attributes:
-        status_code: The HTTP status.
+        status_code: The HTTP status; also ``status``.
         envelope: The parsed error envelope, or None when the body was not one (say an HTML page
             from a proxy).
         content: The raw body.
         headers: The response headers.
+        response: The httpx response, when the error was built from one.
     """
+
+    response: httpx.Response | None = None
 
     def __init__(
         self,
@@ -58,8 +117,12 @@ class ApiError(PolyAIError):
     def from_response(
         cls, response: httpx.Response, envelope: Error | None = None, *, secret: str | None = None
     ) -> ApiError:
-        """Build the error for *response*; *secret* is blanked out of the message should the body echo it."""
-        return cls(
+        """Build the error for *response*; *secret* is blanked out of the message should the body echo it.
+
+        Called on ``ApiError`` itself, it builds the subclass for the status (see ``error_class``).
+        """
+        kind = error_class(response.status_code) if cls is ApiError else cls
+        error = kind(
             response.status_code,
             response.content,
             envelope=envelope if envelope is not None else _envelope_in(response),
@@ -67,18 +130,29 @@ class ApiError(PolyAIError):
             request=_request_line(response),
             secret=secret,
         )
+        error.response = response
+        return error
 
     @property
-    def error_code(self) -> str | None:
-        """The envelope's stable code, such as PHONE_NUMBERS_NOT_FOUND."""
-        return self.envelope.error_code if self.envelope is not None else None
+    def status(self) -> int:
+        return self.status_code
+
+    @property
+    def error_code(self) -> ErrorCode | None:
+        """The envelope's stable code, such as ``ErrorCode.PHONE_NUMBERS_NOT_FOUND``; equal to its string."""
+        return ErrorCode(self.envelope.error_code) if self.envelope is not None else None
+
+    @property
+    def correlation_id(self) -> str | None:
+        """The request's correlation id: the ``X-PolyAI-Correlation-Id`` header, else the envelope's ``error_id``."""
+        return self.headers.get(CORRELATION_HEADER) or (self.envelope.error_id if self.envelope is not None else None)
 
     @property
     def error_id(self) -> str | None:
         """The envelope's correlation id, or the ``X-PolyAI-Correlation-Id`` header without an envelope."""
         if self.envelope is not None:
             return self.envelope.error_id
-        return self.headers.get("X-PolyAI-Correlation-Id")
+        return self.headers.get(CORRELATION_HEADER)
 
     @property
     def error_message(self) -> str | None:
@@ -100,7 +174,55 @@ class ApiError(PolyAIError):
         return f"{where}{self.status_code}{phrase}; {detail}"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code}, error_code={self.error_code!r}, error_id={self.error_id!r})"
+        return f"{type(self).__name__}(status_code={self.status_code}, error_code={self.envelope.error_code if self.envelope else None!r}, error_id={self.error_id!r})"
+
+
+class BadRequestError(ApiError):
+    """400, 413, 415 or 422: the request was refused as sent (validation, size, media type)."""
+
+
+class AuthenticationError(ApiError):
+    """401: the API key is missing or not valid."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the key may not reach this agent."""
+
+
+class NotFoundError(ApiError):
+    """404: no such phone number, connector or resource."""
+
+
+class ConflictError(ApiError):
+    """409: the change conflicts with the current state, such as a number already imported."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; ``retry_after`` says how long the service asked to wait."""
+
+
+class ServerError(ApiError):
+    """Any 5xx: the service or a gateway in front of it failed."""
+
+
+_CLASS_FOR_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: BadRequestError,
+    415: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_class(status_code: int) -> type[ApiError]:
+    """The ``ApiError`` subclass raised for *status_code*; ``ApiError`` itself for a status without one (405)."""
+    if status_code >= 500:
+        return ServerError
+    return _CLASS_FOR_STATUS.get(status_code, ApiError)
 
 
 class UnexpectedStatus(ApiError):
@@ -172,10 +294,23 @@ def _excerpt(content: bytes) -> str:
 
 
 __all__ = [
+    "ApiConnectionError",
     "ApiError",
+    "ApiTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
     "InvalidResponse",
+    "NotFoundError",
+    "PermissionDeniedError",
     "PolyAIError",
+    "RateLimitError",
+    "ServerError",
     "UnexpectedStatus",
+    "WaitTimeoutError",
+    "error_class",
     "check_error",
     "check_undocumented",
     "check_unreadable",

@@ -5,7 +5,7 @@
 
 Parts: compare (mock, Prism and the ceiling under wrk), profile (py-spy on the mock under load),
 scale (batch get and delete against stores of 10k, 100k and 1M numbers; memory per number),
-client (the generated client's cost per call against raw httpx), conformance (the contract
+client (the clients' cost per call against raw httpx), conformance (the contract
 suite's cases per second in-process and over HTTP).
 """
 

@@ -9,8 +9,9 @@ import httpx
 import pytest
 from client_stubs import Answer, Recorder, Script, client_over, envelope
 from openapi_cases import DocumentedResponse, documented_responses
-from polyai_telephony import ApiError, AuthenticatedClient, InvalidResponse, PolyAIError, UnexpectedStatus
+from polyai_telephony import ApiError, AuthenticatedClient, InvalidResponse, PolyAIError, ServerError, UnexpectedStatus
 from polyai_telephony.api.phone_numbers import get_phone_number, list_phone_numbers
+from polyai_telephony.errors import error_class
 from polyai_telephony.models import Error
 
 ERRORS = [r for r in documented_responses() if not r.is_success]
@@ -26,7 +27,7 @@ def test_documented_error_raises_api_error_with_the_envelope(case: DocumentedRes
         case.operation.call(client)
 
     error = raised.value
-    assert type(error) is ApiError, "a documented status is not unexpected"
+    assert type(error) is error_class(case.status), "a documented status raises its status class, not UnexpectedStatus"
     assert error.status_code == case.status
     assert isinstance(error.envelope, Error)
     assert error.error_code == case.body["error_code"]
@@ -107,7 +108,7 @@ def test_an_error_body_that_is_not_json_raises_with_the_raw_body() -> None:
     with pytest.raises(ApiError) as raised:
         list_phone_numbers.sync_detailed("agent-dev", client=client)
 
-    assert type(raised.value) is ApiError
+    assert type(raised.value) is ServerError
     assert raised.value.status_code == 502
     assert raised.value.envelope is None
     assert raised.value.content == b"<html>Bad gateway</html>"

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from client_stubs import API_KEY, Answer, FakeSleep, Recorder, Script, client_over, envelope
-from polyai_telephony import AuthenticatedClient, RetryPolicy
+from polyai_telephony import AuthenticatedClient, Client, PolyAI, RetryPolicy
 from polyai_telephony.api.phone_numbers import get_phone_number, import_phone_numbers, list_phone_numbers
 from polyai_telephony.models import ImportPhoneNumbersRequest
 
@@ -136,8 +136,6 @@ def test_logs_of_a_retried_failing_call_never_hold_the_key(caplog: pytest.LogCap
 
 
 def test_an_unauthenticated_client_works_without_a_key() -> None:
-    from polyai_telephony import Client
-
     recorder = Recorder(401, envelope(401, "AUTH_USER_UNAUTHORISED"))
     client = Client(
         base_url="https://api.us.poly.ai", retry=None, httpx_args={"transport": httpx.MockTransport(recorder)}
@@ -163,3 +161,54 @@ def test_authenticated_client_default_header_is_still_overridable() -> None:
 def _fields(record: logging.LogRecord) -> str:
     values: list[Any] = [record.args, *vars(record).values()]
     return " ".join(map(repr, values))
+
+
+def test_a_key_passed_as_a_plain_header_is_hidden_from_the_repr() -> None:
+    """The README's mock example once printed its key this way."""
+    client = Client("http://127.0.0.1:8000", headers={"X-API-KEY": API_KEY, "X-Trace": "visible"})
+
+    text = repr(client)
+
+    assert API_KEY not in text
+    assert "'X-API-KEY': '<hidden>'" in text and "'X-Trace': 'visible'" in text
+
+
+def test_cookie_values_are_hidden_from_the_repr() -> None:
+    client = Client("http://127.0.0.1:8000", cookies={"session": API_KEY})
+
+    assert API_KEY not in repr(client)
+    assert "'session': '<hidden>'" in repr(client)
+
+
+def test_the_sdk_client_logs_requests_on_polyai_log_debug_with_the_key_redacted(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logger = logging.getLogger("polyai_telephony")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    monkeypatch.setenv("POLYAI_LOG", "debug")
+    recorder = Recorder(200, {"phoneNumbers": []}, {"X-PolyAI-Correlation-Id": "corr-7"})
+    http = httpx.Client(transport=httpx.MockTransport(recorder))
+
+    PolyAI(api_key=API_KEY, agent_id="agent-dev", http_client=http).phone_numbers.list()
+
+    (record,) = [r for r in caplog.records if r.name.startswith("polyai_telephony")]
+    message = record.getMessage()
+    assert "GET https://api.us.poly.ai/v1/agents/agent-dev/telephony/phone-numbers -> 200" in message
+    assert "corr-7" in message and "'x-api-key': '<hidden>'" in message
+    assert API_KEY not in message and API_KEY not in _fields(record)
+    printed = capsys.readouterr().err
+    assert "-> 200" in printed and API_KEY not in printed
+
+
+def test_the_sdk_client_logs_nothing_without_polyai_log(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("POLYAI_LOG", raising=False)
+    monkeypatch.setattr(logging.getLogger("polyai_telephony"), "level", logging.NOTSET)
+    caplog.set_level(logging.WARNING)
+    http = httpx.Client(transport=httpx.MockTransport(Recorder(200, {"phoneNumbers": []})))
+
+    PolyAI(api_key=API_KEY, agent_id="agent-dev", http_client=http).phone_numbers.list()
+
+    assert not [r for r in caplog.records if r.name.startswith("polyai_telephony")]

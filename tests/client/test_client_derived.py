@@ -1,0 +1,73 @@
+"""`with_headers`, `with_cookies` and `with_timeout` make a new client and leave the original as it was,
+even after the original has sent requests (the generator's stock template changed it in place)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from client_stubs import Recorder, client_over
+from polyai_telephony.api.phone_numbers import list_phone_numbers
+from polyai_telephony.models import PhoneNumber
+
+EMPTY = {"phoneNumbers": []}
+
+
+def test_with_headers_after_use_does_not_touch_the_original() -> None:
+    recorder = Recorder(200, EMPTY)
+    original = client_over(recorder)
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    derived = original.with_headers({"X-Mock-Fault": "status=503"})
+    list_phone_numbers.sync_detailed("agent-dev", client=derived)
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    assert ["X-Mock-Fault" in r.headers for r in recorder.requests] == [False, True, False]
+
+
+def test_with_headers_after_async_use_does_not_touch_the_original() -> None:
+    recorder = Recorder(200, EMPTY)
+    original = client_over(recorder)
+
+    async def scenario() -> None:
+        await list_phone_numbers.asyncio_detailed("agent-dev", client=original)
+        await list_phone_numbers.asyncio_detailed("agent-dev", client=original.with_headers({"X-Trace": "1"}))
+        await list_phone_numbers.asyncio_detailed("agent-dev", client=original)
+
+    asyncio.run(scenario())
+
+    assert ["X-Trace" in r.headers for r in recorder.requests] == [False, True, False]
+
+
+def test_with_cookies_after_use_does_not_touch_the_original() -> None:
+    recorder = Recorder(200, EMPTY)
+    original = client_over(recorder)
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    list_phone_numbers.sync_detailed("agent-dev", client=original.with_cookies({"flavour": "oat"}))
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    assert [r.headers.get("Cookie") for r in recorder.requests] == [None, "flavour=oat", None]
+
+
+def test_with_timeout_after_use_does_not_touch_the_original() -> None:
+    timeouts: list[object] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"]["read"])
+        return httpx.Response(200, json=EMPTY)
+
+    original = client_over(record)
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    list_phone_numbers.sync_detailed("agent-dev", client=original.with_timeout(httpx.Timeout(1.0)))
+    list_phone_numbers.sync_detailed("agent-dev", client=original)
+
+    assert timeouts == [30.0, 1.0, 30.0]
+
+
+def test_a_model_repr_shows_unset_by_name() -> None:
+    number = PhoneNumber.from_dict({"number": "+442079460123", "projectId": "p", "accountId": "a", "clientEnv": "live"})
+
+    assert "connector_id=UNSET" in repr(number)
+    assert " object at 0x" not in repr(number)
