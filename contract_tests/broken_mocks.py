@@ -9,6 +9,7 @@ check that must report it.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -270,6 +271,11 @@ def delete_connector_without_cascade(tx: Any, call: Call) -> Any:
     return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
 
 
+def trigger_without_keeping_the_call(tx: Any, call: Call) -> Any:
+    """triggerOutboundCall's rule answering a fresh SID but keeping no call: its status is unknown."""
+    return {"callSid": f"OUT-{uuid.uuid4()}", "status": "QUEUED"}
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str
@@ -355,5 +361,11 @@ VARIANTS = [
         "lookup answers another connector of the agent",
         "lookup_returns_the_connector_the_number_routes_to",
         _wrapping(lookup_answers_another_connector),
+    ),
+    Variant(
+        "triggered-call-forgotten",
+        "a triggered call's SID is unknown to the status operation",
+        "triggered_call_is_queued_and_known_to_its_status",
+        rules={"triggerOutboundCall": trigger_without_keeping_the_call},
     ),
 ]

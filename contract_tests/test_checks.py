@@ -148,3 +148,37 @@ def test_an_answer_the_guard_gave_is_never_judged() -> None:
     _judge(app, check, "getPhoneNumber", phoneNumber=NUMBER)
     app.handler = broken_mocks.bare_not_found
     assert _violation(app, check, "getPhoneNumber", phoneNumber=NUMBER).kind == "envelope field missing"
+
+
+async def _unpublished_401_code(app: Any, exchange: broken_mocks.Exchange) -> None:
+    await exchange.forward(app)
+    if exchange.status == 401:
+        exchange.set_json({**exchange.json(), "error_code": "AUTH_KEY_REJECTED"})
+
+
+def test_a_check_names_the_assumption_its_expectation_rests_on() -> None:
+    # Which 401 code answers a bad key is the contract's `auth-codes` assumption, not PolyAI's word.
+    app = broken_mocks.Broken(create_app(admin=True), _unpublished_401_code)
+    schema = runner.build_schema(runner.PROFILES["ci"])
+    schema.app = app
+    case = schema.find_operation_by_id("listPhoneNumbers").Case(
+        path_parameters={"agentId": AGENT}, headers={"X-API-KEY": "not-a-key"}
+    )
+
+    with pytest.raises(FailureGroup) as raised:
+        case.call_and_validate(checks=[hooks.error_carries_envelope_and_correlation_id])
+
+    (violation,) = raised.value.exceptions
+    assert isinstance(violation, hooks.ContractViolation)
+    assert (violation.kind, violation.assumption) == ("error code not in the contract", "auth-codes")
+
+
+def test_a_published_expectation_names_no_assumption() -> None:
+    violation = _violation(
+        broken_mocks.Broken(create_app(admin=True), broken_mocks.forgets_imports),
+        hooks.import_then_get_returns_number_and_client_env,
+        "importPhoneNumber",
+        **IMPORT_SANDBOX,
+    )
+
+    assert violation.assumption is None

@@ -72,7 +72,9 @@ def render(spec: dict[str, Any]) -> str:
             operation = item.get(method)
             if operation and "x-assumption" in operation:
                 lines.append(
-                    f"| `{operation['operationId']}` | `{method.upper()} {path}` | {_cell(operation['x-assumption'])} |"
+                    f"| `{operation['operationId']}` | `{method.upper()} {path}` | {_cell(operation['x-assumption'])}"
+                    + "".join(f"<br>Marked: {place}." for place in used.get(operation["operationId"], []))
+                    + " |"
                 )
     lines += [
         "",
