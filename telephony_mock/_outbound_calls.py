@@ -9,7 +9,6 @@ passed, a SID the service no longer knows.
 from __future__ import annotations
 
 import base64
-import re
 import uuid
 from typing import Any
 
@@ -22,14 +21,14 @@ from ._errors import ApiError
 from ._rules import Call, Rules
 from ._store import OutboundCall, Tx
 
-_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 _ANSWERED = CallOutcome("SUCCESS")
 
 
-def _dialled_number(body: Any) -> str:
+def _dialled_number(call: Call) -> str:
     """`toNumber` in E.164: as given, or read as a national number of `countryCode`."""
+    body = call.body
     number = body["toNumber"]
-    if _E164.match(number):
+    if call.settings.e164.match(number):
         return str(number)
     country = body.get("countryCode")
     if country is None:
@@ -65,7 +64,7 @@ def _check_metadata(call: Call) -> None:
 def trigger_outbound_call(tx: Tx, call: Call) -> Any:
     body = call.body
     environment = body["environment"]
-    to_number = _dialled_number(body)
+    to_number = _dialled_number(call)
     _check_metadata(call)
     if environment not in call.settings.outbound_environments.get(call.caller.agent_id, frozenset()):
         raise ApiError(

@@ -9,6 +9,7 @@ operation catalogue's word (`telephony_contract`), not the rule's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,6 +28,9 @@ class Settings:
     # Agent id -> environments with outbound calling enabled.
     outbound_environments: Mapping[str, frozenset[str]]
     max_call_metadata_base64_bytes: int
+    # The contract's E.164 pattern (components/schemas/E164Number), for a `toNumber` that the
+    # contract leaves a plain string because a national number with `countryCode` is allowed too.
+    e164: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from functools import lru_cache
 from pathlib import Path
@@ -104,6 +105,7 @@ class TelephonyMock:
                 agent.id: agent.outbound_environments for account in config.accounts for agent in account.agents
             },
             max_call_metadata_base64_bytes=int(spec.document["x-limits"]["maxCallMetadataBase64Bytes"]),
+            e164=re.compile(spec.document["components"]["schemas"]["E164Number"]["pattern"]),
         )
         self._admin = Admin(spec, store, self._auth.callers, self.seeds, self.clock) if admin else None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -111,7 +112,7 @@ class InProcess:
     @staticmethod
     def _call(numbers: list[str]) -> Call:
         # The batch rules read no settings and no clock.
-        settings = Settings(None, OutboundCallsConfig(), {}, 0)
+        settings = Settings(None, OutboundCallsConfig(), {}, 0, re.compile(""))
         return Call(CALLER, {"agentId": AGENT}, {}, {"phoneNumbers": numbers}, settings, 0.0)
 
     def get(self, numbers: list[str]) -> None:
