@@ -14,26 +14,18 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from contract_tests.findings import Finding, identity_id
+from contract_tests.findings import Finding, Identified
 
 FORMAT = "contract-tests-baseline/1"
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(Identified):
     check: str
     operation: str
     kind: str
     expires: str  # YYYY-MM-DD
     accepted: str  # YYYY-MM-DD
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.check, self.operation, self.kind)
-
-    @property
-    def id(self) -> str:
-        return identity_id(self.identity)
 
     def is_expired(self, today: datetime.date) -> bool:
         return datetime.date.fromisoformat(self.expires) < today

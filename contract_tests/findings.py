@@ -95,8 +95,28 @@ class Evidence:
         return cls(response.status_code, text, values[0] if values else None)
 
 
+def identity_id(identity: Iterable[str]) -> str:
+    return hashlib.sha256("\0".join(identity).encode()).hexdigest()[:8]
+
+
+class Identified:
+    """What a finding means, never where it was raised: (check, operationId, kind), and its short id."""
+
+    check: str
+    operation: str
+    kind: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.check, self.operation, self.kind)
+
+    @property
+    def id(self) -> str:
+        return identity_id(self.identity)
+
+
 @dataclass
-class Finding:
+class Finding(Identified):
     """One distinct failure, identified by (check, operation, kind)."""
 
     check: str
@@ -112,14 +132,6 @@ class Finding:
     known: str | None = None  # the id of the baseline entry that accepts it
     failure: Any = field(default=None, repr=False, compare=False)
 
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.check, self.operation, self.kind)
-
-    @property
-    def id(self) -> str:
-        return identity_id(self.identity)
-
 
 @dataclass(frozen=True)
 class Exchange:
@@ -131,10 +143,6 @@ class Exchange:
     from_guard: bool
     violations: tuple[Violation, ...] = ()
     error_code: str | None = None
-
-
-def identity_id(identity: Iterable[str]) -> str:
-    return hashlib.sha256("\0".join(identity).encode()).hexdigest()[:8]
 
 
 def violations_of(case: Any) -> tuple[Violation, ...]:
