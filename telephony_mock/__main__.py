@@ -1,4 +1,4 @@
-"""`telephony-mock` / `python -m telephony_mock`: serve the mock with uvicorn."""
+"""`telephony-mock` / `python -m telephony_mock`: serve the mock (see _server.py for the server stack)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import uvicorn
-
 from ._config import ConfigError, load_config
+from ._server import StackError, choose_stack, serve
 from ._spec import SpecError
 from .app import create_app
 
@@ -22,12 +21,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--admin", action="store_true", help="serve POST /_admin/reset and /_admin/seed")
     parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--http",
+        choices=["httptools", "h11"],
+        help="uvicorn's HTTP parser (default: httptools with uvloop where installed, else h11 with asyncio)",
+    )
     args = parser.parse_args(argv)
 
     try:
+        stack = choose_stack(args.http)
         config = load_config(args.config)
         app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
-    except (ConfigError, SpecError, OSError) as exc:
+    except (ConfigError, SpecError, StackError, OSError) as exc:
         print(f"telephony-mock: {exc}", file=sys.stderr)
         return 2
 
@@ -38,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  API key {account.api_keys[0]}  (account {account.id}; agents {agents})", flush=True)
     if args.state:
         print(f"  state kept in {args.state}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=args.access_log)
+    print(f"  server: {stack.describe()}", flush=True)
+    serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack)
     return 0
 
 

@@ -113,6 +113,11 @@ class TelephonyMock:
         """Restore the config's seed state (what POST /_admin/reset does)."""
         self.store.reset(*self.seeds)
 
+    def unreadable_request(self) -> Answer:
+        """The answer to a request the HTTP parser could not read (the server stack asks, see _server.py)."""
+        error = ApiError(_errors.SCHEMA_VALIDATION_FAILED, "The request could not be read as HTTP/1.1.")
+        return self._errors.render(error, self._correlation_ids.next())
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # the mock speaks plain HTTP only
             return

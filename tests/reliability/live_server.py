@@ -24,8 +24,9 @@ class MockProcess:
     then contend only for the server, as real clients do, not for the test process's lock.
     """
 
-    def __init__(self, log_path: Path, state_path: Path | None = None) -> None:
+    def __init__(self, log_path: Path, state_path: Path | None = None, extra_args: tuple[str, ...] = ()) -> None:
         self.state_path = state_path
+        self.extra_args = extra_args
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
         self.base_url = ""
@@ -40,7 +41,17 @@ class MockProcess:
             with self.log_path.open("ab") as log:
                 state = ["--state", str(self.state_path)] if self.state_path else []
                 self.process = subprocess.Popen(
-                    [sys.executable, "-m", "telephony_mock", "--host", "127.0.0.1", "--port", str(port), *state],
+                    [
+                        sys.executable,
+                        "-m",
+                        "telephony_mock",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        *state,
+                        *self.extra_args,
+                    ],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,

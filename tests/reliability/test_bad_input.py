@@ -155,14 +155,19 @@ def test_corpus_uses_the_contract_body_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw_every", "examples_per_operation", "minimum_cases"),
-    [pytest.param(5, 25, 500, id="short"), pytest.param(1, 800, 10_000, id="long", marks=pytest.mark.slow)],
+    ("raw_every", "examples_per_operation", "minimum_cases", "server_args"),
+    [
+        # The default server stack (httptools and uvloop, as installed), and the h11 fallback.
+        pytest.param(5, 25, 500, (), id="short"),
+        pytest.param(5, 25, 500, ("--http", "h11"), id="short-h11"),
+        pytest.param(1, 800, 10_000, (), id="long", marks=pytest.mark.slow),
+    ],
 )
 def test_bad_input_never_gets_a_5xx(
-    raw_every: int, examples_per_operation: int, minimum_cases: int, tmp_path: Path
+    raw_every: int, examples_per_operation: int, minimum_cases: int, server_args: tuple[str, ...], tmp_path: Path
 ) -> None:
     tally = Tally()
-    mock = MockProcess(tmp_path / "mock.log")
+    mock = MockProcess(tmp_path / "mock.log", extra_args=server_args)
     mock.start()
     try:
         run_raw_corpus(mock.base_url, tally, raw_every)

@@ -1,0 +1,123 @@
+"""The server under the mock: uvicorn on its fastest stack, and every answer in the envelope.
+
+uvicorn's C parser (httptools) with uvloop answers about twice as many requests a second as its
+pure-Python parser (h11) with asyncio (BENCHMARKS.md), so the mock runs on them wherever their
+wheels exist (the markers in pyproject.toml), and on h11 and asyncio elsewhere.
+
+A parser answers some requests itself, before any app sees them, with uvicorn's plain-text 400.
+The protocol classes keep the promise that every error is the error envelope: a request the
+parser cannot read (a broken request line, a header without a colon) is answered 400
+SCHEMA_VALIDATION_FAILED in the envelope, with a correlation id, and the connection is closed, as
+uvicorn closes it. httptools also refuses any method it does not know, where h11 hands the
+request to the app; `_httptools_protocol.py` hands such a connection over to h11.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import ClassVar, Protocol
+
+import h11
+import uvicorn
+from starlette.applications import Starlette
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from ._errors import Answer
+
+
+class AnswersUnreadable(Protocol):
+    def unreadable_request(self) -> Answer:
+        """The answer to a request the HTTP parser could not read."""
+        ...
+
+
+@dataclass(frozen=True)
+class Stack:
+    http: str  # "httptools" or "h11"
+    loop: str  # "uvloop" or "asyncio"
+
+    def describe(self) -> str:
+        return f"uvicorn with {self.http} and {self.loop}"
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def default_stack() -> Stack:
+    """The fastest stack this machine has: the C parser and loop where their wheels were installed."""
+    return Stack(
+        http="httptools" if _installed("httptools") else "h11",
+        loop="uvloop" if _installed("uvloop") else "asyncio",
+    )
+
+
+H11_STACK = Stack(http="h11", loop="asyncio")
+
+
+class StackError(Exception):
+    """The server stack asked for is not installed."""
+
+
+def choose_stack(http: str | None) -> Stack:
+    """The stack with the parser `http` ("httptools" or "h11"); None: the fastest installed."""
+    fastest = default_stack()
+    if http is None or http == fastest.http:
+        return fastest
+    if http == "h11":
+        return H11_STACK
+    raise StackError(f"the {http} parser is not installed here; the mock runs on {fastest.describe()}")
+
+
+def raw_answer(answer: Answer, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    """`answer` as the bytes of an HTTP/1.1 response that closes the connection."""
+    status = HTTPStatus(answer.status)
+    lines = [f"HTTP/1.1 {status.value} {status.phrase}".encode("ascii")]
+    lines += [name + b": " + value for name, value in (*default_headers, *answer.headers)]
+    lines.append(b"connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n" + answer.body
+
+
+class EnvelopeH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, answering what h11 cannot parse in the envelope."""
+
+    source: ClassVar[AnswersUnreadable]
+
+    def send_400_response(self, msg: str) -> None:
+        answer = self.source.unreadable_request()
+        reason = HTTPStatus(answer.status).phrase.encode("ascii")
+        headers = [*self.server_state.default_headers, *answer.headers, (b"connection", b"close")]
+        for event in (
+            h11.Response(status_code=answer.status, headers=headers, reason=reason),
+            h11.Data(data=answer.body),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
+
+
+def protocol_class(stack: Stack, source: AnswersUnreadable) -> type[asyncio.Protocol]:
+    """The protocol class for `stack`, whose own rejections `source` answers."""
+    h11_class = type("MockH11Protocol", (EnvelopeH11Protocol,), {"source": source})
+    if stack.http == "h11":
+        return h11_class
+    from ._httptools_protocol import EnvelopeHttpToolsProtocol
+
+    return type("MockHttpToolsProtocol", (EnvelopeHttpToolsProtocol,), {"source": source, "handover": h11_class})
+
+
+def serve(app: Starlette, *, host: str, port: int, access_log: bool = False, stack: Stack | None = None) -> None:
+    """Serve the mock `app` (from `create_app`) until interrupted."""
+    stack = stack or default_stack()
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=access_log,
+        http=protocol_class(stack, app.state.mock),
+        loop=stack.loop,
+    )
