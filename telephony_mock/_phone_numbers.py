@@ -68,11 +68,7 @@ def connector_in_project(tx: Tx, caller: Caller, connector_id: str) -> None:
 
 
 def list_phone_numbers(tx: Tx, call: Call) -> Any:
-    connector_id = call.query.get("connectorId")
-    if connector_id is None:
-        return {"phoneNumbers": tx.numbers_in_project(call.caller.project_id)}
-    numbers = tx.numbers_of_connector(connector_id)
-    return {"phoneNumbers": [n for n in numbers if n["projectId"] == call.caller.project_id]}
+    return {"phoneNumbers": tx.listed_numbers(call.caller.project_id, call.query.get("connectorId"))}
 
 
 def import_phone_numbers(tx: Tx, call: Call) -> Any:

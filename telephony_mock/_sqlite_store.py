@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ._store import Connector, OutboundCall, PhoneNumber, Tx
 
 _SCHEMA = """
@@ -91,6 +93,11 @@ class SqliteStore:
             self._conn.close()
 
 
+def _encode(record: dict[str, Any]) -> str:
+    # The compact encoding the answers use, so that a stored record can be answered as it is.
+    return orjson.dumps(record).decode()
+
+
 class _SqliteTx:
     __slots__ = ("_conn",)
 
@@ -110,10 +117,19 @@ class _SqliteTx:
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
         return self._records("SELECT record FROM phone_numbers WHERE connector_id = ? ORDER BY number", connector_id)
 
+    def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
+        sql = "SELECT record FROM phone_numbers WHERE project_id = ?"
+        args = [project_id]
+        if connector_id is not None:
+            sql += " AND connector_id = ?"
+            args.append(connector_id)
+        # The stored text is the record's JSON already.
+        return [orjson.Fragment(row[0]) for row in self._conn.execute(sql + " ORDER BY number", args)]
+
     def put_number(self, record: PhoneNumber) -> None:
         self._conn.execute(
             "INSERT OR REPLACE INTO phone_numbers (number, project_id, connector_id, record) VALUES (?, ?, ?, ?)",
-            (record["number"], record["projectId"], record.get("connectorId"), json.dumps(record)),
+            (record["number"], record["projectId"], record.get("connectorId"), _encode(record)),
         )
 
     def delete_number(self, number: str) -> None:
@@ -130,7 +146,7 @@ class _SqliteTx:
         self._conn.execute(
             "INSERT INTO connectors (connector_id, project_id, record) VALUES (?, ?, ?) "
             "ON CONFLICT (connector_id) DO UPDATE SET project_id = excluded.project_id, record = excluded.record",
-            (record["connectorId"], record["projectId"], json.dumps(record)),
+            (record["connectorId"], record["projectId"], _encode(record)),
         )
 
     def delete_connector(self, connector_id: str) -> None:
@@ -142,5 +158,5 @@ class _SqliteTx:
 
     def put_outbound_call(self, record: OutboundCall) -> None:
         self._conn.execute(
-            "INSERT INTO outbound_calls (call_sid, record) VALUES (?, ?)", (record["callSid"], json.dumps(record))
+            "INSERT INTO outbound_calls (call_sid, record) VALUES (?, ?)", (record["callSid"], _encode(record))
         )

@@ -5,6 +5,11 @@ lookup, not a conversion. Every operation runs inside one `transaction()`: the i
 holds one lock for it and undoes its writes if it raises; the SQLite store runs it as one SQLite
 transaction. Handlers never lock. Lists come in id order (numbers in E.164 string order), the
 same from both stores.
+
+A list of numbers is the largest answer the mock gives and the one most often read, so the store
+hands it out already encoded: each number's JSON is made once, when the number is written, and
+the answer is put together from those pieces (`orjson.Fragment`) instead of encoding every record
+on every read; for 1,000 numbers that is an order of magnitude less work.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import threading
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
+
+import orjson
 
 PhoneNumber = dict[str, Any]
 Connector = dict[str, Any]
@@ -27,6 +34,10 @@ class Tx(Protocol):
     def number(self, number: str) -> PhoneNumber | None: ...
     def numbers_in_project(self, project_id: str) -> list[PhoneNumber]: ...
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]: ...
+    def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
+        """The project's numbers (those routed to `connector_id`, if given) in number order, encoded."""
+        ...
+
     def put_number(self, record: PhoneNumber) -> None: ...
     def delete_number(self, number: str) -> None: ...
     def connector(self, connector_id: str) -> Connector | None: ...
@@ -58,6 +69,7 @@ class MemoryStore:
         # Secondary indexes, so a list or a cascade costs the size of the project, not the store.
         self._numbers_by_project: dict[str, dict[str, None]] = {}
         self._numbers_by_connector: dict[str, dict[str, None]] = {}
+        self._encoded_numbers: dict[str, orjson.Fragment] = {}
         self._connectors_by_project: dict[str, dict[str, None]] = {}
         self._seeded = False
 
@@ -67,6 +79,7 @@ class MemoryStore:
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         with self._lock:
             self._numbers.clear()
+            self._encoded_numbers.clear()
             self._connectors.clear()
             self._calls.clear()
             self._numbers_by_project.clear()
@@ -91,12 +104,14 @@ class MemoryStore:
 
     def _set_number(self, key: str, record: PhoneNumber | None) -> None:
         old = self._numbers.pop(key, None)
+        self._encoded_numbers.pop(key, None)
         if old is not None:
             self._numbers_by_project[old["projectId"]].pop(key, None)
             if "connectorId" in old:
                 self._numbers_by_connector[old["connectorId"]].pop(key, None)
         if record is not None:
             self._numbers[key] = record
+            self._encoded_numbers[key] = orjson.Fragment(orjson.dumps(record))
             self._numbers_by_project.setdefault(record["projectId"], {})[key] = None
             if "connectorId" in record:
                 self._numbers_by_connector.setdefault(record["connectorId"], {})[key] = None
@@ -146,6 +161,15 @@ class _MemoryTx:
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
         numbers = self._store._numbers
         return [numbers[key] for key in sorted(self._store._numbers_by_connector.get(connector_id, ()))]
+
+    def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
+        store = self._store
+        encoded = store._encoded_numbers
+        if connector_id is None:
+            return [encoded[key] for key in sorted(store._numbers_by_project.get(project_id, ()))]
+        numbers = store._numbers
+        routed = sorted(store._numbers_by_connector.get(connector_id, ()))
+        return [encoded[key] for key in routed if numbers[key]["projectId"] == project_id]
 
     def put_number(self, record: PhoneNumber) -> None:
         key = record["number"]

@@ -87,6 +87,21 @@ def test_list_filtered_by_connector_id_returns_only_its_numbers(client: Authenti
     assert _listed(client, connector_id="conn-dev-es") == [fictional(2)]
 
 
+def test_list_shows_every_number_as_last_written(client: AuthenticatedClient) -> None:
+    # The store keeps each number's encoding for lists; a change must replace it.
+    assert _import(client, fictional(1)).status_code == 201
+    for connector in ("conn-dev-es", "conn-dev-en"):
+        reassign_phone_number.sync_detailed(
+            AGENT, fictional(1), client=client, body=ReassignPhoneNumberRequest(connector_id=connector)
+        )
+        response = list_phone_numbers.sync_detailed(AGENT, client=client)
+        assert isinstance(response.parsed, ListPhoneNumbersResponse)
+        listed = {n.number: n.to_dict() for n in response.parsed.phone_numbers}
+        assert listed[fictional(1)]["connectorId"] == connector
+    delete_phone_number.sync_detailed(AGENT, fictional(1), client=client)
+    assert fictional(1) not in _listed(client)
+
+
 def test_list_filtered_by_unknown_connector_is_200_and_empty(client: AuthenticatedClient) -> None:
     assert _listed(client, connector_id="conn-missing") == []
     # Another project's connector is unknown to this agent too.
