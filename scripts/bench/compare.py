@@ -7,9 +7,10 @@ highest throughput (see best_result). The mock holds the data the operations nam
 numbers in one project to list, 100,000 in another to fetch from); Prism answers from the spec's
 examples, whatever the data; the ceiling replays the bytes the mock sent.
 
-The mock and the ceiling run on uvicorn as the project installs it (h11, asyncio). For the read
-operations they also run on uvicorn's optional C parser and uvloop, which the project does not
-install, to show how much of the time is the server stack's.
+The mock and the ceiling run on the server stack the mock ships with (uvicorn with httptools and
+uvloop). For the read operations they also run on the two alternatives (uvicorn's h11 fallback,
+and granian), to show how much of the time is the stack's; and every stack is asked to parse a
+request it must refuse, to show whether its answer is the error envelope.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from typing import Any
 import httpx
 from fictional import BLOCK_PREFIXES, block_prefix, block_start, fictional_number, fictional_numbers
 from loadgen import LoadResult, LoadSettings, run_wrk
+from refusals import probe_refusals
 from servers import Server, serve
-from tools import ROOT, ensure_fast_stack, ensure_prism
+from tools import ROOT, ensure_prism
 
 from contract_tests.target import free_port
 
@@ -37,9 +39,10 @@ STORE_AGENT, STORE_SIZE, STORE_BLOCK = "agent-dev", 100_000, 0
 LIST_AGENT, LIST_SIZE, LIST_BLOCK = "agent-dev-2", 1_000, 1
 BATCH_SIZE = 100
 IMPORT_BATCH = 10
-# Read operations also measured with uvicorn's optional C parser and uvloop under the mock and
-# the ceiling, to show what the server stack costs.
-FAST_STACK_OPERATIONS = ("get one", "batch get")
+# Read operations also measured on the other server stacks (scripts/bench/serve.py), under the
+# mock and the ceiling, to show what the server stack costs.
+OTHER_STACKS = ("h11", "granian")
+OTHER_STACK_OPERATIONS = ("get one", "batch get")
 SAMPLE_IMPORT_BLOCK = 2  # the one import whose answer the ceiling replays
 FIRST_IMPORT_BLOCK = 3  # then one block of a million for every import run, warm-ups included
 
@@ -138,28 +141,28 @@ class ImportBlocks:
         return block
 
 
-def _serve_py(app: str, port: int, fast: bool) -> tuple[list[str], dict[str, str] | None]:
-    command = [sys.executable, str(ROOT / "scripts" / "bench" / "serve.py"), app, "--port", str(port)]
-    if not fast:
-        return command, None
-    return [*command, "--fast-stack"], {"PYTHONPATH": str(ensure_fast_stack())}
+def _serve_py(app: str, port: int, stack: str) -> list[str]:
+    return [sys.executable, str(ROOT / "scripts" / "bench" / "serve.py"), app, "--port", str(port), "--stack", stack]
+
+
+def _name(app: str, stack: str) -> str:
+    return app if stack == "default" else f"{app}_{stack}"
 
 
 @contextmanager
-def mock_server(logs: Path, *, fast: bool = False) -> Iterator[Server]:
+def mock_server(logs: Path, *, stack: str = "default") -> Iterator[Server]:
     port = free_port()
-    command, env = _serve_py("mock", port, fast)
-    name = "mock_fast" if fast else "mock"
-    with serve(name, command, port, logs / f"{name}.log", env=env) as server:
+    name = _name("mock", stack)
+    with serve(name, _serve_py("mock", port, stack), port, logs / f"{name}.log") as server:
         yield server
 
 
 @contextmanager
-def ceiling_server(logs: Path, answers: Path, *, fast: bool = False) -> Iterator[Server]:
+def ceiling_server(logs: Path, answers: Path, *, stack: str = "default") -> Iterator[Server]:
     port = free_port()
-    command, env = _serve_py("ceiling", port, fast)
-    name = "ceiling_fast" if fast else "ceiling"
-    with serve(name, [*command, "--answers", str(answers)], port, logs / f"{name}.log", env=env) as server:
+    name = _name("ceiling", stack)
+    command = [*_serve_py("ceiling", port, stack), "--answers", str(answers)]
+    with serve(name, command, port, logs / f"{name}.log") as server:
         yield server
 
 
@@ -220,12 +223,18 @@ def run(wrk: Path, settings: LoadSettings, work: Path, rounds: int = 3) -> dict[
             stack.enter_context(prism_server(work)),
             stack.enter_context(ceiling_server(work, answers_file)),
         ]
-        fast_mock = stack.enter_context(mock_server(work, fast=True))
-        seed_mock(fast_mock.base_url)
-        fast_servers = [fast_mock, stack.enter_context(ceiling_server(work, answers_file, fast=True))]
-        measured: dict[str, dict[str, list[LoadResult]]] = {server.name: {} for server in servers + fast_servers}
+        others = []
+        for other in OTHER_STACKS:
+            other_mock = stack.enter_context(mock_server(work, stack=other))
+            seed_mock(other_mock.base_url)
+            others += [other_mock, stack.enter_context(ceiling_server(work, answers_file, stack=other))]
+        results["refusals"] = {
+            server.name: probe_refusals(server.base_url, API_KEY, _numbers_path(STORE_AGENT))
+            for server in [mock, *others[::2]]
+        }
+        measured: dict[str, dict[str, list[LoadResult]]] = {server.name: {} for server in servers + others}
         for op in ops:
-            in_turn = servers + fast_servers if op.name.startswith(FAST_STACK_OPERATIONS) else servers
+            in_turn = servers + others if op.name.startswith(OTHER_STACK_OPERATIONS) else servers
             for _ in range(rounds):
                 for server in in_turn:
                     result = measure(wrk, server, op, settings, work, blocks)

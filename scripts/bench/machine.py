@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 
@@ -42,3 +44,12 @@ def _os_name() -> str:
             if line.startswith("PRETTY_NAME="):
                 return line.split("=", 1)[1].strip('"')
     return platform.system()
+
+
+def server_stack() -> dict[str, str]:
+    """Versions of the servers and parsers the benchmark runs on (granian only when installed)."""
+    versions = {}
+    for package in ("uvicorn", "httptools", "uvloop", "h11", "granian"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return versions

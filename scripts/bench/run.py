@@ -72,6 +72,7 @@ def main() -> int:
 
     results["environment"] = {
         **machine.describe(),
+        "stack": machine.server_stack(),
         "wrk": wrk_version(wrk),
         "prism": prism_version() if "compare" in results else None,
         "node": node_version(),

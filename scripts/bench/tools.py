@@ -1,7 +1,7 @@
 """Install, or check for, the outside programs the benchmarks run.
 
 Each is pinned: wrk by the distribution's package, Prism by the lock file beside this module,
-py-spy by scripts/bench/requirements.txt (installed by `make bench`).
+py-spy and granian by scripts/bench/requirements.txt (installed by `make bench`).
 """
 
 from __future__ import annotations
@@ -63,37 +63,6 @@ def prism_version() -> str:
 
 def node_version() -> str:
     return subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout.strip()
-
-
-FAST_STACK_HOME = ROOT / ".bench" / "fast-stack"
-
-
-def ensure_fast_stack() -> Path:
-    """httptools and uvloop, pinned in fast-stack.txt, in a folder of their own outside .venv.
-
-    Only the servers started with this folder on PYTHONPATH use them; the project's own
-    environment, and so the mock as the project ships it, stays on h11 and asyncio.
-    """
-    requirements = BENCH_DIR / "fast-stack.txt"
-    stamp = FAST_STACK_HOME / "installed-from.txt"
-    if not stamp.exists() or stamp.read_text() != requirements.read_text():
-        shutil.rmtree(FAST_STACK_HOME, ignore_errors=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--target",
-                str(FAST_STACK_HOME),
-                "-r",
-                str(requirements),
-            ],
-            check=True,
-        )
-        stamp.write_text(requirements.read_text())
-    return FAST_STACK_HOME
 
 
 def ensure_py_spy() -> Path:
