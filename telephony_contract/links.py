@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jsonpointer import JsonPointer
+
 from .document import resolve
 from .fields import (
     PARAMETER_LOCATIONS,
@@ -169,9 +171,11 @@ def _link_problems(
 
 
 def _target_parameter(target: OperationInputs, key: str) -> Mapping[str, Any] | None:
+    """The parameter a link's key names: `id` in any location, or `path.id` in that one."""
     location, _, name = key.partition(".")
-    if name and location in PARAMETER_LOCATIONS:
-        return target.parameter(location, name) or target.parameter(location, key)
+    qualified = target.parameter(location, name) if name and location in PARAMETER_LOCATIONS else None
+    if qualified is not None:
+        return qualified
     for location in PARAMETER_LOCATIONS:
         parameter = target.parameter(location, key)
         if parameter is not None:
@@ -194,12 +198,12 @@ def _body_problems(
             path = (*segments, str(key))
             if not schemas_at(document, target.body, path):
                 label = "field" if isinstance(value, Mapping) else "item"
-                yield f"{where}: {target.operation_id}'s request body has no {label} /{'/'.join(path)}"
+                yield f"{where}: {target.operation_id}'s request body has no {label} {_pointer(path)}"
                 continue
             yield from _body_problems(document, source, item, target, path, where)
         return
     expected = schemas_at(document, target.body, segments)
-    label = f"{where} /{'/'.join(segments)}" if segments else where
+    label = f"{where} {_pointer(segments)}" if segments else where
     yield from _value_problems(document, source, value, expected[0] if len(expected) == 1 else None, label)
 
 
@@ -220,6 +224,10 @@ def _value_problems(
     offered = frozenset().union(*(types for types in given if types is not None))
     if not offered & wanted:
         yield f"{label}: {value!r} is {_names(offered)}, where the target takes {_names(wanted)}"
+
+
+def _pointer(segments: tuple[str, ...]) -> str:
+    return str(JsonPointer.from_parts(segments).path)
 
 
 def _names(types: frozenset[str]) -> str:

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from telephony_contract import SPEC_PATH, load_document
-from telephony_contract.fields import HTTP_METHODS
+from telephony_contract.fields import HTTP_METHODS, operation_inputs, parse_pointer, schema_types, schemas_at
 from telephony_contract.links import LinkProblem, check_links
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +122,28 @@ def test_a_parameter_the_target_does_not_take_is_named(tmp_path: Path) -> None:
     )
 
     assert problems == [f"{source} {status} link {name}: {target} takes no parameter 'noSuchParameter'"]
+
+
+def test_a_parameter_key_may_name_its_location_and_must_then_be_in_it(tmp_path: Path) -> None:
+    source, status, name = _first_link(lambda link: _response_body_parameter(link) is not None)
+    link = _link(CONTRACT, source, status, name)
+    parameter = _response_body_parameter(link)
+    assert parameter is not None
+    takes = operation_inputs(load_document(SPEC_PATH))[link["operationId"]].parameters
+    (location,) = [where for where, parameter_name in takes if parameter_name == parameter]
+    other = "query" if location != "query" else "header"
+
+    def qualify(prefix: str) -> Edit:
+        def edit(spec: dict[str, Any]) -> None:
+            parameters = _link(spec, source, status, name)["parameters"]
+            parameters[f"{prefix}.{parameter}"] = parameters.pop(parameter)
+
+        return edit
+
+    assert _lint(qualify(location), tmp_path) == []
+    assert _lint(qualify(other), tmp_path) == [
+        f"{source} {status} link {name}: {link['operationId']} takes no parameter '{other}.{parameter}'"
+    ]
 
 
 def test_a_request_body_field_the_target_lacks_is_named(tmp_path: Path) -> None:
@@ -275,3 +297,52 @@ def test_the_lint_command_fails_when_a_mock_rule_reads_a_field_the_contract_lack
     assert failed.returncode == 1
     assert "mock start-up: " in failed.stderr
     assert "importPhoneNumbers: its rule reads body field /phoneNumbers" in failed.stderr
+
+
+# -- where a pointer leads in a schema: the walk both the lint and the mock's start-up use ----------
+
+_SCHEMAS: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Named": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Tagged": {"allOf": [{"$ref": "#/components/schemas/Named"}, {"properties": {"tag": {"type": "string"}}}]},
+            "Either": {
+                "oneOf": [
+                    {"properties": {"left": {"type": "integer"}}},
+                    {"properties": {"right": {"type": "array", "items": {"$ref": "#/components/schemas/Named"}}}},
+                ]
+            },
+            "Pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": False},
+            "Labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "Coded": {
+                "type": "object",
+                "patternProperties": {"^x-": {"type": "boolean"}},
+                "additionalProperties": False,
+            },
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "types"),
+    [
+        ("Tagged", "/name", [{"string"}]),  # through allOf and a $ref
+        ("Tagged", "/tag", [{"string"}]),
+        ("Either", "/left", [{"number"}]),  # one branch of oneOf is enough
+        ("Either", "/right/3/name", [{"string"}]),  # a number walks into items
+        ("Pair", "/1", [{"number"}]),  # prefixItems by position
+        ("Pair", "/2", []),
+        ("Labels", "/anything", [{"string"}]),  # a schema-valued additionalProperties takes any name
+        ("Coded", "/x-flag", [{"boolean"}]),
+        ("Coded", "/flag", []),
+        ("Named", "/nome", []),
+        ("Named", "/name/0", []),
+    ],
+)
+def test_a_pointer_walks_a_schema_as_an_instance_would_be_walked(
+    schema: str, pointer: str, types: list[set[str]]
+) -> None:
+    found = schemas_at(_SCHEMAS, {"$ref": f"#/components/schemas/{schema}"}, parse_pointer(pointer))
+
+    assert [set(schema_types(_SCHEMAS, each) or ()) for each in found] == types
