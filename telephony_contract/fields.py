@@ -21,6 +21,7 @@ from .document import resolve
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
+_ALL_OF = ("allOf",)
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 
 
@@ -107,8 +108,29 @@ def _unconstrained(schema: Any) -> bool:
     return schema is True or (isinstance(schema, Mapping) and not schema)
 
 
-def _branches(document: Mapping[str, Any], schema: Any, seen: set[int] | None = None) -> Iterator[Any]:
-    """`schema`, what its `$ref` names, and its `allOf`/`anyOf`/`oneOf` branches, each once."""
+def always_present(document: Mapping[str, Any], schema: Any, segments: tuple[str, ...]) -> bool:
+    """Whether every valid instance of `schema` has the field at `segments` (where it has the parents).
+
+    Each name must be `required` by its object (or an `allOf` part of it); an array index counts as
+    present, for whoever reads it is going through the array's items. A field required in only
+    some `anyOf`/`oneOf` branches is not always present.
+    """
+    current = [schema]
+    for segment in segments:
+        if not _INDEX.fullmatch(segment):
+            parents = [branch for node in current for branch in _branches(document, node, _ALL_OF)]
+            if not any(branch is not True and segment in (branch.get("required") or ()) for branch in parents):
+                return False
+        current = [child for node in current for child in schemas_at(document, node, (segment,))]
+        if not current:
+            return False
+    return True
+
+
+def _branches(
+    document: Mapping[str, Any], schema: Any, keywords: tuple[str, ...] = _COMBINATORS, seen: set[int] | None = None
+) -> Iterator[Any]:
+    """`schema`, what its `$ref` names, and its `allOf`/`anyOf`/`oneOf` branches (or those of `keywords`), each once."""
     seen = set() if seen is None else seen
     if id(schema) in seen:
         return
@@ -120,10 +142,10 @@ def _branches(document: Mapping[str, Any], schema: Any, seen: set[int] | None = 
         return
     yield schema
     if isinstance(schema.get("$ref"), str):
-        yield from _branches(document, resolve(document, {"$ref": schema["$ref"]}), seen)
-    for keyword in _COMBINATORS:
+        yield from _branches(document, resolve(document, {"$ref": schema["$ref"]}), keywords, seen)
+    for keyword in keywords:
         for branch in schema.get(keyword) or []:
-            yield from _branches(document, branch, seen)
+            yield from _branches(document, branch, keywords, seen)
 
 
 def _children(schema: Any, segment: str) -> Iterator[Any]:

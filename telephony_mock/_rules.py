@@ -56,8 +56,9 @@ class Reads:
 
     `path` and `query` are parameter names; `body` holds JSON pointers into the request body, where
     a numeric segment stands for every item of an array (`/updates/0/connectorId`: each update's
-    connectorId), as in a link's `$response.body#/phoneNumbers/0`. Iterating over a body object is
-    not reading by name: a rule may copy whatever fields the validated body holds.
+    connectorId), as in a link's `$response.body#/phoneNumbers/0`. A field a valid request may
+    leave out (neither required nor defaulted) is read with `.get`, never `[]`. Iterating over a
+    body object is not reading by name: a rule may copy whatever fields the validated body holds.
     """
 
     path: frozenset[str] = frozenset()

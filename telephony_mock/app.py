@@ -87,7 +87,7 @@ class TelephonyMock:
         if unread:
             raise SpecError("rules read request fields the spec does not have: " + "; ".join(unread))
         # In self-check mode a rule that reads a field it did not declare fails the test.
-        self._rules = runnable(all_rules, strict=validate_responses)
+        self._rules = runnable(all_rules, spec, strict=validate_responses)
         for operation in spec.operations:
             if operation.path is None or AGENT_PARAMETER not in operation.path.names:
                 raise SpecError(

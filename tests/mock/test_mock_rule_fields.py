@@ -14,24 +14,26 @@ from typing import Any
 
 import pytest
 import yaml
-from mock_support import AGENT, http_client
+from mock_support import AGENT, SEEDED_ROUTED, http_client
 
 from telephony_contract import SPEC_PATH, load_document
 from telephony_mock import Call, SpecError, create_app
-from telephony_mock._reads import UndeclaredRead, check_reads, runnable
+from telephony_mock._reads import RuleReadError, check_reads, runnable
 from telephony_mock._rule_book import default_rules
 from telephony_mock._rules import DeclaredRule, reads
+from telephony_mock._spec import load_spec
 
 CONTRACT: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC = load_spec()
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
 
 
-def _start(edit: Callable[[dict[str, Any]], None], tmp_path: Path) -> Any:
+def _start(edit: Callable[[dict[str, Any]], None], tmp_path: Path, **options: Any) -> Any:
     spec = copy.deepcopy(CONTRACT)
     edit(spec)
     path = tmp_path / "openapi.yaml"  # a new path per test: the compiled spec is cached by path
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    return create_app(spec_path=path)
+    return create_app(spec_path=path, **options)
 
 
 def _schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def test_every_misread_field_is_named_at_once(tmp_path: Path) -> None:
     assert "reassignPhoneNumber: its rule reads body field /connectorId" in str(raised.value)
 
 
-# -- self-check mode: a read the declaration misses ----------------------------------------------
+# -- self-check mode: a read that the declaration or the contract does not allow --------------------
 
 
 def _call(body: Any) -> Call:
@@ -127,9 +129,9 @@ def test_in_self_check_mode_a_rule_reading_an_undeclared_field_raises_naming_it(
         call.query.get("connectorId")
         return call.body["clientEnv"]
 
-    strict = runnable({"importPhoneNumbers": rule}, strict=True)["importPhoneNumbers"]
+    strict = runnable({"importPhoneNumbers": rule}, SPEC, strict=True)["importPhoneNumbers"]
 
-    with pytest.raises(UndeclaredRead, match=r"importPhoneNumbers: its rule reads body field /clientEnv without"):
+    with pytest.raises(RuleReadError, match=r"importPhoneNumbers: its rule reads body field /clientEnv without"):
         strict(None, _call({"phoneNumbers": ["+447700900123"], "clientEnv": "live"}))  # type: ignore[arg-type]
 
 
@@ -142,9 +144,9 @@ def test_in_self_check_mode_fields_inside_array_items_are_checked_too() -> None:
         assert [dict(update.items()) for update in updates] == [{"connectorId": "conn-1"}, {"connectorId": "conn-2"}]
         return updates[1].get("projectId")
 
-    strict = runnable({"batchUpdateConnectors": rule}, strict=True)["batchUpdateConnectors"]
+    strict = runnable({"batchUpdateConnectors": rule}, SPEC, strict=True)["batchUpdateConnectors"]
 
-    with pytest.raises(UndeclaredRead, match=r"batchUpdateConnectors: its rule reads body field /updates/1/projectId"):
+    with pytest.raises(RuleReadError, match=r"batchUpdateConnectors: its rule reads body field /updates/1/projectId"):
         strict(None, _call({"updates": [{"connectorId": "conn-1"}, {"connectorId": "conn-2"}]}))  # type: ignore[arg-type]
 
 
@@ -153,10 +155,68 @@ def test_in_self_check_mode_a_declared_field_left_out_reads_as_absent() -> None:
     def rule(tx: Any, call: Call) -> Any:
         return call.path["phoneNumber"], call.body.get("connectorId"), "connectorId" in call.body
 
-    strict = runnable({"reassignPhoneNumber": rule}, strict=True)["reassignPhoneNumber"]
+    strict = runnable({"reassignPhoneNumber": rule}, SPEC, strict=True)["reassignPhoneNumber"]
     call = Call(caller=None, path={"phoneNumber": "+1"}, query={}, body={}, settings=None, now=0.0)  # type: ignore[arg-type]
 
     assert strict(None, call) == ("+1", None, False)  # type: ignore[arg-type]
+
+
+def test_in_self_check_mode_brackets_on_a_field_a_valid_request_may_leave_out_raise_even_when_it_is_there() -> None:
+    @reads(body=["/toNumber", "/countryCode"])
+    def rule(tx: Any, call: Call) -> Any:
+        return call.body["toNumber"], call.body["countryCode"]
+
+    strict = runnable({"triggerOutboundCall": rule}, SPEC, strict=True)["triggerOutboundCall"]
+
+    with pytest.raises(RuleReadError, match=r"triggerOutboundCall: its rule reads body field /countryCode with \[\]"):
+        strict(None, _call({"toNumber": "07700 900123", "countryCode": "GB"}))  # type: ignore[arg-type]
+
+
+def test_in_self_check_mode_brackets_are_fine_on_required_fields_and_on_fields_the_mock_defaults() -> None:
+    @reads(path=["callSid"], query=["environment"])
+    def status(tx: Any, call: Call) -> Any:
+        return call.path["callSid"], call.query["environment"]
+
+    @reads(body=["/clientEnv"])
+    def import_one(tx: Any, call: Call) -> Any:
+        return call.body["clientEnv"]  # not required, but the contract's default is applied before the rule runs
+
+    rules = runnable({"getOutboundCallStatus": status, "importPhoneNumber": import_one}, SPEC, strict=True)
+    call = Call(
+        caller=None, path={"callSid": "OUT-1"}, query={"environment": "live"}, body=None, settings=None, now=0.0
+    )  # type: ignore[arg-type]
+
+    assert rules["getOutboundCallStatus"](None, call) == ("OUT-1", "live")  # type: ignore[arg-type]
+    assert rules["importPhoneNumber"](None, _call({"clientEnv": "live"})) == "live"  # type: ignore[arg-type]
+
+
+def test_in_self_check_mode_brackets_on_an_optional_query_parameter_raise() -> None:
+    @reads(query=["connectorId"])
+    def rule(tx: Any, call: Call) -> Any:
+        return call.query["connectorId"]
+
+    strict = runnable({"listPhoneNumbers": rule}, SPEC, strict=True)["listPhoneNumbers"]
+    call = Call(caller=None, path={}, query={"connectorId": "conn-1"}, body=None, settings=None, now=0.0)  # type: ignore[arg-type]
+
+    with pytest.raises(RuleReadError, match=r"listPhoneNumbers: its rule reads query parameter 'connectorId' with"):
+        strict(None, call)  # type: ignore[arg-type]
+
+
+def test_a_field_the_contract_makes_optional_fails_the_rule_that_reads_it_with_brackets(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Start-up cannot see how a rule reads; the self-checking mock the tests run can."""
+    app = _start(
+        lambda spec: _schema(spec, "ReassignPhoneNumberRequest").pop("required"), tmp_path, validate_responses=True
+    )
+    http = http_client(app)
+    http.event_hooks = {"request": [], "response": []}  # this test provokes the 500 the hook forbids
+
+    with caplog.at_level(logging.ERROR, logger="telephony_mock"), http:
+        response = http.patch(f"{NUMBERS}/%2B{SEEDED_ROUTED[1:]}", json={"connectorId": "conn-dev-en"})
+
+    assert response.status_code == 500
+    assert "reassignPhoneNumber: its rule reads body field /connectorId with [], but a valid request may" in caplog.text
 
 
 def test_serving_outside_self_check_mode_hands_the_rule_the_request_as_it_is() -> None:
@@ -167,7 +227,7 @@ def test_serving_outside_self_check_mode_hands_the_rule_the_request_as_it_is() -
         seen.append(call.body)
         return {"imported": call.body["phoneNumbers"]}
 
-    assert runnable({"importPhoneNumbers": rule}, strict=False)["importPhoneNumbers"] is rule.function
+    assert runnable({"importPhoneNumbers": rule}, SPEC, strict=False)["importPhoneNumbers"] is rule.function
     with http_client(create_app(rules={"importPhoneNumbers": rule})) as http:
         assert http.post(NUMBERS, json={"phoneNumbers": ["+447700900123"]}).status_code == 201
 
