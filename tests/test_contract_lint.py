@@ -17,7 +17,14 @@ import pytest
 import yaml
 
 from telephony_contract import SPEC_PATH, load_document
-from telephony_contract.fields import HTTP_METHODS, operation_inputs, parse_pointer, schema_types, schemas_at
+from telephony_contract.fields import (
+    HTTP_METHODS,
+    always_present,
+    operation_inputs,
+    parse_pointer,
+    schema_types,
+    schemas_at,
+)
 from telephony_contract.links import LinkProblem, check_links
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -346,3 +353,38 @@ def test_a_pointer_walks_a_schema_as_an_instance_would_be_walked(
     found = schemas_at(_SCHEMAS, {"$ref": f"#/components/schemas/{schema}"}, parse_pointer(pointer))
 
     assert [set(schema_types(_SCHEMAS, each) or ()) for each in found] == types
+
+
+_REQUIRED: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Extended": {
+                "allOf": [{"$ref": "#/components/schemas/Base"}],
+                "required": ["items"],
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["sku"], "properties": {"sku": {}}},
+                    },
+                    "note": {"type": "string"},
+                },
+                "oneOf": [{"required": ["note"]}, {"properties": {"other": {"type": "string"}}}],
+            },
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("pointer", "present"),
+    [
+        ("/id", True),  # required by an allOf part
+        ("/items", True),
+        ("/items/0/sku", True),  # an item's required field, for whoever walks the items
+        ("/note", False),  # required in one oneOf branch only
+        ("/missing", False),
+    ],
+)
+def test_a_field_is_always_present_when_every_object_on_its_way_requires_it(pointer: str, present: bool) -> None:
+    assert always_present(_REQUIRED, {"$ref": "#/components/schemas/Extended"}, parse_pointer(pointer)) is present
