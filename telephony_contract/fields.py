@@ -16,9 +16,9 @@ from typing import Any
 
 from jsonpointer import JsonPointer, JsonPointerException
 
+from .catalogue import HTTP_METHODS
 from .document import resolve
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 _ALL_OF = ("allOf",)

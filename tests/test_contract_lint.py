@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from telephony_contract import SPEC_PATH, load_document
+from telephony_contract.catalogue import HTTP_METHODS
 from telephony_contract.fields import (
-    HTTP_METHODS,
     always_present,
     operation_inputs,
     parse_pointer,
