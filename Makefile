@@ -37,9 +37,10 @@ check-generated:  ## Fail with a diff when generated/ or docs/assumptions.md is 
 	$(PY) scripts/codegen.py check
 	$(PY) scripts/assumptions.py --check
 
-lint:  ## Lint the spec (two validators), the toolkit's code, and type-check the client
+lint:  ## Lint the spec (two validators, then its links and the mock's rule fields), the toolkit's code, and type-check the client
 	$(BIN)/openapi-spec-validator openapi.yaml
 	npx --no-install redocly lint --format=stylish openapi.yaml
+	$(PY) scripts/lint_contract.py openapi.yaml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck

@@ -2,7 +2,9 @@
 
 `catalogue` says what each operation is (safe to repeat? places a call? which resource?) and
 `envelope` builds the contract's error envelope; the mock, the conformance guard and checks, the
-broken mocks and the tests all read these instead of restating them.
+broken mocks and the tests all read these instead of restating them. `fields` says where a field
+lives (an operation's parameters and request schema, a JSON pointer's place in a schema), and
+`links` lints the contract's OpenAPI links with it.
 """
 
 from .catalogue import Catalogue, Operation, load_catalogue

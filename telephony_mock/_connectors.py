@@ -15,7 +15,7 @@ from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
 from ._phone_numbers import held_or_404
-from ._rules import Call, Rules, in_project, partition
+from ._rules import Call, Rules, in_project, partition, reads
 from ._store import Connector, Tx
 
 _TARGET_PROJECT = "projectId"
@@ -69,14 +69,17 @@ def apply_update(
     return updated
 
 
+@reads()
 def list_connectors(tx: Tx, call: Call) -> Any:
     return {"connectors": tx.connectors_in_project(call.caller.project_id)}
 
 
+@reads(body=["/connectorIds"])
 def batch_get_connectors(tx: Tx, call: Call) -> Any:
     return partition(call.body["connectorIds"], lambda connector_id: visible(tx, call.caller, connector_id))
 
 
+@reads(body=["/updates", "/updates/0/connectorId", "/updates/0/projectId", "/updates/0/voiceName"])
 def batch_update_connectors(tx: Tx, call: Call) -> Any:
     updates = call.body["updates"]
     seen: set[str] = set()
@@ -102,6 +105,7 @@ def batch_update_connectors(tx: Tx, call: Call) -> Any:
     return {"results": results}
 
 
+@reads(body=["/phoneNumber"])
 def lookup_connector(tx: Tx, call: Call) -> Any:
     number = call.body["phoneNumber"]
     record = held_or_404(tx, call.caller, number)
@@ -112,10 +116,12 @@ def lookup_connector(tx: Tx, call: Call) -> Any:
     return connector
 
 
+@reads(path=["connectorId"])
 def get_connector(tx: Tx, call: Call) -> Any:
     return visible_or_404(tx, call.caller, call.path[_ID])
 
 
+@reads(path=["connectorId"])
 def delete_connector(tx: Tx, call: Call) -> Any:
     connector_id = visible_or_404(tx, call.caller, call.path[_ID])[_ID]
     released = [number["number"] for number in tx.numbers_of_connector(connector_id)]
@@ -125,6 +131,7 @@ def delete_connector(tx: Tx, call: Call) -> Any:
     return {"deletedConnector": connector_id, "deletedPhoneNumbers": released}
 
 
+@reads(path=["connectorId"], body=["/projectId", "/voiceName"])
 def update_connector(tx: Tx, call: Call) -> Any:
     connector = visible_or_404(tx, call.caller, call.path[_ID])
     return apply_update(tx, call.caller, connector, call.body, call.settings.voices)

@@ -18,7 +18,7 @@ import phonenumbers
 from . import _errors
 from ._config import CallOutcome
 from ._errors import ApiError
-from ._rules import Call, Rules
+from ._rules import Call, Rules, reads
 from ._store import OutboundCall, Tx
 
 _ANSWERED = CallOutcome("SUCCESS")
@@ -61,6 +61,7 @@ def _check_metadata(call: Call) -> None:
         )
 
 
+@reads(body=["/environment", "/toNumber", "/countryCode", "/metadata", "/variantId"])
 def trigger_outbound_call(tx: Tx, call: Call) -> Any:
     body = call.body
     environment = body["environment"]
@@ -93,6 +94,7 @@ def trigger_outbound_call(tx: Tx, call: Call) -> Any:
     return {"callSid": record["callSid"], "status": "QUEUED"}
 
 
+@reads(path=["callSid"], query=["environment"])
 def get_outbound_call_status(tx: Tx, call: Call) -> Any:
     call_sid = call.path["callSid"]
     environment = call.query["environment"]

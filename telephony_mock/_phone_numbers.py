@@ -13,7 +13,7 @@ from typing import Any
 from . import _errors
 from ._auth import Caller
 from ._errors import ApiError
-from ._rules import Call, Rules, in_project, partition
+from ._rules import Call, Rules, in_project, partition, reads
 from ._store import PhoneNumber, Tx
 
 # How many numbers an error message names before it says "and N more".
@@ -67,16 +67,19 @@ def connector_in_project(tx: Tx, caller: Caller, connector_id: str) -> None:
         raise ApiError(_errors.PHONE_NUMBERS_CONNECTOR_DOES_NOT_EXIST, f"Connector {connector_id} does not exist.")
 
 
+@reads(query=["connectorId"])
 def list_phone_numbers(tx: Tx, call: Call) -> Any:
     return {"phoneNumbers": tx.listed_numbers(call.caller.project_id, call.query.get("connectorId"))}
 
 
+@reads(body=["/phoneNumbers", "/clientEnv"])
 def import_phone_numbers(tx: Tx, call: Call) -> Any:
     numbers = call.body["phoneNumbers"]
     import_numbers(tx, call.caller, numbers, call.body["clientEnv"])
     return {"imported": numbers}
 
 
+@reads(body=["/phoneNumbers"])
 def delete_phone_numbers(tx: Tx, call: Call) -> Any:
     deleted = []
     errors = []
@@ -89,26 +92,31 @@ def delete_phone_numbers(tx: Tx, call: Call) -> Any:
     return {"deleted": deleted, "errors": errors} if errors else {"deleted": deleted}
 
 
+@reads(body=["/phoneNumbers"])
 def batch_get_phone_numbers(tx: Tx, call: Call) -> Any:
     return partition(call.body["phoneNumbers"], lambda number: held(tx, call.caller, number))
 
 
+@reads(path=["phoneNumber"])
 def get_phone_number(tx: Tx, call: Call) -> Any:
     return held_or_404(tx, call.caller, call.path["phoneNumber"])
 
 
+@reads(path=["phoneNumber"], body=["/clientEnv"])
 def import_phone_number(tx: Tx, call: Call) -> Any:
     number = call.path["phoneNumber"]
     import_numbers(tx, call.caller, [number], call.body["clientEnv"])
     return {"imported": number}
 
 
+@reads(path=["phoneNumber"])
 def delete_phone_number(tx: Tx, call: Call) -> Any:
     number = held_or_404(tx, call.caller, call.path["phoneNumber"])["number"]
     tx.delete_number(number)
     return {"deleted": number}
 
 
+@reads(path=["phoneNumber"], body=["/connectorId"])
 def reassign_phone_number(tx: Tx, call: Call) -> Any:
     record = held_or_404(tx, call.caller, call.path["phoneNumber"])
     connector_id = call.body["connectorId"]

@@ -5,6 +5,9 @@ A rule gets the caller and the validated request, and returns the success body o
 operationId, and `_rule_book.py` puts them together; `app.py` refuses to start unless every
 operation in the spec has exactly one rule. Whether a rule's transaction may write is the
 operation catalogue's word (`telephony_contract`), not the rule's.
+
+Each rule declares with `@reads` the request fields it reads by name, so that renaming one in the
+contract stops start-up instead of answering 500 (see `_reads.py`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,45 @@ class Call:
 
 Rule = Callable[[Tx, Call], Any]
 Rules = Mapping[str, Rule]
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """The request fields a rule reads by name.
+
+    `path` and `query` are parameter names; `body` holds JSON pointers into the request body, where
+    a numeric segment stands for every item of an array (`/updates/0/connectorId`: each update's
+    connectorId), as in a link's `$response.body#/phoneNumbers/0`. A field a valid request may
+    leave out (neither required nor defaulted) is read with `.get`, never `[]`. Iterating over a
+    body object is not reading by name: a rule may copy whatever fields the validated body holds.
+    """
+
+    path: frozenset[str] = frozenset()
+    query: frozenset[str] = frozenset()
+    body: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRule:
+    """A rule and the fields it reads; called like the rule itself."""
+
+    function: Rule
+    reads: Reads
+
+    def __call__(self, tx: Tx, call: Call) -> Any:
+        return self.function(tx, call)
+
+
+def reads(
+    *, path: Iterable[str] = (), query: Iterable[str] = (), body: Iterable[str] = ()
+) -> Callable[[Rule], DeclaredRule]:
+    """Declare the request fields the decorated rule reads (see `Reads`)."""
+    declared = Reads(frozenset(path), frozenset(query), frozenset(body))
+
+    def declare(function: Rule) -> DeclaredRule:
+        return DeclaredRule(function, declared)
+
+    return declare
 
 
 def partition(keys: Iterable[str], find: Callable[[str], Any | None]) -> dict[str, list[Any]]:

@@ -33,6 +33,7 @@ from ._config import MockConfig, load_config
 from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
+from ._reads import check_reads, runnable
 from ._routing import MethodNotAllowed, Router, split_path
 from ._rule_book import with_replacements
 from ._rules import Call, Rules, Settings
@@ -74,14 +75,19 @@ class TelephonyMock:
         self.spec = spec
         self.config = config
         self.store = store
-        self._rules = with_replacements(rules)
+        all_rules = with_replacements(rules)
         declared = {operation.operation_id for operation in spec.operations}
-        if declared != self._rules.keys():
+        if declared != all_rules.keys():
             raise SpecError(
                 "the spec's operations and the mock's rules differ: "
-                f"no rule for {sorted(declared - self._rules.keys())}, "
-                f"no operation for {sorted(self._rules.keys() - declared)}"
+                f"no rule for {sorted(declared - all_rules.keys())}, "
+                f"no operation for {sorted(all_rules.keys() - declared)}"
             )
+        unread = check_reads(all_rules, spec.document)
+        if unread:
+            raise SpecError("rules read request fields the spec does not have: " + "; ".join(unread))
+        # In self-check mode a rule that reads a field it did not declare fails the test.
+        self._rules = runnable(all_rules, spec, strict=validate_responses)
         for operation in spec.operations:
             if operation.path is None or AGENT_PARAMETER not in operation.path.names:
                 raise SpecError(
