@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 import uvicorn
 
-from ._config import ConfigError, load_config
+from ._admin import KEY_HEADER as ADMIN_KEY_HEADER
+from ._admin import refuse_open_admin
+from ._config import ConfigError, load_config, with_admin_key_from_env
 from ._spec import SpecError
 from .app import create_app
 
@@ -19,13 +22,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--config", help="config file (default: the bundled default-config.yaml)")
     parser.add_argument("--state", metavar="FILE.sqlite3", help="keep state in this SQLite file across restarts")
-    parser.add_argument("--admin", action="store_true", help="serve POST /_admin/reset and /_admin/seed")
+    parser.add_argument(
+        "--admin",
+        action="store_true",
+        help="serve POST /_admin/reset, /_admin/seed and /_admin/clock (a non-loopback host needs an admin key)",
+    )
     parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
     parser.add_argument("--access-log", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
     try:
-        config = load_config(args.config)
+        config = with_admin_key_from_env(load_config(args.config), os.environ)
+        if args.admin:
+            refuse_open_admin(args.host, config.admin_key)
         app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
     except (ConfigError, SpecError, OSError) as exc:
         print(f"telephony-mock: {exc}", file=sys.stderr)
@@ -38,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  API key {account.api_keys[0]}  (account {account.id}; agents {agents})", flush=True)
     if args.state:
         print(f"  state kept in {args.state}", flush=True)
+    if args.admin and config.admin_key is not None:
+        print(f"  admin endpoints /_admin/... need the admin key in {ADMIN_KEY_HEADER}", flush=True)
+    elif args.admin:
+        print("  admin endpoints /_admin/... open to every local process: no admin key is configured", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=args.access_log)
     return 0
 
