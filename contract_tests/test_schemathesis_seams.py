@@ -3,8 +3,9 @@
 Schemathesis offers no public way to (1) empty its process-wide generation caches, (2) switch off
 the engine's network probes for an in-process app, (3) act at the end of each stateful scenario,
 (4) say which rule a negative case broke, or (5) send a header twice to the app a run calls.
-runner.py, findings.py and hooks.py use the internals below for these; when a Schemathesis upgrade moves one, the test that names it fails with what to
-re-check, instead of the suite drifting silently (e.g. probes reaching the real base URL).
+runner.py, findings.py and hooks.py use the internals below for these; when a Schemathesis
+upgrade moves one, the test that names it fails with what to re-check, instead of the suite
+drifting silently (e.g. probes reaching the real base URL).
 """
 
 from __future__ import annotations
