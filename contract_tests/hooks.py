@@ -784,6 +784,37 @@ def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.
     return anyio.run(in_process)
 
 
+def _probe_wait(state: tenacity.RetryCallState) -> float:
+    assert state.outcome is not None
+    answer: httpx.Response = state.outcome.result()
+    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
+
+
+def _last_probe_answer(state: tenacity.RetryCallState) -> httpx.Response:
+    assert state.outcome is not None
+    answer: httpx.Response = state.outcome.result()
+    return answer
+
+
+def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
+    """The probe, retried on 429/502/503/504 as a follow-up read is; `FollowUpReadFailed` if it still is.
+
+    A rate limit or a passing outage says nothing about two keys: the suite could not judge.
+    """
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses),
+        wait=_probe_wait,
+        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
+        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
+        retry_error_callback=_last_probe_answer,
+        sleep=FOLLOW_UP_RETRY.sleep,
+    )
+    answer: httpx.Response = retrying(_send_with_headers, judged, headers)
+    if answer.status_code in FOLLOW_UP_RETRY.statuses:
+        raise FollowUpReadFailed(judged.operation_id, answer.status_code, answer.text)
+    return answer
+
+
 def _refused_as_unauthorised(answer: httpx.Response) -> bool:
     try:
         body = answer.json()
@@ -828,7 +859,7 @@ class key_sent_twice_is_refused:
         }
         for label, (first, second) in pairs.items():
             started = time.monotonic()
-            answer = _send_with_headers(judged, [("X-API-KEY", first), ("X-API-KEY", second)])
+            answer = _send_probe(judged, [("X-API-KEY", first), ("X-API-KEY", second)])
             error_code = _error_code_of(answer)
             from_guard = GUARD_HEADER.lower() in answer.headers
             PROBES.append(

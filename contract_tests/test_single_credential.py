@@ -14,13 +14,14 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from polyai_telephony import RetryPolicy
 
 from contract_tests import broken_mocks, hooks, ledger, runner
 from contract_tests.annotations import Contract
-from contract_tests.attribution import ASSUMPTION, attribute
+from contract_tests.attribution import ASSUMPTION, TOOLKIT, attribute
 from contract_tests.guard import Guard, RealTarget
 from contract_tests.target import mock_credentials, serve
-from telephony_contract import load_catalogue
+from telephony_contract import CORRELATION_HEADER, error_envelope, load_catalogue
 from telephony_mock import create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -78,6 +79,50 @@ def test_a_service_that_picks_one_key_refutes_the_assumption() -> None:
     assert (attribution.klass, attribution.assumptions) == (ASSUMPTION, (hooks.SINGLE_CREDENTIAL,))
     line = lines[hooks.SINGLE_CREDENTIAL]
     assert (line.state, line.findings) == (ledger.REFUTED, [finding.id])
+
+
+def _unavailable_to_two_keys(times: int) -> broken_mocks.Handler:
+    """The first `times` requests carrying a repeated header answer 503; the rest are served."""
+    answered = 0
+
+    async def handler(app: Any, exchange: broken_mocks.Exchange) -> None:
+        nonlocal answered
+        if exchange.repeated_headers and answered < times:
+            answered += 1
+            exchange.status = 503
+            exchange.response_headers = [("content-type", "application/json"), (CORRELATION_HEADER, "busy")]
+            exchange.set_json(error_envelope("SERVICE_UNAVAILABLE", "Busy.", "busy"))
+            return
+        await exchange.forward(app)
+
+    return handler
+
+
+@pytest.fixture
+def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hooks, "FOLLOW_UP_RETRY", RetryPolicy(sleep=lambda seconds: None))
+
+
+@pytest.mark.usefixtures("no_waiting")
+def test_a_probe_answered_503_is_retried_as_a_follow_up_read_is() -> None:
+    outcome, lines = _run(broken_mocks.Broken(create_app(admin=True), _unavailable_to_two_keys(2)))
+
+    assert outcome.passed, [finding.title for finding in outcome.findings]
+    assert lines[hooks.SINGLE_CREDENTIAL].state == ledger.CONFIRMED
+
+
+@pytest.mark.usefixtures("no_waiting")
+def test_a_probe_that_keeps_failing_is_the_toolkits_finding_not_a_refutation() -> None:
+    outcome, lines = _run(broken_mocks.Broken(create_app(admin=True), _unavailable_to_two_keys(1000)))
+
+    (finding,) = outcome.new_findings
+    assert (finding.check, finding.kind, finding.toolkit) == (
+        "key_sent_twice_is_refused",
+        "follow-up read failed",
+        True,
+    )
+    assert attribute(finding, CONTRACT).klass == TOOLKIT
+    assert lines[hooks.SINGLE_CREDENTIAL].state == ledger.NOT_EXERCISED
 
 
 def test_an_unreached_probe_is_named_as_not_tested() -> None:
