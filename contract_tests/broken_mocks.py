@@ -41,8 +41,10 @@ class Exchange:
     method: str
     path: str
     query: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # each header's first value, as the defects read and change them
     body: bytes
+    # Every later value of a header sent more than once, so the mock still sees it repeated.
+    repeated_headers: tuple[tuple[str, str], ...] = ()
     status: int = 0
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     response_body: bytes = b""
@@ -83,7 +85,10 @@ class Exchange:
             "raw_path": self.path.encode(),
             "root_path": "",
             "query_string": self.query.encode(),
-            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()],
+            "headers": [
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in (*self.headers.items(), *self.repeated_headers)
+            ],
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
@@ -127,8 +132,16 @@ class Broken:
             if not message.get("more_body"):
                 break
         raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        exchange = Exchange(scope["method"], raw_path.decode("latin-1"), scope["query_string"].decode(), headers, body)
+        headers: dict[str, str] = {}
+        repeated: list[tuple[str, str]] = []
+        for name, value in scope["headers"]:
+            pair = (name.decode("latin-1"), value.decode("latin-1"))
+            if pair[0] in headers:
+                repeated.append(pair)
+            else:
+                headers[pair[0]] = pair[1]
+        query = scope["query_string"].decode()
+        exchange = Exchange(scope["method"], raw_path.decode("latin-1"), query, headers, body, tuple(repeated))
         await self.handler(self.app, exchange)
         headers_out = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
         headers_out.append(("content-length", str(len(exchange.response_body))))
@@ -179,9 +192,19 @@ def accepts_any_key(dev_key: str) -> Handler:
         """A missing or unknown key is treated as the development key."""
         exchange.headers = {k: v for k, v in exchange.headers.items() if k.lower() != "x-api-key"}
         exchange.headers["x-api-key"] = dev_key
+        exchange.repeated_headers = tuple((k, v) for k, v in exchange.repeated_headers if k.lower() != "x-api-key")
         await exchange.forward(app)
 
     return handler
+
+
+async def acts_for_the_last_key(app: Any, exchange: Exchange) -> None:
+    """A key header sent twice acts for the last key instead of being refused."""
+    keys = [exchange.headers.get("x-api-key"), *(v for k, v in exchange.repeated_headers if k == "x-api-key")]
+    if len(keys) > 1:
+        exchange.headers["x-api-key"] = str(keys[-1])
+        exchange.repeated_headers = tuple((k, v) for k, v in exchange.repeated_headers if k != "x-api-key")
+    await exchange.forward(app)
 
 
 def _another_tenant(dev_key: str) -> tuple[str, str]:
@@ -320,6 +343,12 @@ VARIANTS = [
         _wrapping(crash_on_north_american_numbers),
     ),
     Variant("auth-not-enforced", "any key, or none, is accepted", "ignored_auth", _keyed(accepts_any_key)),
+    Variant(
+        "ambiguous-key-resolved",
+        "a key header sent twice acts for the last key",
+        "key_sent_twice_is_refused",
+        _wrapping(acts_for_the_last_key),
+    ),
     Variant(
         "another-agents-numbers-visible",
         "the number list includes another account's numbers",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests import history, ledger, report, runner, target
+from contract_tests import history, hooks, ledger, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
 
@@ -45,6 +45,7 @@ def conduct(
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
+    mock_admin_key: str | None = None,
     baseline_path: Path | None = runner.BASELINE,
     accept_days: int | None = None,
     history_path: Path | None = None,
@@ -53,8 +54,10 @@ def conduct(
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
 
-    `accept_days` accepts this run's new findings into the baseline before the summary is
-    written, so the summary and the exit status agree. `history_path` appends the run to a
+    `mock_app` replaces the default mock, and `mock_admin_key` is its admin key when its config
+    has one (the run resets the mock through /_admin/reset). `accept_days` accepts this run's new
+    findings into the baseline before the summary is written, so the summary and the exit status
+    agree. `history_path` appends the run to a
     history file and compares it with the previous run of the same target.
     """
     settings = runner.load_settings()
@@ -74,6 +77,7 @@ def conduct(
         dry_run=dry_run,
         environ=environ,
         mock_app=mock_app,
+        mock_admin_key=mock_admin_key,
     ) as selected:
         extra = dict(overrides or {})
         if selected.guard is not None:
@@ -125,6 +129,7 @@ def conduct(
             outcome.exchanges,
             [(finding, judged.attributions[finding.id]) for finding in outcome.findings],
             not_tested=outcome.not_tested,
+            probed=hooks.PROBED_ASSUMPTIONS,
         )
         target_name = selected.display_base_url if kind == "real" else "mock"
         document = report.figures(judged, target=target_name, operations=contract.operation_ids)

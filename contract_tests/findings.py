@@ -143,6 +143,8 @@ class Exchange:
     from_guard: bool
     violations: tuple[Violation, ...] = ()
     error_code: str | None = None
+    # The assumption a check sent this request to test (a probe of its own), if it is one.
+    probe: str | None = None
 
 
 def violations_of(case: Any) -> tuple[Violation, ...]:

@@ -33,7 +33,7 @@ import os
 import secrets
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -321,10 +321,15 @@ class Guard:
         raw_path = scope.get("raw_path", b"").decode("latin-1") or quote(scope["path"])
         # The single worker makes requests strictly sequential, so forwarding synchronously
         # inside the event loop costs nothing and keeps the guard simple.
-        answer = self.forward(request.method, raw_path, request.url.query, dict(request.headers), raw)
+        # Every header as sent, a repeated one included: the suite probes how the service answers
+        # a key header sent twice, so the guard must not merge the two.
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
+        answer = self.forward(request.method, raw_path, request.url.query, headers, raw)
         await answer(scope, receive, send)
 
-    def forward(self, method: str, raw_path: str, query: str, headers: dict[str, str], raw: bytes) -> Response:
+    def forward(
+        self, method: str, raw_path: str, query: str, headers: Iterable[tuple[str, str]], raw: bytes
+    ) -> Response:
         path = unquote(raw_path)
         try:
             body = json.loads(raw) if raw else None
@@ -335,10 +340,11 @@ class Guard:
             if reason is not None:
                 self.refusals.append(Refusal(method, path, reason))
                 return _refused(reason)
-        outgoing = {name: value for name, value in headers.items() if name.lower() not in _HOP_BY_HOP}
-        for name in list(outgoing):
-            if name.lower() == "x-api-key" and outgoing[name] == self.suite_key:
-                outgoing[name] = self._api_key
+        outgoing = [
+            (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
+            for name, value in headers
+            if name.lower() not in _HOP_BY_HOP
+        ]
         url = raw_path + (f"?{query}" if query else "")
         upstream = self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw)
         try:

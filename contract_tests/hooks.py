@@ -15,11 +15,13 @@ never as a violation by the operation under test.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+import anyio
 import httpx
 import schemathesis
 import tenacity
@@ -732,6 +734,167 @@ def call_status_gives_a_reason_only_for_failure(judged: Judged) -> Iterator[Prob
             f"status {status} came with reason {reason!r}",
             assumption="getOutboundCallStatus",
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Credentials
+
+SINGLE_CREDENTIAL = "single-credential"
+# A key no account has. The probe pairs it with the run's own key, never with another account's.
+PROBE_INVALID_KEY = "conformance-probe-not-an-api-key"
+# Assumptions that checks test with requests of their own, and the read those requests send.
+PROBED_ASSUMPTIONS = {SINGLE_CREDENTIAL: "listPhoneNumbers"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A request a check sent itself to test an assumption, and its answer, for the ledger."""
+
+    assumption: str
+    operation: str
+    status: int
+    elapsed: float
+    error_code: str | None
+    from_guard: bool
+
+
+# Filled while a run is in progress; the runner empties it as a run starts and reads it at the end.
+PROBES: list[Probe] = []
+
+
+def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
+    """Repeat the request under judgement with exactly `headers`, to the app or base URL the run calls.
+
+    Schemathesis's transports hold headers in a mapping, which cannot repeat one; httpx can.
+    """
+    request = judged.response.request
+    method, url = str(request.method), str(request.url)
+    # The in-process app the runner gave the schema (the mock, or the guard), else the base URL.
+    app = judged.case.operation.app
+    if app is None:
+        with httpx.Client(timeout=30.0) as client:
+            return client.request(method, url, headers=headers)
+
+    async def in_process() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=30.0) as client:
+            answer = await client.request(method, url, headers=headers)
+            await answer.aread()
+            return answer
+
+    return anyio.run(in_process)
+
+
+def _probe_wait(state: tenacity.RetryCallState) -> float:
+    assert state.outcome is not None
+    answer: httpx.Response = state.outcome.result()
+    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
+
+
+def _last_probe_answer(state: tenacity.RetryCallState) -> httpx.Response:
+    assert state.outcome is not None
+    answer: httpx.Response = state.outcome.result()
+    return answer
+
+
+def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
+    """The probe, retried on 429/502/503/504 as a follow-up read is; `FollowUpReadFailed` if it still is.
+
+    A rate limit or a passing outage says nothing about two keys: the suite could not judge.
+    """
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses),
+        wait=_probe_wait,
+        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
+        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
+        retry_error_callback=_last_probe_answer,
+        sleep=FOLLOW_UP_RETRY.sleep,
+    )
+    answer: httpx.Response = retrying(_send_with_headers, judged, headers)
+    if answer.status_code in FOLLOW_UP_RETRY.statuses:
+        raise FollowUpReadFailed(judged.operation_id, answer.status_code, answer.text)
+    return answer
+
+
+def _refused_as_unauthorised(answer: httpx.Response) -> bool:
+    try:
+        body = answer.json()
+    except ValueError:
+        return False
+    if answer.status_code != 401 or not isinstance(body, dict) or body.get("success") is not False:
+        return False
+    # Which 401 code is the `auth-codes` assumption's business, not this one's: any 401 code will do.
+    return bool(load_document().get("x-error-codes", {}).get(body.get("error_code"), {}).get("status") == 401)
+
+
+@schemathesis.check
+class key_sent_twice_is_refused:
+    """A request carrying X-API-KEY twice is 401 in the envelope, whichever key comes first.
+
+    Probed once per run, on a number list the run's key has just read successfully: the same read
+    sent with the run's key and an invalid one, in both orders, and with the run's key twice.
+    Only reads are sent, and never another account's key.
+    """
+
+    def __init__(self) -> None:
+        self.probed = False
+
+    def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+        operation_id = _operation_id(case)
+        key = case.headers.get("X-API-KEY") if case.headers else None
+        if self.probed or operation_id != PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL] or not key:
+            return True
+        if response.status_code != 200 or _from_guard(response):
+            return True
+        self.probed = True
+        _judge(
+            type(self).__name__, lambda judged: self._problems(judged, key), Judged(ctx, response, case, operation_id)
+        )
+        return None
+
+    def _problems(self, judged: Judged, key: str) -> Iterator[Problem]:
+        pairs = {
+            "the run's key, then an invalid one": (key, PROBE_INVALID_KEY),
+            "an invalid key, then the run's": (PROBE_INVALID_KEY, key),
+            "the run's key twice": (key, key),
+        }
+        for label, (first, second) in pairs.items():
+            started = time.monotonic()
+            answer = _send_probe(judged, [("X-API-KEY", first), ("X-API-KEY", second)])
+            error_code = _error_code_of(answer)
+            from_guard = GUARD_HEADER.lower() in answer.headers
+            PROBES.append(
+                Probe(
+                    SINGLE_CREDENTIAL,
+                    judged.operation_id,
+                    answer.status_code,
+                    time.monotonic() - started,
+                    error_code,
+                    from_guard,
+                )
+            )
+            if from_guard or _refused_as_unauthorised(answer):
+                continue
+            evidence = (
+                f"X-API-KEY sent twice ({label}) answered {answer.status_code} {error_code or ''} "
+                f"({CORRELATION_HEADER}: {answer.headers.get(CORRELATION_HEADER, 'none')}): {answer.text[:200]!r}"
+            )
+            if 200 <= answer.status_code < 300:
+                yield Problem("two keys accepted", evidence, assumption=SINGLE_CREDENTIAL)
+            elif answer.status_code == 401:
+                yield Problem("two keys refused without the 401 envelope", evidence, assumption=SINGLE_CREDENTIAL)
+            else:
+                yield Problem("two keys not refused with 401", evidence, assumption=SINGLE_CREDENTIAL)
+
+
+def _error_code_of(answer: httpx.Response) -> str | None:
+    try:
+        body = answer.json()
+    except ValueError:
+        return None
+    return body.get("error_code") if isinstance(body, dict) else None
+
+
+CHECKED_OPERATIONS["key_sent_twice_is_refused"] = frozenset({PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL]})
 
 
 # ---------------------------------------------------------------------------------------------

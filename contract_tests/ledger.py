@@ -6,7 +6,8 @@ guard refused every request that would have exercised it, or no generated reques
 An assumption is exercised by an answer from the service (never the guard) to a request that
 touches what it covers: a request breaking a keyword marked `x-assumed` with it, an answer with a
 status or header it covers, any answer of the operation an `x-assumption` is written on, an
-answer carrying an assumed error code, or a request that breaks `maxItems` for the batch limit.
+answer carrying an assumed error code, a request that breaks `maxItems` for the batch limit, or a
+request a check sent itself to test that very assumption (a probe, e.g. a key header sent twice).
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def build(
     attributed: Iterable[tuple[Finding, Attribution]],
     *,
     not_tested: Mapping[str, str],
+    probed: Mapping[str, str] | None = None,
 ) -> list[Line]:
+    """`probed`: the operation each assumption that checks probe themselves is probed with."""
     answered = list(exchanges)
+    probed = probed or {}
     refuting: dict[str, list[str]] = {}
     for finding, attribution in attributed:
         if attribution.klass == ASSUMPTION:
@@ -60,14 +64,14 @@ def build(
     lines = []
     for assumption in contract.assumptions.values():
         covers = _covers(assumption, contract)
-        exercised = [exchange for exchange in answered if covers(exchange)]
+        exercised = [exchange for exchange in answered if exchange.probe == assumption.id or covers(exchange)]
         by_service = [exchange for exchange in exercised if not exchange.from_guard and exchange.status is not None]
         if assumption.id in refuting:
             state, why = REFUTED, ""
         elif by_service:
             state, why = CONFIRMED, ""
         else:
-            state, why = NOT_EXERCISED, _why_not(assumption, contract, exercised, not_tested)
+            state, why = NOT_EXERCISED, _why_not(assumption, contract, exercised, not_tested, probed)
         lines.append(Line(assumption, state, len(by_service), refuting.get(assumption.id, []), why))
     return lines
 
@@ -100,13 +104,19 @@ def _by_sites(sites: list[Site], exchange: Exchange) -> bool:
 
 
 def _why_not(
-    assumption: Assumption, contract: Contract, exercised: list[Exchange], not_tested: Mapping[str, str]
+    assumption: Assumption,
+    contract: Contract,
+    exercised: list[Exchange],
+    not_tested: Mapping[str, str],
+    probed: Mapping[str, str],
 ) -> str:
     if exercised and assumption.scope == "code":
         return f"only the safety guard's own refusals carried it ({len(exercised)})"
     if exercised:
         return f"the safety guard refused all {len(exercised)} requests that would have exercised it"
     operations = _operations_of(assumption, contract)
+    if assumption.id in probed:
+        operations.add(probed[assumption.id])
     if operations and all(operation in not_tested for operation in operations):
         return "not tested against this target: " + "; ".join(
             f"{operation} ({not_tested[operation]})" for operation in sorted(operations)

@@ -28,7 +28,7 @@ from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.reporting.recorders import scenario_records
 from schemathesis.specs.openapi import _caches
 
-import contract_tests.hooks  # noqa: F401 - registers the checks and the E.164 format
+from contract_tests import hooks  # registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
 from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
 from contract_tests.guard import GUARD_HEADER
@@ -202,6 +202,7 @@ def run(
     # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
     # pytest session generates exactly what the same run in a fresh process does.
     _caches.clear_all()
+    hooks.PROBES.clear()
     schema.app = app
     if reset is not None:
         _reset_after_each_scenario(schema, reset)
@@ -219,6 +220,17 @@ def run(
             stream.stop()
             outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
+    outcome.exchanges += [
+        Exchange(
+            probe.operation,
+            probe.status,
+            probe.elapsed,
+            probe.from_guard,
+            error_code=probe.error_code,
+            probe=probe.assumption,
+        )
+        for probe in hooks.PROBES
+    ]
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = set(state.statistic.tested_operations)
     outcome.tested_operation_ids = {state.labels.get(label, label) for label in outcome.tested_operations}

@@ -83,13 +83,15 @@ def mock_credentials(settings: Mapping[str, Any]) -> tuple[str, str]:
     return settings["parameters"]["agentId"], settings["auth"]["openapi"]["ApiKey"]["api_key"]
 
 
-def admin_reset(app: Any, api_key: str) -> None:
-    """Restore the mock's seed state through its admin endpoint."""
+def admin_reset(app: Any, admin_key: str | None = None) -> None:
+    """Restore the mock's seed state through its admin endpoint, with the admin key if it has one."""
     # Schemathesis's own in-process client: it shares the event loop the run already uses.
     from schemathesis.python import asgi
 
+    from telephony_mock import ADMIN_KEY_HEADER
+
     with asgi.get_client(app) as client:
-        answer = client.post("/_admin/reset", headers={"X-API-KEY": api_key})
+        answer = client.post("/_admin/reset", headers={ADMIN_KEY_HEADER: admin_key} if admin_key is not None else {})
     if answer.status_code != 200:
         raise RuntimeError(f"POST /_admin/reset answered {answer.status_code}: {answer.text[:200]}")
 
@@ -104,20 +106,28 @@ def select(
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
+    mock_admin_key: str | None = None,
 ) -> Iterator[Selected]:
-    """The target named by `kind` ("mock" or "real"); a real target is validated before anything is sent."""
+    """The target named by `kind` ("mock" or "real"); a real target is validated before anything is sent.
+
+    `mock_app` replaces the default mock; `mock_admin_key` is its admin key, when its config has one.
+    """
     from telephony_mock import create_app
 
     agent_id, api_key = mock_credentials(settings)
     if kind == "mock":
-        app = mock_app if mock_app is not None else create_app(admin=True)
+        if mock_app is None:
+            app = create_app(admin=True)
+            admin_key = app.state.mock.config.admin_key
+        else:
+            app, admin_key = mock_app, mock_admin_key
         yield Selected(
             name="mock",
             app=app,
             agent_id=agent_id,
             api_key=api_key,
             display_base_url=settings.get("base-url", "http://127.0.0.1:8000"),
-            reset=lambda: admin_reset(app, api_key),
+            reset=lambda: admin_reset(app, admin_key),
         )
         return
     if kind != "real":

@@ -2,9 +2,10 @@
 
 Schemathesis offers no public way to (1) empty its process-wide generation caches, (2) switch off
 the engine's network probes for an in-process app, (3) act at the end of each stateful scenario,
-or (4) say which rule a negative case broke. runner.py and findings.py use the internals below
-for these; when a Schemathesis upgrade moves one, the test that names it fails with what to
-re-check, instead of the suite drifting silently (e.g. probes reaching the real base URL).
+(4) say which rule a negative case broke, or (5) send a header twice to the app a run calls.
+runner.py, findings.py and hooks.py use the internals below for these; when a Schemathesis
+upgrade moves one, the test that names it fails with what to re-check, instead of the suite
+drifting silently (e.g. probes reaching the real base URL).
 """
 
 from __future__ import annotations
@@ -84,3 +85,13 @@ def test_negative_cases_still_say_which_rule_they_break() -> None:
     # request-shape probes that break no schema keyword); a scenario new in an upgrade fails here.
     unmapped = {scenario.name for scenario in set(CoverageScenario) - set(findings.SCENARIO_KEYWORDS)}
     assert unmapped == NOT_A_BROKEN_KEYWORD, "map the new coverage scenarios in findings.SCENARIO_KEYWORDS"
+
+
+def test_an_operation_still_knows_the_in_process_app_the_run_calls() -> None:
+    # hooks.key_sent_twice_is_refused sends its probe (a header Schemathesis cannot repeat) to
+    # `case.operation.app`; without it the probe would go to the base URL instead of the app.
+    schema = runner.build_schema(runner.PROFILES["ci"])
+    app = object()
+    schema.app = app
+
+    assert schema.find_operation_by_id("listPhoneNumbers").app is app, "see hooks._send_with_headers"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from ._config import ConfigError, load_config
+from ._admin import KEY_HEADER as ADMIN_KEY_HEADER
+from ._admin import refuse_open_admin
+from ._config import ConfigError, load_config, with_admin_key_from_env
 from ._server import StackError, choose_stack, serve
 from ._spec import SpecError
 from .app import create_app
@@ -18,7 +21,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--config", help="config file (default: the bundled default-config.yaml)")
     parser.add_argument("--state", metavar="FILE.sqlite3", help="keep state in this SQLite file across restarts")
-    parser.add_argument("--admin", action="store_true", help="serve POST /_admin/reset and /_admin/seed")
+    parser.add_argument(
+        "--admin",
+        action="store_true",
+        help="serve POST /_admin/reset, /_admin/seed and /_admin/clock (a non-loopback host needs an admin key)",
+    )
     parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.add_argument(
@@ -30,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         stack = choose_stack(args.http)
-        config = load_config(args.config)
+        config = with_admin_key_from_env(load_config(args.config), os.environ)
+        if args.admin:
+            refuse_open_admin(args.host, config.admin_key)
         app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
     except (ConfigError, SpecError, StackError, OSError) as exc:
         print(f"telephony-mock: {exc}", file=sys.stderr)
@@ -43,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  API key {account.api_keys[0]}  (account {account.id}; agents {agents})", flush=True)
     if args.state:
         print(f"  state kept in {args.state}", flush=True)
+    if args.admin and config.admin_key is not None:
+        print(f"  admin endpoints /_admin/... need the admin key in {ADMIN_KEY_HEADER}", flush=True)
+    elif args.admin:
+        print("  admin endpoints /_admin/... open to every local process: no admin key is configured", flush=True)
     print(f"  server: {stack.describe()}", flush=True)
     serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack)
     return 0

@@ -7,22 +7,52 @@
                          outbound calls progress without a test sleeping → 200 {now}
 
 Seeding obeys the same rules as the API (a number exists once; a connector must be the agent's).
+
+With an admin key in the config (`admin: {key: ...}`, or TELEPHONY_MOCK_ADMIN_KEY on the command
+line), every admin request must carry it, once, in `X-Admin-Key`; an account's API key is never an
+admin credential. Without one the endpoints are open, and `telephony-mock` serves them only on a
+loopback host (`refuse_open_admin`), so that nobody who can reach a shared mock can wipe it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hmac
+import ipaddress
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import _errors
 from ._auth import Caller
 from ._clock import MockClock
+from ._config import ADMIN_KEY_ENV, ConfigError
 from ._errors import ApiError
 from ._phone_numbers import import_numbers
 from ._spec import Body, Spec, component
 from ._store import Connector, PhoneNumber, Store
 
 PREFIX = "_admin"
+KEY_HEADER = "X-Admin-Key"
+_KEY_HEADER = KEY_HEADER.lower().encode("latin-1")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only: 127.0.0.0/8, ::1 or `localhost`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_open_admin(host: str, admin_key: str | None) -> None:
+    """Refuse to serve admin endpoints without a key anywhere but on a loopback host."""
+    if admin_key is None and not is_loopback(host):
+        raise ConfigError(
+            f"--admin on host {host!r} needs an admin key: set `admin: {{key: ...}}` in the config or "
+            f"{ADMIN_KEY_ENV} in the environment; without one, --admin is served only on a loopback host "
+            "(127.0.0.1, ::1, localhost)"
+        )
 
 
 class Admin:
@@ -33,7 +63,9 @@ class Admin:
         callers: dict[str, Caller],
         seeds: tuple[list[Connector], list[PhoneNumber]],
         clock: MockClock,
+        key: str | None = None,
     ) -> None:
+        self._key = key.encode("latin-1") if key is not None else None
         self._store = store
         self._clock = clock
         self._callers = callers
@@ -81,6 +113,17 @@ class Admin:
             ("clock",): self.advance_clock,
         }
         self.bodies: dict[tuple[str, ...], Body] = {("seed",): self.seed_body, ("clock",): self.clock_body}
+
+    def authorise(self, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """401 unless the request carries the admin key exactly once (when a key is configured)."""
+        if self._key is None:
+            return
+        given = [value for name, value in headers if name == _KEY_HEADER]
+        if not given:
+            raise ApiError(_errors.AUTH_USER_UNAUTHORISED, f"The admin endpoints need the {KEY_HEADER} header.")
+        # Two keys are refused like a wrong one: an ambiguous credential is never resolved.
+        if len(given) > 1 or not hmac.compare_digest(given[0], self._key):
+            raise ApiError(_errors.AUTH_USER_UNAUTHORISED, f"The {KEY_HEADER} header is not the admin key.")
 
     def reset(self, body: Any) -> tuple[int, Any]:
         connectors, numbers = self._seeds

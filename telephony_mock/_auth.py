@@ -1,7 +1,9 @@
 """Who is calling: API key → account (401 otherwise) → agent of that account (403 otherwise).
 
 An agent of another account and an agent that does not exist get the same 403, so a key
-cannot probe which agent ids exist (assumption `tenancy-403`).
+cannot probe which agent ids exist (assumption `tenancy-403`). A request carrying the key header
+more than once is 401 whatever the keys are: an ambiguous credential is never resolved by
+picking one of them (assumption `single-credential`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ class Auth:
             for key in account.api_keys:
                 self._by_key[key] = Account(account.id, callers)
 
-    def account(self, api_key: str | None) -> Account:
+    def account(self, api_key: str | None, *, repeated: bool = False) -> Account:
+        """The account of `api_key`; `repeated` says the request carried the key header more than once."""
+        if repeated:
+            raise ApiError(_errors.AUTH_USER_UNAUTHORISED, "The API key header was sent more than once; send one key.")
         account = self._by_key.get(api_key) if api_key else None
         if account is None:
             raise ApiError(_errors.AUTH_USER_UNAUTHORISED)

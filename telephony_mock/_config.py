@@ -1,5 +1,5 @@
 """The mock's config file: accounts, their API keys and agents, seed connectors and numbers, faults,
-the voices a connector may use, and how simulated outbound calls unfold.
+the voices a connector may use, how simulated outbound calls unfold, and the admin key.
 
 The file's own structure is checked here; the connectors and numbers in it are API resources and
 are checked against the spec's schemas when the app is built (see `_seed.py`).
@@ -8,7 +8,7 @@ are checked against the spec's schemas when the app is built (see `_seed.py`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,11 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "default-config.yaml"
 _ID = {"type": "string", "minLength": 1}
 _ENVIRONMENTS = ("sandbox", "pre-release", "live")
 _SECONDS = {"type": "number", "minimum": 0}
+# Printable ASCII without spaces: what an HTTP header carries unchanged.
+_ADMIN_KEY = {"type": "string", "minLength": 1, "pattern": "^[!-~]+$"}
+_ADMIN_KEY_RULE = "the admin key must be a non-empty string of printable ASCII without spaces"
+# Overrides the config's `admin.key` for `telephony-mock`, so a container needs no config file.
+ADMIN_KEY_ENV = "TELEPHONY_MOCK_ADMIN_KEY"
 _CONFIG_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
@@ -77,6 +82,13 @@ _CONFIG_SCHEMA: dict[str, Any] = {
             },
         },
         "fault_seed": {"type": "integer"},
+        # The key the admin endpoints (--admin) ask for in their own header; see `_admin.py`.
+        "admin": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["key"],
+            "properties": {"key": _ADMIN_KEY},
+        },
         "voices": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _ID},
         "outbound_calls": {
             "type": "object",
@@ -103,6 +115,7 @@ _CONFIG_SCHEMA: dict[str, Any] = {
     },
 }
 _CONFIG_VALIDATOR = jsonschema_rs.validator_for(_CONFIG_SCHEMA)
+_ADMIN_KEY_VALIDATOR = jsonschema_rs.validator_for(_ADMIN_KEY)
 
 
 class ConfigError(ValueError):
@@ -165,6 +178,9 @@ class MockConfig:
     # Voice names a connector update accepts; None accepts any (a config that predates voices).
     voices: frozenset[str] | None = None
     outbound_calls: OutboundCallsConfig = field(default_factory=OutboundCallsConfig)
+    # The key every admin request must carry; None leaves the admin endpoints open, which the
+    # command line allows only on a loopback host. Kept out of repr, like any credential.
+    admin_key: str | None = field(default=None, repr=False)
 
 
 def load_config(path: Path | str | None = None) -> MockConfig:
@@ -183,7 +199,9 @@ def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
     if errors:
         first = errors[0]
         where = "/".join(str(part) for part in first.instance_path) or "(top level)"
-        raise ConfigError(f"{source}: {where}: {first.message}")
+        # The validator's message quotes the value; an admin key, even a malformed one, stays out of logs.
+        message = _ADMIN_KEY_RULE if where == "admin/key" else first.message
+        raise ConfigError(f"{source}: {where}: {message}")
     accounts = tuple(
         AccountConfig(
             id=account["id"],
@@ -226,10 +244,31 @@ def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
         },
     )
     voices = frozenset(raw["voices"]) if "voices" in raw else None
-    config = MockConfig(accounts, faults, raw.get("fault_seed"), source, voices, outbound_calls)
+    admin_key = raw["admin"]["key"] if "admin" in raw else None
+    config = MockConfig(accounts, faults, raw.get("fault_seed"), source, voices, outbound_calls, admin_key)
     _check_unique(config)
     _check_voices(config)
+    _check_admin_key(config, "admin/key")
     return config
+
+
+def with_admin_key_from_env(config: MockConfig, environ: Mapping[str, str]) -> MockConfig:
+    """`config` with its admin key taken from TELEPHONY_MOCK_ADMIN_KEY when that is set."""
+    if ADMIN_KEY_ENV not in environ:
+        return config
+    key = environ[ADMIN_KEY_ENV]
+    if not _ADMIN_KEY_VALIDATOR.is_valid(key):
+        raise ConfigError(f"{ADMIN_KEY_ENV}: {_ADMIN_KEY_RULE}")
+    config = replace(config, admin_key=key)
+    _check_admin_key(config, ADMIN_KEY_ENV)
+    return config
+
+
+def _check_admin_key(config: MockConfig, where: str) -> None:
+    # An account's key is a credential for the API; were it also the admin key, every account
+    # could wipe the mock.
+    if config.admin_key is not None and any(config.admin_key in account.api_keys for account in config.accounts):
+        raise ConfigError(f"{config.source}: {where}: the admin key must not be an account's API key")
 
 
 def _check_unique(config: MockConfig) -> None:

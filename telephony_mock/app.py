@@ -113,7 +113,9 @@ class TelephonyMock:
             max_call_metadata_base64_bytes=int(spec.document["x-limits"]["maxCallMetadataBase64Bytes"]),
             e164=re.compile(spec.document["components"]["schemas"]["E164Number"]["pattern"]),
         )
-        self._admin = Admin(spec, store, self._auth.callers, self.seeds, self.clock) if admin else None
+        self._admin = (
+            Admin(spec, store, self._auth.callers, self.seeds, self.clock, config.admin_key) if admin else None
+        )
 
     def reset(self) -> None:
         """Restore the config's seed state (what POST /_admin/reset does)."""
@@ -146,8 +148,10 @@ class TelephonyMock:
         api_key = content_type = fault_header = None
         content_length: int | None = None
         key_header = self._key_header
+        repeated_key = False
         for name, value in scope["headers"]:
             if name == key_header:
+                repeated_key = api_key is not None
                 api_key = value.decode("latin-1")
             elif name == b"content-type":
                 content_type = value.decode("latin-1")
@@ -160,9 +164,12 @@ class TelephonyMock:
         method = scope["method"]
 
         if self._admin is not None and segments and segments[0] == ADMIN_PREFIX:
-            return await self._answer_admin(method, segments[1:], receive, content_type, content_length, correlation_id)
+            return await self._answer_admin(
+                method, segments[1:], scope["headers"], receive, content_type, content_length, correlation_id
+            )
 
-        account = self._auth.account(api_key) if segments and segments[0] == _API_PREFIX else None
+        on_api = bool(segments) and segments[0] == _API_PREFIX
+        account = self._auth.account(api_key, repeated=repeated_key) if on_api else None
         try:
             match = self._router.match(method, segments)
         except MethodNotAllowed as exc:
@@ -205,12 +212,15 @@ class TelephonyMock:
         self,
         method: str,
         segments: tuple[str, ...],
+        headers: list[tuple[bytes, bytes]],
         receive: Receive,
         content_type: str | None,
         content_length: int | None,
         correlation_id: str,
     ) -> Answer:
         assert self._admin is not None
+        # Before anything else, the body included: a caller without the key learns nothing.
+        self._admin.authorise(headers)
         handler = self._admin.routes.get(segments)
         if handler is None:
             raise ApiError(_errors.NOT_FOUND)
@@ -282,7 +292,8 @@ def create_app(
 
     `config`: a MockConfig, or the path of a config file; the default config when None.
     `state_path`: keep state in this SQLite file (created if missing) instead of memory.
-    `admin`: serve /_admin/reset and /_admin/seed. `faults`: honour the X-Mock-Fault header.
+    `admin`: serve /_admin/reset, /_admin/seed and /_admin/clock, behind the config's admin key
+    when it has one (see `_admin.py`). `faults`: honour the X-Mock-Fault header.
     `validate_responses`: check every answer against the spec before sending it (for tests).
     `rules`: rules by operationId that replace the mock's own (a rule is `(tx, call) -> body`,
     raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.

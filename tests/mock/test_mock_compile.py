@@ -31,8 +31,16 @@ def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
     return spec["components"]["schemas"]
 
 
-def test_public_surface_is_the_app_factory_the_config_loader_and_their_errors() -> None:
-    assert telephony_mock.__all__ == ["ApiError", "Call", "ConfigError", "SpecError", "create_app", "load_config"]
+def test_public_surface_is_the_app_factory_the_config_loader_their_errors_and_the_admin_header() -> None:
+    assert telephony_mock.__all__ == [
+        "ADMIN_KEY_HEADER",
+        "ApiError",
+        "Call",
+        "ConfigError",
+        "SpecError",
+        "create_app",
+        "load_config",
+    ]
 
 
 def _start(spec: dict[str, Any], tmp_path: Path, **options: Any) -> Any:

@@ -253,7 +253,20 @@ KEYS = (
     (b"\xe9\xe8", frozenset({"AUTH_USER_UNAUTHORISED"})),  # Latin-1 bytes
     (b"k" * 8000, frozenset({"AUTH_USER_UNAUTHORISED"})),
     (OTHER_API_KEY.encode(), frozenset({"USER_ACCESS_FORBIDDEN"})),
+    # Two keys joined in one header are one key that no account has.
+    (f"{API_KEY}, {OTHER_API_KEY}".encode(), frozenset({"AUTH_USER_UNAUTHORISED"})),
+    (f"{API_KEY},{API_KEY}".encode(), frozenset({"AUTH_USER_UNAUTHORISED"})),
 )
+# The key header more than once: 401 whichever keys, in whichever order, never resolved by picking
+# one (assumption `single-credential`).
+REPEATED_KEYS = {
+    "valid-then-other-account": (API_KEY.encode(), OTHER_API_KEY.encode()),
+    "other-account-then-valid": (OTHER_API_KEY.encode(), API_KEY.encode()),
+    "valid-twice": (API_KEY.encode(), API_KEY.encode()),
+    "invalid-then-valid": (b"wrong-key", API_KEY.encode()),
+    "valid-then-invalid": (API_KEY.encode(), b"wrong-key"),
+    "empty-then-valid": (b"", API_KEY.encode()),
+}
 METHODS_UNKNOWN = (b"PUT", b"TRACE", b"CONNECT-ME", b"OPTIONS", b"HEAD")
 
 
@@ -271,7 +284,24 @@ def _oversized(valid: bytes, size: int) -> bytes:
     return valid[:-1] + b" " * (size - len(valid)) + valid[-1:]
 
 
+def repeated_key_cases() -> Iterator[Malformed]:
+    """Every operation, with X-API-KEY sent twice."""
+    targets = [(method, path, None) for method, path in PATHS_WITHOUT_BODY] + [
+        (operation.method, operation.path, operation.valid_body) for operation in BODY_OPERATIONS
+    ]
+    for (method, path, body), (name, keys) in itertools.product(targets, REPEATED_KEYS.items()):
+        yield Malformed(
+            f"repeated-key-{name} {method} {path}",
+            method,
+            path.encode(),
+            ((b"x-api-key", keys[0]), (b"x-api-key", keys[1]), (b"content-type", b"application/json")),
+            body,
+            expected_codes=frozenset({"AUTH_USER_UNAUTHORISED"}),
+        )
+
+
 def corpus() -> Iterator[Malformed]:
+    yield from repeated_key_cases()
     for operation in BODY_OPERATIONS:
         target = operation.path.encode()
         for index, body in enumerate(NOT_JSON):

@@ -9,7 +9,7 @@ content type, an unknown agent), it must be that code. Afterwards the server mus
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from live_server import API_KEY, MockProcess
-from malformed_requests import MAX_BODY_BYTES, Malformed, corpus
+from malformed_requests import MAX_BODY_BYTES, Malformed, corpus, repeated_key_cases
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
@@ -86,9 +86,9 @@ def send_raw(client: httpx.Client, case: Malformed) -> httpx.Response:
     return client.send(request)
 
 
-def run_raw_corpus(base_url: str, tally: Tally, every: int) -> None:
+def run_raw_corpus(base_url: str, tally: Tally, every: int, cases: Iterable[Malformed] | None = None) -> None:
     with httpx.Client(base_url=base_url, timeout=60.0) as client:
-        for index, case in enumerate(corpus()):
+        for index, case in enumerate(corpus() if cases is None else cases):
             if index % every:
                 continue
             response = send_raw(client, case)
@@ -180,3 +180,18 @@ def test_bad_input_never_gets_a_5xx(
     # Negative cases that never reach validation would prove little: most must be refused as 4xx.
     refused = sum(count for status, count in tally.by_status.items() if 400 <= status < 500)
     assert refused >= 0.8 * tally.cases, tally.by_status
+
+
+def test_a_key_header_sent_twice_is_refused_over_http(tmp_path: Path) -> None:
+    """Over a real socket too, two X-API-KEY headers reach the mock as two and are refused, on every operation."""
+    tally = Tally()
+    mock = MockProcess(tmp_path / "mock.log")
+    mock.start()
+    try:
+        run_raw_corpus(mock.base_url, tally, 1, repeated_key_cases())
+        assert_still_serves(mock.base_url)
+    finally:
+        mock.stop()
+    assert not tally.violations, "\n".join(tally.violations)
+    assert tally.by_status == {401: tally.cases}
+    assert tally.cases == sum(1 for _ in repeated_key_cases())
