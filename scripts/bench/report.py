@@ -423,7 +423,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         "for) and with a bare app on the same server stack, how its batch operations scale with the "
         "store, what the clients add per call, and how fast the contract suite runs.",
         "",
-        f"Reproduce with `{env['command']}` (about a quarter of an hour; it installs wrk with apt-get and Prism "
+        f"Reproduce with `{env['command']}` (about 25 minutes; it installs wrk with apt-get and Prism "
         "with npm into `.bench/` when they are missing). One part: `.venv/bin/python scripts/bench/run.py "
         "--only compare` (or profile, scale, client, conformance). Raw figures, every round included: "
         "`reports/bench/results.json`.",

@@ -1,6 +1,6 @@
 """Run the benchmarks and write reports/bench/results.json and BENCHMARKS.md.
 
-    make bench                                    # everything, about 10 minutes on 2 cores
+    make bench                                    # everything, about 25 minutes on 2 cores
     .venv/bin/python scripts/bench/run.py --only compare --duration 5
 
 Parts: compare (mock, Prism and the ceiling under wrk), profile (py-spy on the mock under load),
@@ -40,7 +40,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--duration", type=float, default=8.0, help="seconds of load per operation and server")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the comparison")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the comparison")
     parser.add_argument("--no-report", action="store_true", help="write the JSON results but not BENCHMARKS.md")
     parser.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md from the last results")
     args = parser.parse_args()
