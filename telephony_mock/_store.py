@@ -111,7 +111,8 @@ class MemoryStore:
                 self._numbers_by_connector[old["connectorId"]].pop(key, None)
         if record is not None:
             self._numbers[key] = record
-            self._encoded_numbers[key] = orjson.Fragment(orjson.dumps(record))
+            # As text: the bytes orjson returns keep its 4 KiB working buffer, 25 times the JSON.
+            self._encoded_numbers[key] = orjson.Fragment(orjson.dumps(record).decode())
             self._numbers_by_project.setdefault(record["projectId"], {})[key] = None
             if "connectorId" in record:
                 self._numbers_by_connector.setdefault(record["connectorId"], {})[key] = None
