@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ._server import AnswersUnreadable, EnvelopeH11Protocol, raw_answer
+from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol, raw_answer
 
 
 class EnvelopeHttpToolsProtocol(HttpToolsProtocol):

@@ -9,7 +9,8 @@ The protocol classes keep the promise that every error is the error envelope: a 
 parser cannot read (a broken request line, a header without a colon) is answered 400
 SCHEMA_VALIDATION_FAILED in the envelope, with a correlation id, and the connection is closed, as
 uvicorn closes it. httptools also refuses any method it does not know, where h11 hands the
-request to the app; `_httptools_protocol.py` hands such a connection over to h11.
+request to the app. The two protocol classes are in `_h11_protocol.py` and
+`_httptools_protocol.py`; the httptools one hands a request with an unknown method to the h11 one.
 """
 
 from __future__ import annotations
@@ -17,21 +18,11 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 from dataclasses import dataclass
-from http import HTTPStatus
-from typing import ClassVar, Protocol
 
-import h11
 import uvicorn
 from starlette.applications import Starlette
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ._errors import Answer
-
-
-class AnswersUnreadable(Protocol):
-    def unreadable_request(self) -> Answer:
-        """The answer to a request the HTTP parser could not read."""
-        ...
+from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol
 
 
 @dataclass(frozen=True)
@@ -70,33 +61,6 @@ def choose_stack(http: str | None) -> Stack:
     if http == "h11":
         return H11_STACK
     raise StackError(f"the {http} parser is not installed here; the mock runs on {fastest.describe()}")
-
-
-def raw_answer(answer: Answer, default_headers: list[tuple[bytes, bytes]]) -> bytes:
-    """`answer` as the bytes of an HTTP/1.1 response that closes the connection."""
-    status = HTTPStatus(answer.status)
-    lines = [f"HTTP/1.1 {status.value} {status.phrase}".encode("ascii")]
-    lines += [name + b": " + value for name, value in (*default_headers, *answer.headers)]
-    lines.append(b"connection: close")
-    return b"\r\n".join(lines) + b"\r\n\r\n" + answer.body
-
-
-class EnvelopeH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, answering what h11 cannot parse in the envelope."""
-
-    source: ClassVar[AnswersUnreadable]
-
-    def send_400_response(self, msg: str) -> None:
-        answer = self.source.unreadable_request()
-        reason = HTTPStatus(answer.status).phrase.encode("ascii")
-        headers = [*self.server_state.default_headers, *answer.headers, (b"connection", b"close")]
-        for event in (
-            h11.Response(status_code=answer.status, headers=headers, reason=reason),
-            h11.Data(data=answer.body),
-            h11.EndOfMessage(),
-        ):
-            self.transport.write(self.conn.send(event))
-        self.transport.close()
 
 
 def protocol_class(stack: Stack, source: AnswersUnreadable) -> type[asyncio.Protocol]:

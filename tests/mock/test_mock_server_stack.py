@@ -6,6 +6,8 @@ import pytest
 
 from telephony_mock import __main__ as cli
 from telephony_mock import _server
+from telephony_mock._errors import Answer
+from telephony_mock._h11_protocol import EnvelopeH11Protocol
 from telephony_mock._server import H11_STACK, Stack, StackError, choose_stack, default_stack
 
 
@@ -39,12 +41,12 @@ def test_asking_for_a_parser_that_is_missing_stops_the_mock_before_it_serves(
 
 def test_each_stack_gets_a_protocol_that_answers_refusals_in_the_envelope() -> None:
     class Source:
-        def unreadable_request(self) -> _server.Answer:
+        def unreadable_request(self) -> Answer:
             raise AssertionError("not called here")
 
     source = Source()
     h11_protocol = _server.protocol_class(H11_STACK, source)
-    assert issubclass(h11_protocol, _server.EnvelopeH11Protocol)
+    assert issubclass(h11_protocol, EnvelopeH11Protocol)
     assert h11_protocol.source is source  # type: ignore[attr-defined]
     fast = _server.protocol_class(default_stack(), source)
     from telephony_mock._httptools_protocol import EnvelopeHttpToolsProtocol
