@@ -27,7 +27,6 @@ Which operation a request is, and whether it only reads, is the operation catalo
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import secrets
@@ -44,7 +43,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
-from telephony_contract import CORRELATION_HEADER, Catalogue, error_envelope, generic_code, load_catalogue
+from telephony_contract import (
+    CORRELATION_HEADER,
+    Catalogue,
+    error_envelope,
+    generic_code,
+    is_loopback,
+    load_catalogue,
+)
 
 ENV_BASE_URL = "POLYAI_BASE_URL"
 ENV_API_KEY = "POLYAI_API_KEY"
@@ -85,17 +91,8 @@ def check_base_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTarget(f"{ENV_BASE_URL} must be an absolute http(s) URL, got {url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise UnsafeTarget(f"{ENV_BASE_URL} must use https unless it is loopback, got {url!r}")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

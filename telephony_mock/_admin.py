@@ -17,9 +17,10 @@ loopback host (`refuse_open_admin`), so that nobody who can reach a shared mock 
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from telephony_contract import is_loopback
 
 from . import _errors
 from ._auth import Caller
@@ -33,16 +34,6 @@ from ._store import Connector, PhoneNumber, Store
 PREFIX = "_admin"
 KEY_HEADER = "X-Admin-Key"
 _KEY_HEADER = KEY_HEADER.lower().encode("latin-1")
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine only: 127.0.0.0/8, ::1 or `localhost`."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def refuse_open_admin(host: str, admin_key: str | None) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from compare import API_KEY, mock_server
+from compare import mock_server
 from servers import LOADGEN_CPU
 
 
@@ -37,7 +37,7 @@ def run(work: Path) -> dict[str, Any]:
         with mock_server(work) as mock:
 
             def reset() -> None:
-                response = httpx.post(f"{mock.base_url}/_admin/reset", headers={"X-API-KEY": API_KEY})
+                response = httpx.post(f"{mock.base_url}/_admin/reset")
                 response.raise_for_status()
 
             schema = runner.build_schema(runner.PROFILES["ci"], overrides={"base-url": mock.base_url})

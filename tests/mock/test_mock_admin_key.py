@@ -25,10 +25,10 @@ from mock_support import (
 )
 from starlette.applications import Starlette
 
-from telephony_contract import load_catalogue
+from telephony_contract import is_loopback, load_catalogue
 from telephony_mock import ADMIN_KEY_HEADER, ConfigError, create_app, load_config
 from telephony_mock import __main__ as cli
-from telephony_mock._admin import is_loopback, refuse_open_admin
+from telephony_mock._admin import refuse_open_admin
 from telephony_mock._config import ADMIN_KEY_ENV, DEFAULT_CONFIG_PATH, config_from_dict, with_admin_key_from_env
 
 ADMIN_KEY = "admin-key-for-tests"
