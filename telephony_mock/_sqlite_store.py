@@ -111,9 +111,6 @@ class _SqliteTx:
         row = self._conn.execute("SELECT record FROM phone_numbers WHERE number = ?", (number,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]:
-        return self._records("SELECT record FROM phone_numbers WHERE project_id = ? ORDER BY number", project_id)
-
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
         return self._records("SELECT record FROM phone_numbers WHERE connector_id = ? ORDER BY number", connector_id)
 

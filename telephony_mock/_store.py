@@ -32,7 +32,6 @@ class Tx(Protocol):
     """One operation's view of the state. Returned records are the store's own: read-only."""
 
     def number(self, number: str) -> PhoneNumber | None: ...
-    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]: ...
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]: ...
     def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
         """The project's numbers (those routed to `connector_id`, if given) in number order, encoded."""
@@ -154,10 +153,6 @@ class _MemoryTx:
 
     def number(self, number: str) -> PhoneNumber | None:
         return self._store._numbers.get(number)
-
-    def numbers_in_project(self, project_id: str) -> list[PhoneNumber]:
-        numbers = self._store._numbers
-        return [numbers[key] for key in sorted(self._store._numbers_by_project.get(project_id, ()))]
 
     def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
         numbers = self._store._numbers
