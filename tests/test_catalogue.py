@@ -61,7 +61,7 @@ def test_mock_routes_the_operation_and_writes_only_when_the_catalogue_says(opera
     routed = mock._router.match(operation.method, split_path(_path(operation).encode()))
 
     assert (compiled.method, compiled.path_template) == (operation.method, operation.path)
-    assert routed is not None and routed.operation is compiled
+    assert routed is not None and routed.target is compiled
     assert compiled.writes is operation.writes
     assert set(compiled.responses) == operation.statuses
 

@@ -1,0 +1,116 @@
+"""Where an operation's rules rest on an assumption: every `x-assumed` mark, down to its JSON pointer.
+
+`x-assumed` on a schema, parameter, header or response maps a keyword (or `status`) to the id of
+the assumption it rests on. A site is one such keyword on one node that one operation reaches:
+a parameter, its schema, the request body or a property below it, a response, its headers, or
+a property of its body. A mark beside a `$ref` counts as well as one on the `$ref`'s target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .document import JsonPath, OperationNode, follow, pointer
+
+
+@dataclass(frozen=True)
+class Site:
+    """One keyword on one node of one operation that an assumption covers."""
+
+    operation: str
+    part: str  # request or response
+    keyword: str  # a JSON-Schema / OpenAPI keyword, or "status" for an assumed response status
+    assumption: str
+    status: str | None = None  # the response status, for the response part
+    path: tuple[str, ...] = ()  # property names from the request or response body root, or (parameter,)
+    location: str = "body"  # body, query, path, header
+    pointer: str = ""  # the JSON pointer of the node that carries the mark
+
+
+@dataclass(frozen=True)
+class _Place:
+    operation: str
+    part: str
+    status: str | None
+    location: str
+    path: tuple[str, ...]
+
+
+def operation_sites(document: Mapping[str, Any], operation_id: str, found: OperationNode) -> Iterator[Site]:
+    """The assumption sites of one operation, in document order."""
+    item_where = found.where[:2]
+    owners = [(item_where, found.item), (found.where, found.node)]
+    for owner_where, owner in owners:
+        for index, raw in enumerate(owner.get("parameters") or []):
+            where, parameter = _last(document, raw, (*owner_where, "parameters", index))
+            place = _Place(operation_id, "request", None, parameter.get("in", "query"), (parameter.get("name", ""),))
+            yield from _marks(parameter, where, place)
+            yield from _schema(document, parameter.get("schema"), (*where, "schema"), place, frozenset())
+    if "requestBody" in found.node:
+        where, body = _last(document, found.node["requestBody"], (*found.where, "requestBody"))
+        place = _Place(operation_id, "request", None, "body", ())
+        yield from _marks(body, where, place)
+        for media_type, media in (body.get("content") or {}).items():
+            schema_where = (*where, "content", media_type, "schema")
+            yield from _schema(document, media.get("schema"), schema_where, place, frozenset())
+    for status, raw in (found.node.get("responses") or {}).items():
+        where, response = _last(document, raw, (*found.where, "responses", status))
+        place = _Place(operation_id, "response", str(status), "body", ())
+        yield from _marks(response, where, place)
+        for name, raw_header in (response.get("headers") or {}).items():
+            header_where, header = _last(document, raw_header, (*where, "headers", name))
+            header_place = _Place(operation_id, "response", str(status), "header", (name,))
+            yield from _marks(header, header_where, header_place)
+            yield from _schema(document, header.get("schema"), (*header_where, "schema"), header_place, frozenset())
+        for media_type, media in (response.get("content") or {}).items():
+            schema_where = (*where, "content", media_type, "schema")
+            yield from _schema(document, media.get("schema"), schema_where, place, frozenset())
+
+
+def _last(document: Mapping[str, Any], node: Any, where: JsonPath) -> tuple[JsonPath, Any]:
+    *_, found = follow(document, node, where)
+    return found if isinstance(found[1], Mapping) else (where, {})
+
+
+def _marks(node: Any, where: JsonPath, place: _Place) -> Iterator[Site]:
+    marks = node.get("x-assumed") if isinstance(node, Mapping) else None
+    for keyword, assumption in (marks or {}).items():
+        yield Site(
+            place.operation, place.part, keyword, assumption, place.status, place.path, place.location, pointer(where)
+        )
+
+
+def _schema(
+    document: Mapping[str, Any],
+    schema: Any,
+    where: JsonPath,
+    place: _Place,
+    seen: frozenset[str],
+    below: tuple[str, ...] = (),
+) -> Iterator[Site]:
+    """The marks on `schema` and below it; `below` is the property path from the body's root.
+
+    A body names its sites by that property path; a parameter or header by its own name,
+    whatever schema lies below.
+    """
+    here = _Place(place.operation, place.part, place.status, place.location, place.path or below)
+    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        if schema["$ref"] in seen:
+            return
+        seen = seen | {schema["$ref"]}
+        # 3.1 keeps keywords beside a $ref: `clientEnv: {$ref: ..., x-assumed: {enum: ...}}`.
+        yield from _marks(schema, where, here)
+        where, schema = _last(document, schema, where)
+    if not isinstance(schema, Mapping):
+        return
+    yield from _marks(schema, where, here)
+    for name, child in (schema.get("properties") or {}).items():
+        yield from _schema(document, child, (*where, "properties", name), place, seen, (*below, name))
+    for keyword in ("items", "additionalProperties"):
+        if isinstance(schema.get(keyword), Mapping):
+            yield from _schema(document, schema[keyword], (*where, keyword), place, seen, below)
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for index, child in enumerate(schema.get(keyword) or []):
+            yield from _schema(document, child, (*where, keyword, index), place, seen, below)
