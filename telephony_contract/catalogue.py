@@ -86,6 +86,11 @@ class Operation:
         return any(self.parameter(location, name) is not None for location in PARAMETER_LOCATIONS)
 
     @property
+    def creates(self) -> bool:
+        """Whether its success is 201 Created: it adds resources (an import)."""
+        return self.success_status == 201
+
+    @property
     def success_schema(self) -> Any:
         """The JSON schema of its success answer, as written (a `$ref` stays one); None without one."""
         response = self.responses.get(str(self.success_status))
@@ -147,9 +152,11 @@ class Catalogue(Mapping[str, Operation]):
 
     @cached_property
     def resource_schemas(self) -> frozenset[str]:
-        """The `$ref`s of the schemas answers list as items: the contract's resources."""
+        """The `$ref`s of the schemas reads answer lists of: the contract's resources."""
         found = set()
         for operation in self.values():
+            if not operation.safe:
+                continue
             answer = resolve(self.document, operation.success_schema)
             for prop in ((answer or {}).get("properties") or {}).values() if isinstance(answer, Mapping) else ():
                 items = resolve(self.document, prop).get("items") if isinstance(prop, Mapping) else None
@@ -158,9 +165,24 @@ class Catalogue(Mapping[str, Operation]):
         return frozenset(found)
 
     def answers_one_resource(self, operation: Operation) -> bool:
-        """Whether its success answer is one resource (a schema other answers list) rather than a list."""
+        """Whether its success answer is one resource (a schema reads list) rather than a list."""
         schema = operation.success_schema
         return isinstance(schema, Mapping) and schema.get("$ref") in self.resource_schemas
+
+    def lists_resources(self, operation: Operation) -> bool:
+        """Whether its success answer holds a list of resources (a list, a batch read)."""
+        answer = resolve(self.document, operation.success_schema)
+        properties = (answer.get("properties") or {}) if isinstance(answer, Mapping) else {}
+        return any(
+            (resolve(self.document, prop).get("items") or {}).get("$ref") in self.resource_schemas
+            for prop in properties.values()
+            if isinstance(resolve(self.document, prop), Mapping)
+        )
+
+    def identifier(self, resource: Any) -> str | None:
+        """The field that names a resource: the first its schema requires (`number`, `connectorId`)."""
+        required = (resolve(self.document, resource) or {}).get("required") or [None]
+        return None if required[0] is None else str(required[0])
 
 
 def api_key_header(document: Mapping[str, Any]) -> str:
