@@ -153,16 +153,7 @@ class Catalogue(Mapping[str, Operation]):
     @cached_property
     def resource_schemas(self) -> frozenset[str]:
         """The `$ref`s of the schemas reads answer lists of: the contract's resources."""
-        found = set()
-        for operation in self.values():
-            if not operation.safe:
-                continue
-            answer = resolve(self.document, operation.success_schema)
-            for prop in ((answer or {}).get("properties") or {}).values() if isinstance(answer, Mapping) else ():
-                items = resolve(self.document, prop).get("items") if isinstance(prop, Mapping) else None
-                if isinstance(items, Mapping) and isinstance(items.get("$ref"), str):
-                    found.add(items["$ref"])
-        return frozenset(found)
+        return frozenset(ref for operation in self.values() if operation.safe for ref in self._listed(operation))
 
     def answers_one_resource(self, operation: Operation) -> bool:
         """Whether its success answer is one resource (a schema reads list) rather than a list."""
@@ -171,13 +162,15 @@ class Catalogue(Mapping[str, Operation]):
 
     def lists_resources(self, operation: Operation) -> bool:
         """Whether its success answer holds a list of resources (a list, a batch read)."""
+        return bool(self._listed(operation) & self.resource_schemas)
+
+    def _listed(self, operation: Operation) -> set[str]:
+        """The `$ref`s of the items of the lists its success answer holds."""
         answer = resolve(self.document, operation.success_schema)
         properties = (answer.get("properties") or {}) if isinstance(answer, Mapping) else {}
-        return any(
-            (resolve(self.document, prop).get("items") or {}).get("$ref") in self.resource_schemas
-            for prop in properties.values()
-            if isinstance(resolve(self.document, prop), Mapping)
-        )
+        nodes = [resolve(self.document, prop) for prop in properties.values()]
+        items = [node.get("items") for node in nodes if isinstance(node, Mapping)]
+        return {str(item["$ref"]) for item in items if isinstance(item, Mapping) and "$ref" in item}
 
     def identifier(self, resource: Any) -> str | None:
         """The field that names a resource: the first its schema requires (`number`, `connectorId`)."""

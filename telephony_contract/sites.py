@@ -9,7 +9,7 @@ a property of its body. A mark beside a `$ref` counts as well as one on the `$re
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .document import JsonPath, OperationNode, follow, pointer
@@ -29,15 +29,6 @@ class Site:
     pointer: str = ""  # the JSON pointer of the node that carries the mark
 
 
-@dataclass(frozen=True)
-class _Place:
-    operation: str
-    part: str
-    status: str | None
-    location: str
-    path: tuple[str, ...]
-
-
 def operation_sites(document: Mapping[str, Any], operation_id: str, found: OperationNode) -> Iterator[Site]:
     """The assumption sites of one operation, in document order."""
     item_where = found.where[:2]
@@ -45,23 +36,25 @@ def operation_sites(document: Mapping[str, Any], operation_id: str, found: Opera
     for owner_where, owner in owners:
         for index, raw in enumerate(owner.get("parameters") or []):
             where, parameter = _last(document, raw, (*owner_where, "parameters", index))
-            place = _Place(operation_id, "request", None, parameter.get("in", "query"), (parameter.get("name", ""),))
+            place = Site(
+                operation_id, "request", "", "", None, (parameter.get("name", ""),), parameter.get("in", "query")
+            )
             yield from _marks(parameter, where, place)
             yield from _schema(document, parameter.get("schema"), (*where, "schema"), place, frozenset())
     if "requestBody" in found.node:
         where, body = _last(document, found.node["requestBody"], (*found.where, "requestBody"))
-        place = _Place(operation_id, "request", None, "body", ())
+        place = Site(operation_id, "request", "", "")
         yield from _marks(body, where, place)
         for media_type, media in (body.get("content") or {}).items():
             schema_where = (*where, "content", media_type, "schema")
             yield from _schema(document, media.get("schema"), schema_where, place, frozenset())
     for status, raw in (found.node.get("responses") or {}).items():
         where, response = _last(document, raw, (*found.where, "responses", status))
-        place = _Place(operation_id, "response", str(status), "body", ())
+        place = Site(operation_id, "response", "", "", str(status))
         yield from _marks(response, where, place)
         for name, raw_header in (response.get("headers") or {}).items():
             header_where, header = _last(document, raw_header, (*where, "headers", name))
-            header_place = _Place(operation_id, "response", str(status), "header", (name,))
+            header_place = Site(operation_id, "response", "", "", str(status), (name,), "header")
             yield from _marks(header, header_where, header_place)
             yield from _schema(document, header.get("schema"), (*header_where, "schema"), header_place, frozenset())
         for media_type, media in (response.get("content") or {}).items():
@@ -74,19 +67,18 @@ def _last(document: Mapping[str, Any], node: Any, where: JsonPath) -> tuple[Json
     return found if isinstance(found[1], Mapping) else (where, {})
 
 
-def _marks(node: Any, where: JsonPath, place: _Place) -> Iterator[Site]:
+def _marks(node: Any, where: JsonPath, place: Site) -> Iterator[Site]:
+    """A site for each keyword `node`'s `x-assumed` marks, at `place` (a site without keyword)."""
     marks = node.get("x-assumed") if isinstance(node, Mapping) else None
     for keyword, assumption in (marks or {}).items():
-        yield Site(
-            place.operation, place.part, keyword, assumption, place.status, place.path, place.location, pointer(where)
-        )
+        yield replace(place, keyword=keyword, assumption=assumption, pointer=pointer(where))
 
 
 def _schema(
     document: Mapping[str, Any],
     schema: Any,
     where: JsonPath,
-    place: _Place,
+    place: Site,
     seen: frozenset[str],
     below: tuple[str, ...] = (),
 ) -> Iterator[Site]:
@@ -95,7 +87,7 @@ def _schema(
     A body names its sites by that property path; a parameter or header by its own name,
     whatever schema lies below.
     """
-    here = _Place(place.operation, place.part, place.status, place.location, place.path or below)
+    here = replace(place, path=place.path or below)
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
         if schema["$ref"] in seen:
             return
