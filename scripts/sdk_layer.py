@@ -129,11 +129,11 @@ class Layer:
         return sorted(names - {"Sequence", "Mapping", "Any", "Unset", "None"})
 
 
-def method_name(operation: Operation, tag: str) -> str:
-    """The SDK method for an operation: `x-sdk-method`, or the operationId without its tag's noun."""
-    if operation.sdk_method:
-        return operation.sdk_method
-    words = re.sub(r"(?<!^)(?=[A-Z])", "_", operation.operation_id).lower().split("_")
+def method_name(operation_id: str, tag: str, declared: str | None = None) -> str:
+    """The SDK method for an operation: its `x-sdk-method` (`declared`), or the operationId without its tag's noun."""
+    if declared:
+        return declared
+    words = re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower().split("_")
     noun = {word.rstrip("s") for word in tag.split("-")}
     name = "_".join(word for word in words if word.rstrip("s") not in noun) or words[0]
     return name + "_" if keyword.iskeyword(name) else name
@@ -220,7 +220,7 @@ def _method(spec: Mapping[str, Any], raw: Operation, tag: str, endpoint: Endpoin
     if len(set(names)) != len(names) or {"agent_id", "options", "self"} & set(names):
         raise SystemExit(f"{endpoint.name}: its arguments {names} collide; rename in the spec")
     return Method(
-        name=method_name(raw, tag),
+        name=method_name(raw.operation_id, tag, raw.sdk_method),
         operation_id=raw.operation_id,
         module=str(endpoint.name),
         tag_module="",
