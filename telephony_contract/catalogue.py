@@ -56,9 +56,9 @@ class Operation:
     body: Any = field(default=None, compare=False)
     # Status (as written: "200", "4XX") -> the response object, its `$ref` followed.
     responses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
-    # Every `x-assumed` mark the operation reaches, with its JSON pointer.
-    sites: tuple[Site, ...] = field(default=(), compare=False)
     node: Mapping[str, Any] = field(default_factory=dict, compare=False)  # the operation object
+    # Where it was read from, for what is worked out only when asked (its assumption sites).
+    source: tuple[Mapping[str, Any], OperationNode] | None = field(default=None, compare=False, repr=False)
 
     @property
     def resource(self) -> str:
@@ -84,6 +84,14 @@ class Operation:
     def takes(self, name: str) -> bool:
         """Whether some parameter of any location has this name."""
         return any(self.parameter(location, name) is not None for location in PARAMETER_LOCATIONS)
+
+    @property
+    def sites(self) -> tuple[Site, ...]:
+        """Every `x-assumed` mark the operation reaches, with its JSON pointer (walked on each call)."""
+        if self.source is None:
+            return ()
+        document, found = self.source
+        return tuple(operation_sites(document, self.operation_id, found))
 
     @property
     def creates(self) -> bool:
@@ -239,8 +247,8 @@ def _operation(document: Mapping[str, Any], found: OperationNode) -> Operation:
         parameters=parameters,
         body=body,
         responses={str(status): resolve(document, response) for status, response in raw.get("responses", {}).items()},
-        sites=tuple(operation_sites(document, operation_id, found)),
         node=raw,
+        source=(document, found),
     )
 
 

@@ -57,6 +57,7 @@ def parse_pointer(text: str) -> tuple[str, ...]:
         raise ValueError(f"{text!r} is not a JSON pointer: {exc}") from None
 
 
+@cache
 def ref_path(ref: str) -> JsonPath:
     """The path inside the document that a local `$ref` (`#/components/...`) names."""
     if not ref.startswith("#/"):
@@ -95,6 +96,8 @@ def follow(document: Mapping[str, Any], node: Any, path: JsonPath = ()) -> Itera
 
 def resolve(document: Mapping[str, Any], node: Any) -> Any:
     """The object `node`'s `$ref`s lead to (`node` itself when it is no reference)."""
+    if not isinstance(node, Mapping) or "$ref" not in node:
+        return node
     *_, (_, target) = follow(document, node)
     return target
 
