@@ -51,6 +51,7 @@ typecheck:  ## mypy --strict on the generated package (as a user who vendors it 
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
 	cd telephony-mock && ../$(BIN)/mypy --strict telephony_contract telephony_mock
 	$(BIN)/mypy --strict contract_facts contract_tests scripts
+	$(BIN)/mypy --strict examples
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
