@@ -21,7 +21,7 @@ BASE ?=
 RECORD ?=
 
 .PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
-	upstream-check upstream-refresh contract-diff
+	upstream-check upstream-refresh contract-diff vendor-check
 
 install:  ## Create .venv and node_modules with every pinned tool
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ typecheck:  ## mypy --strict on the generated package (as a user who vendors it 
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
+
+vendor-check:  ## Vendor generated/ and telephony-mock/ into a fresh folder, install them offline from pinned wheels, run the example's tests
+	$(PY) scripts/vendor_check.py
 
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
