@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,45 +28,62 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 _CLIENT = ("127.0.0.1", 50000)
 
 
-class InProcessTransport(httpx.BaseTransport):
-    """Send each request of an `httpx.Client` straight to `app`, an ASGI application."""
+class _Loops:
+    """The event loops (one per calling thread) and the helper thread of one transport."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._local = threading.local()
-        self._loops: list[asyncio.AbstractEventLoop] = []
-        self._lock = threading.Lock()
-        self._helper: ThreadPoolExecutor | None = None
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.loops: list[asyncio.AbstractEventLoop] = []
+        self.helper: ThreadPoolExecutor | None = None
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-        if _loop_running():
-            with self._lock:
-                if self._helper is None:
-                    self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telephony-mock-transport")
-                helper = self._helper
-            status, headers, content = helper.submit(self._run, request, body).result()
-        else:
-            status, headers, content = self._run(request, body)
-        return httpx.Response(status, headers=headers, content=content, request=request)
+    def for_this_thread(self) -> asyncio.AbstractEventLoop:
+        loop: asyncio.AbstractEventLoop | None = getattr(self.local, "loop", None)
+        if loop is None or loop.is_closed():
+            loop = asyncio.new_event_loop()
+            self.local.loop = loop
+            with self.lock:
+                self.loops.append(loop)
+        return loop
+
+    def helper_thread(self) -> ThreadPoolExecutor:
+        with self.lock:
+            if self.helper is None:
+                self.helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telephony-mock-transport")
+            return self.helper
 
     def close(self) -> None:
-        with self._lock:
-            loops, self._loops = self._loops, []
-            helper, self._helper = self._helper, None
+        with self.lock:
+            loops, self.loops = self.loops, []
+            helper, self.helper = self.helper, None
         if helper is not None:
             helper.shutdown(wait=True)
         for loop in loops:
             loop.close()
 
+
+class InProcessTransport(httpx.BaseTransport):
+    """Send each request of an `httpx.Client` straight to `app`, an ASGI application."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._loops = _Loops()
+        # A client dropped without close() still gives its loops back when it is collected.
+        self._finalizer = weakref.finalize(self, self._loops.close)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        if _loop_running():
+            status, headers, content = self._loops.helper_thread().submit(self._run, request, body).result()
+        else:
+            status, headers, content = self._run(request, body)
+        return httpx.Response(status, headers=headers, content=content, request=request)
+
+    def close(self) -> None:
+        self._finalizer()
+
     def _run(self, request: httpx.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        loop: asyncio.AbstractEventLoop | None = getattr(self._local, "loop", None)
-        if loop is None or loop.is_closed():
-            loop = asyncio.new_event_loop()
-            self._local.loop = loop
-            with self._lock:
-                self._loops.append(loop)
-        return loop.run_until_complete(self._call(request, body))
+        return self._loops.for_this_thread().run_until_complete(self._call(request, body))
 
     async def _call(self, request: httpx.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         url = request.url
