@@ -55,6 +55,7 @@ def test_the_fixtures_and_the_marker_are_listed_for_users(pytester: pytest.Pytes
     markers.stdout.fnmatch_lines(["@pytest.mark.polyai_mock(config=None, auto_advance=True*"])
 
 
+@pytest.mark.slow  # two more pytest processes start: about half a minute on a busy machine
 def test_parallel_workers_each_get_their_own_mocks(pytester: pytest.Pytester) -> None:
     pytest.importorskip("xdist")
     pytester.makepyfile(test_user=USER_SUITE.replace("def test_inert_unless_asked", "def _not_under_xdist"))
