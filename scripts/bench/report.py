@@ -298,6 +298,41 @@ def _client_run(results: dict[str, Any]) -> list[str]:
     ]
 
 
+# The test kit's goals: a fixture's set-up and tear-down per test, and an in-process get against
+# the same get over loopback HTTP.
+KIT_FIXTURE_TARGET_MS = 5.0
+KIT_GET_TARGET_RATIO = 0.5
+
+
+def kit_section(results: dict[str, Any]) -> list[str]:
+    fixture, per_test, get = results["fixture"], results["pytest"], results["get"]
+    fixture_verdict = "within" if fixture["median_ms"] <= KIT_FIXTURE_TARGET_MS else "over"
+    get_verdict = "within" if get["ratio"] <= KIT_GET_TARGET_RATIO else "over"
+    return [
+        "## The test kit",
+        "",
+        "What the mock's pytest plugin costs a user's suite (`scripts/bench/kit.py`). Measured "
+        f"{results['date']}, with a one-minute load average of {results['load_average']} as it began.",
+        "",
+        "| figure | value | reference in the same run | goal |",
+        "|---|---:|---|---|",
+        f"| `polyai_mock` + `polyai_client` set-up and tear-down, per test | {fixture['median_ms']:.2f} ms "
+        f"(p90 {fixture['p90_ms']:.2f}) | — | ≤ {KIT_FIXTURE_TARGET_MS:g} ms: {fixture_verdict} |",
+        f"| the same, as pytest sees it (runs of {per_test['tests']} and {2 * per_test['tests']} tests "
+        f"asking for it: the cost of one more) | {per_test['per_test_ms']:.2f} ms | as many bare tests | — |",
+        f"| `PolyAI.phone_numbers.get` through the in-process sync transport | {get['in_process_us']:,.0f} µs "
+        f"| {get['loopback_us']:,.0f} µs over loopback HTTP to `telephony-mock`: {get['ratio']:.2f} times "
+        f"| ≤ {KIT_GET_TARGET_RATIO:.2f} times: {get_verdict} |",
+        "",
+        "The fixture cycle is a fresh `PolyAIMock` (the contract is compiled once per process, the "
+        "default config read once), its `PolyAI`, and closing both; the median of "
+        f"{fixture['rounds']} cycles after a first one. The two gets take turns call by call, "
+        f"{get['rounds']:,} rounds, this process on one core and the served mock on the other; the "
+        "ratio is of the medians.",
+        "",
+    ]
+
+
 def client_section(results: dict[str, Any]) -> list[str]:
     lines = [
         "## The clients' cost per call",
@@ -443,7 +478,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         "",
         f"Reproduce with `{env['command']}` (about 25 minutes; it installs wrk with apt-get and Prism "
         "with npm into `.bench/` when they are missing). One part: `.venv/bin/python scripts/bench/run.py "
-        "--only compare` (or profile, scale, client, conformance). Raw figures, every round included: "
+        "--only compare` (or profile, scale, client, conformance, kit). Raw figures, every round included: "
         "`reports/bench/results.json`.",
         "",
         *_environment(env),
@@ -456,6 +491,8 @@ def write(results: dict[str, Any], path: Path) -> None:
         lines += _scale(results["scale"])
     if "client" in results:
         lines += client_section(results["client"])
+    if "kit" in results:
+        lines += kit_section(results["kit"])
     lines += _conformance(results.get("conformance"))
     if "compare" in results and "profile" in results:
         lines += _standing(results["compare"], results["profile"], results.get("scale"))

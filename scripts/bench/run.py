@@ -6,7 +6,8 @@
 Parts: compare (mock, Prism and the ceiling under wrk), profile (py-spy on the mock under load),
 scale (batch get and delete against stores of 10k, 100k and 1M numbers; memory per number),
 client (the clients' cost per call against raw httpx), conformance (the contract
-suite's cases per second in-process and over HTTP).
+suite's cases per second in-process and over HTTP), kit (the test kit's fixture per test, and a
+get in-process against over loopback HTTP).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import client_overhead
 import compare
 import conformance_speed
+import kit
 import machine
 import profiling
 import report
@@ -31,7 +33,7 @@ import scale
 from loadgen import LoadSettings
 from tools import ROOT, ensure_wrk, node_version, prism_version, wrk_version
 
-PARTS = ("compare", "profile", "scale", "client", "conformance")
+PARTS = ("compare", "profile", "scale", "client", "conformance", "kit")
 RESULTS = ROOT / "reports" / "bench"
 
 
@@ -68,6 +70,8 @@ def main() -> int:
             results["client"] = client_overhead.run(RESULTS / "client")
         elif part == "conformance":
             results["conformance"] = conformance_speed.run(RESULTS / "conformance")
+        elif part == "kit":
+            results["kit"] = kit.run(RESULTS / "kit")
         results_file.write_text(json.dumps(results, indent=2) + "\n")
 
     results["environment"] = {

@@ -2,6 +2,10 @@
 
 Every reader of a contract (ours or PolyAI's published one) goes through this module: one
 method list, one pointer syntax (RFC 6901, by `jsonpointer`) and one `$ref` resolver.
+
+The contract ships inside this package (`telephony_contract/openapi.yaml`, a byte-for-byte copy of
+the repository's openapi.yaml that `make generate` writes and `make check-generated` checks), so an
+installed or vendored mock reads the contract it was built from, wherever it is installed.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonpointer import JsonPointer, JsonPointerException
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+# A wheel installs as plain files, so the resource is a file on disk: readers open it by path.
+SPEC_PATH = Path(str(resources.files("telephony_contract").joinpath("openapi.yaml")))
 
 # The keys of a path item that are operations (OpenAPI 3.0 and 3.1), in the order they are read.
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
