@@ -43,6 +43,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.recording import Recorder
 from telephony_contract import (
     CORRELATION_HEADER,
     Catalogue,
@@ -301,6 +302,8 @@ class Guard:
         self.refusals: list[Refusal] = []
         self.sent: list[SentRequest] = []
         self.cleanup_log: list[str] = []
+        # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
+        self.recorder: Recorder | None = None
         self._client = httpx.Client(base_url=self.upstream, timeout=30.0, follow_redirects=False)
         self._lock = threading.Lock()
 
@@ -344,6 +347,8 @@ class Guard:
         ]
         url = raw_path + (f"?{query}" if query else "")
         upstream = self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw)
+        if self.recorder is not None:
+            self.recorder.add_response(upstream)
         try:
             answer = upstream.json()
         except ValueError:
