@@ -9,9 +9,9 @@ compared at least `MIN_COMPARED` times both nights) a drop, which the nightly is
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
