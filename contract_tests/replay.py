@@ -220,7 +220,10 @@ def _headers(exchange: Exchange, body: bytes) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-async def _send(app: Any, method: str, path: str, query: str, headers: list[tuple[bytes, bytes]], body: bytes) -> Reply:
+async def send_to(
+    app: Any, method: str, path: str, query: str, headers: list[tuple[bytes, bytes]], body: bytes
+) -> Reply:
+    """Send one request to an ASGI app in-process; `path` as sent (percent-encoded), headers lower case."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -282,7 +285,7 @@ async def _replay(app: Any, clock: _RecordedClock, exchanges: list[Exchange]) ->
             path, query = path.replace(old, new), query.replace(old, new)
             body = body.replace(old.encode(), new.encode())
         clock.at = exchange.started
-        reply = await _send(mock, exchange.method, path, query, _headers(exchange, body), body)
+        reply = await send_to(mock, exchange.method, path, query, _headers(exchange, body), body)
         replies.append(reply)
         if 200 <= reply.status < 300 and 200 <= exchange.status < 300:
             minted.update(_minted(_json(exchange.response_body), _json(reply.body)))
