@@ -372,8 +372,9 @@ def unstable(
 ) -> set[int]:
     """The exchanges whose request the service answered differently with nothing written in between.
 
-    "Nothing written": no successful write to the same resource (and none to a connector, whose
-    deletion or move takes numbers with it) between the two.
+    "Nothing written": no successful write, between the two, to the read's resource, to phone
+    numbers when the read takes one (a lookup answers from the number), or to a connector (whose
+    deletion or move takes numbers with it).
     """
     found: set[int] = set()
     epoch: Counter[str] = Counter()
@@ -392,7 +393,8 @@ def unstable(
             continue
         headers = tuple((n.lower(), v) for n, v in exchange.request_headers if n.lower() not in _PER_REQUEST_HEADERS)
         request = (exchange.method, exchange.path, exchange.query, exchange.request_body, headers)
-        now = epoch[operation.resource] + epoch["*"]
+        depends = {operation.resource, *(("phone-numbers",) if operation.takes_phone_numbers else ())}
+        now = sum(epoch[resource] for resource in depends) + epoch["*"]
         signature = _signature(answer)
         before = seen.get(request)
         if before is not None and before[2] == now and before[1] != signature:
