@@ -380,6 +380,8 @@ def unstable(
     epoch: Counter[str] = Counter()
     seen: dict[tuple[Any, ...], tuple[int, bytes, int]] = {}
     for exchange, operation_id, answer in zip(exchanges, operations, answers, strict=True):
+        if exchange.reset_before:
+            epoch["*"] += 1  # back to the seed: everything may read differently
         if operation_id is None or answer is None:
             continue
         operation = catalogue[operation_id]

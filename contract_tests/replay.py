@@ -136,6 +136,10 @@ def seed_of(exchanges: Iterable[Exchange], catalogue: Catalogue | None = None) -
     touched: set[str] = set()
     connectors_changed = False
     for exchange in exchanges:
+        if exchange.reset_before:
+            # Back to the seed: what reads show from here on is the seed again, until written.
+            touched.clear()
+            connectors_changed = False
         match = catalogue.match(exchange.method, exchange.path)
         if match is None or match.parameters.get(_AGENT) != agent or not 200 <= exchange.status < 300:
             continue

@@ -156,6 +156,20 @@ def test_the_mocks_own_recording_replays_at_one_hundred_percent(mock_run: Conduc
     assert sorted(result.seed.numbers) == ["+442079460001", "+442079460002"]
 
 
+def test_a_mock_run_records_its_resets_and_replays_at_one_hundred_percent(tmp_path: Path) -> None:
+    run = conduct("mock", report_dir=tmp_path, overrides=SHORT)
+    assert run.recording is not None and run.recording.parent == recording.folder(tmp_path, "mock")
+    recorded = recording.read(run.recording)
+
+    result = fidelity.compare(recorded)
+
+    # The run resets the mock as each phase starts and after each stateful scenario; the replay
+    # resets its own mock at the same places, so the connector writes of one scenario do not
+    # leak into the next.
+    assert sum(exchange.reset_before for exchange in recorded.exchanges) >= 4
+    assert (result.score, result.findings, result.not_compared) == (1.0, [], {})
+
+
 # ---------------------------------------------------------------------------------------------
 # Smaller pieces, without a run
 
