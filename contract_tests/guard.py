@@ -19,7 +19,8 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   Schemathesis and cannot reach a report, a curl line or a log;
 - releases, when the run ends however it ends, every number the run imported and did not
   release;
-- in dry-run mode forwards to a mock instead and records every request it would have sent.
+- in dry-run mode forwards to a mock instead and records every request it would have sent;
+- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
