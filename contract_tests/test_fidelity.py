@@ -25,6 +25,7 @@ from contract_tests.fidelity import CONTRACT, MOCK, UNSTABLE
 from contract_tests.target import mock_credentials, serve
 from contract_tests.test_nightly_issue import _night, _run
 from telephony_mock import create_app
+from telephony_mock._clock import MockClock
 from telephony_mock._config import DEFAULT_CONFIG_PATH, config_from_dict
 
 
@@ -198,31 +199,72 @@ def _mock_with_calls(**outbound: float) -> Any:
     return create_app(config_from_dict(raw))
 
 
-def test_a_faster_call_lifecycle_is_a_difference_of_the_polled_status(tmp_path: Path) -> None:
+class _StoppedClock(MockClock):
+    """A stand-in's clock that reads what the test sets, so a recording can span seconds at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = 0.0
+
+    def now(self) -> float:
+        return self.at
+
+
+@pytest.mark.parametrize(
+    ("lifecycle", "poll_after", "service_status", "mock_status"),
+    [
+        ({"queued_seconds": 0, "calling_seconds": 0}, 0.0, "SUCCESS", "QUEUED"),
+        ({"queued_seconds": 60, "calling_seconds": 30}, 5.0, "QUEUED", "CALLING"),
+    ],
+    ids=["faster", "slower"],
+)
+def test_a_different_call_lifecycle_is_a_difference_of_the_polled_status(
+    tmp_path: Path, lifecycle: dict[str, float], poll_after: float, service_status: str, mock_status: str
+) -> None:
     calls = f"/v1/agents/{AGENT}/telephony/outbound-calls"
+    stand_in = _mock_with_calls(**lifecycle)
+    clock = stand_in.state.mock.clock = _StoppedClock()
     recorder = recording.Recorder(tmp_path / "calls.har", run_keys=[KEY])
-    stand_in = recording.RecordingApp(_mock_with_calls(queued_seconds=0, calling_seconds=0), recorder, "http://x")
     key = [(b"x-api-key", KEY.encode())]
     trigger = json.dumps({"toNumber": "+447700900100", "environment": "sandbox"}).encode()
     typed = [*key, (b"content-type", b"application/json"), (b"content-length", str(len(trigger)).encode())]
+    start = time.time()
+
+    async def at(offset: float, method: str, path: str, query: str, headers: Any, body: bytes) -> replay.Reply:
+        clock.at = start + offset
+        reply = await replay.send_to(stand_in, method, path, query, headers, body)
+        recorder.add(
+            started=start + offset,
+            elapsed=0.001,
+            method=method,
+            url=f"http://127.0.0.1:8000{path}" + (f"?{query}" if query else ""),
+            request_headers=[(name.decode(), value.decode()) for name, value in headers],
+            request_body=body,
+            status=reply.status,
+            response_headers=reply.headers,
+            response_body=reply.body,
+        )
+        return reply
 
     async def place_and_poll() -> None:
-        await replay.send_to(stand_in, "GET", f"/v1/agents/{AGENT}/telephony/connectors", "", key, b"")
-        placed = await replay.send_to(stand_in, "POST", calls, "", typed, trigger)
-        sid = json.loads(placed.body)["callSid"]
-        await replay.send_to(stand_in, "GET", f"{calls}/{sid}/status", "environment=sandbox", key, b"")
+        await at(0, "GET", f"/v1/agents/{AGENT}/telephony/connectors", "", key, b"")
+        sid = json.loads((await at(0, "POST", calls, "", typed, trigger)).body)["callSid"]
+        await at(poll_after, "GET", f"{calls}/{sid}/status", "environment=sandbox", key, b"")
 
     asyncio.run(place_and_poll())
     recorder.close()
 
     result = fidelity.compare(recording.read(tmp_path / "calls.har"))
 
-    # The SID each side minted differs and is not compared; the status poll reaches the mock's own
-    # call (or the answer would be 400), which is still QUEUED where the stand-in's call had ended.
+    # The SID each side minted differs and is not compared; the poll reaches the replay's own call
+    # (or the answer would be 400 for an unknown SID), whose state at the recorded time differs.
     assert [(f.klass, f.operation, f.kind) for f in result.findings] == [
         (MOCK, "getOutboundCallStatus", "values differ at status")
     ]
-    assert '"status":"QUEUED"' in result.findings[0].example.mock.replace(" ", "")  # type: ignore[union-attr]
+    example = result.findings[0].example
+    assert example is not None
+    assert json.loads(example.service.split("\n", 1)[1])["status"] == service_status
+    assert json.loads(example.mock.split("\n", 1)[1])["status"] == mock_status
     assert result.agreeing["triggerOutboundCall"] == 1
 
 
