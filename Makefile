@@ -21,7 +21,7 @@ BASE ?=
 RECORD ?=
 
 .PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
-	upstream-check upstream-refresh contract-diff vendor-check
+	upstream-check upstream-refresh contract-diff vendor-check fidelity
 
 install:  ## Create .venv and node_modules with every pinned tool
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ conformance:  ## The conformance suite against TARGET=mock (default) or TARGET=r
 
 conformance-deep:  ## The night profile of the conformance suite: a bigger budget and a fresh seed
 	@$(CONFORMANCE) --profile deep $(CONFORMANCE_ARGS) $(CONFORMANCE_STATUS)
+
+# fidelity replays RECORDING (default: the newest in $(CONFORMANCE_REPORTS)/recordings/real/) against a fresh mock.
+RECORDING ?=
+
+fidelity:  ## Replay a real-target recording against a fresh mock: the mock's fidelity score, its differences classed, coverage
+	$(PY) scripts/fidelity.py --report-dir $(CONFORMANCE_REPORTS) $(if $(RECORDING),--recording $(RECORDING))
 
 bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt

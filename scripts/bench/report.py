@@ -412,6 +412,33 @@ def _conformance(results: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def fidelity_section(results: dict[str, Any] | None) -> list[str]:
+    lines = ["## Fidelity comparison", ""]
+    if not results or "skipped" in results:
+        reason = (results or {}).get("skipped", "not measured in this run")
+        return [*lines, f"Not measured: {reason}.", ""]
+    seconds, goal = results["compare_seconds"], results["goal_seconds"]
+    lines += [
+        f"`make fidelity` on a recording of a deep night: {results['exchanges']:,} exchanges "
+        f"({results['megabytes']:.1f} MB of HAR), generated from the mock with a night's mix of imports, reads, "
+        "batches, lookups, reassignments, releases and their errors (`scripts/bench/fidelity_speed.py`). "
+        f"Measured {results['date']}, load average {results['load_average']:.2f} on the 2 cores at the start.",
+        "",
+        "| stage | seconds | exchanges per second |",
+        "|---|---:|---:|",
+        f"| replay alone (reference): read the HAR, seed, every request answered by a fresh in-process mock "
+        f"| {results['replay_seconds']:.1f} | {results['replay_per_second']:,} |",
+        f"| the whole comparison: read the HAR, seed, replay, compare every pair, group the findings "
+        f"| {seconds:.1f} | {results['compare_per_second']:,} |",
+        "",
+        f"**Goal**: under {goal:.0f} s for about 30,000 exchanges: {seconds:.1f} s, {_verdict(seconds < goal)}. "
+        f"Comparing costs {results['compare_seconds'] / results['replay_seconds'] - 1:.0%} on top of the replay "
+        "that it cannot do without.",
+        "",
+    ]
+    return lines
+
+
 def _standing(compare: dict[str, Any], profile: dict[str, Any], scale: dict[str, Any] | None) -> list[str]:
     def rps(target: str, name: str = GOAL_OPERATION) -> float:
         return float(compare[target][name]["throughput_rps"])
@@ -478,7 +505,7 @@ def write(results: dict[str, Any], path: Path) -> None:
         "",
         f"Reproduce with `{env['command']}` (about 25 minutes; it installs wrk with apt-get and Prism "
         "with npm into `.bench/` when they are missing). One part: `.venv/bin/python scripts/bench/run.py "
-        "--only compare` (or profile, scale, client, conformance, kit). Raw figures, every round included: "
+        "--only compare` (or profile, scale, client, conformance, kit, fidelity). Raw figures, every round included: "
         "`reports/bench/results.json`.",
         "",
         *_environment(env),
@@ -494,6 +521,7 @@ def write(results: dict[str, Any], path: Path) -> None:
     if "kit" in results:
         lines += kit_section(results["kit"])
     lines += _conformance(results.get("conformance"))
+    lines += fidelity_section(results.get("fidelity"))
     if "compare" in results and "profile" in results:
         lines += _standing(results["compare"], results["profile"], results.get("scale"))
     lines += [
