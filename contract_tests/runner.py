@@ -30,7 +30,7 @@ from schemathesis.specs.openapi import _caches
 
 from contract_tests import hooks  # registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
+from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, nodes_of, violations_of
 from contract_tests.guard import GUARD_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -400,6 +400,7 @@ def _collect(recorder: Any, state: _Run) -> None:
                 toolkit=is_toolkit(failure),
                 violations=violations,
                 failure=failure,
+                nodes=nodes_of(failure, interaction.response if interaction is not None else None),
             )
             if finding.identity in seen:
                 continue
