@@ -27,6 +27,10 @@ TENANCY, DRIFT, ASSUMPTION, TOOLKIT = "tenancy", "drift", "assumption", "toolkit
 CLASSES = (TENANCY, DRIFT, ASSUMPTION, TOOLKIT)
 ENVELOPE_CHECK = "error_carries_envelope_and_correlation_id"
 SERVER_ERROR_CHECK = "not_a_server_error"
+# The checks that judge an answer against the contract's description of it.
+ANSWER_CHECKS = frozenset(
+    {"response_schema_conformance", "response_headers_conformance", "content_type_conformance", ENVELOPE_CHECK}
+)
 # What a contract check says its expectation rests on (`basis` on the failure it raises).
 PUBLISHED_BASIS, TENANCY_BASIS = "published", "tenancy"
 
@@ -55,10 +59,12 @@ def attribute(finding: Finding, contract: Contract) -> Attribution:
         return Attribution(DRIFT, (), f"the service failed with {status}")
     # An answer with a status the contract only assumes (429, 5xx) that breaks the contract's
     # description of that answer (its body, its headers) refutes the assumption that declares it.
+    # A check about the request (a missing key not refused, a valid request rejected) is not
+    # about that description: its node is the published rule the request tested.
     status_marks = [
         site.assumption for site in contract.response_sites(finding.operation, status) if site.keyword == "status"
     ]
-    if status_marks:
+    if status_marks and finding.check in ANSWER_CHECKS:
         return _assumed(status_marks, f"the answer's status {status} is assumed, not published")
     if finding.violations and finding.check == "negative_data_rejection":
         return _rejection(finding.violations, finding.operation, contract)
