@@ -189,12 +189,12 @@ def _rejection(violations: Iterable[Violation], operation: str, contract: Contra
 
 
 def _matching(sites: list[Site], violation: Violation) -> list[Site]:
+    """The sites at the broken rule's own node: same request part, same property path, same keyword.
+
+    A rule broken anywhere else is published, even where the same keyword is assumed elsewhere.
+    """
     named = tuple(part for part in violation.path if isinstance(part, str))
-    same_place = [site for site in sites if site.location == violation.location and site.path == named]
-    if same_place:
-        return same_place
-    # A fuzzed mutation's path is not always the schema node's: fall back to the same request part.
-    return [site for site in sites if site.location == violation.location]
+    return [site for site in sites if site.location == violation.location and site.path == named]
 
 
 def _about_codes(finding: Finding) -> bool:

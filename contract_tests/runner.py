@@ -211,6 +211,7 @@ def run(
     # pytest session generates exactly what the same run in a fresh process does.
     _caches.clear_all()
     hooks.PROBES.clear()
+    hooks.READ_BACK.clear()
     schema.app = app
     if reset is not None:
         _reset_after_each_scenario(schema, reset)

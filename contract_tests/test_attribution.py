@@ -334,3 +334,10 @@ def test_another_account_s_data_is_tenancy_whatever_else_the_check_says() -> Non
     )
 
     assert attribute(finding, CONTRACT).klass == TENANCY
+
+
+def test_an_accepted_request_refutes_only_the_assumption_at_the_broken_rule_s_place() -> None:
+    # `additionalProperties` is assumed on the batch's root; inside an item it is not marked.
+    elsewhere = Violation("additionalProperties", "body", ("numbers",))
+
+    assert attribute(_accepted(elsewhere), CONTRACT).klass == DRIFT
