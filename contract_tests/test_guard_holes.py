@@ -49,8 +49,17 @@ class Gateway:
         assert answer.status_code == 201, answer.text
 
 
-def _gateway(app: Any, seen: list[tuple[str, str, str]], fail_first_call_with: int | None) -> Any:
-    failures = [fail_first_call_with] if fail_first_call_with is not None else []
+@dataclass(frozen=True)
+class Failure:
+    """The gateway answers the first request to `path` with `status`, after the service acted on it or not."""
+
+    path: str
+    status: int
+    acted: bool
+
+
+def _gateway(app: Any, seen: list[tuple[str, str, str]], failure: Failure | None) -> Any:
+    failures = [failure] if failure is not None else []
 
     async def front(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -59,22 +68,27 @@ def _gateway(app: Any, seen: list[tuple[str, str, str]], fail_first_call_with: i
         raw = scope["raw_path"].decode("latin-1")
         seen.append((scope["method"], raw, scope["query_string"].decode("latin-1")))
         path = posixpath.normpath(unquote(raw))
-        if failures and path == CALLS:
-            status = failures.pop()
-            await send({"type": "http.response.start", "status": status, "headers": []})
+        scope = {**scope, "method": scope["method"].upper(), "path": path, "raw_path": quote(path).encode()}
+        if failures and path == failures[0].path:
+            failed = failures.pop()
+            if failed.acted:
+                await app(scope, receive, _discard)
+            await send({"type": "http.response.start", "status": failed.status, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
-        scope = {**scope, "method": scope["method"].upper(), "path": path, "raw_path": quote(path).encode()}
         await app(scope, receive, send)
 
     return front
 
 
+async def _discard(message: Any) -> None:
+    pass
+
+
 @pytest.fixture
 def gateway(request: pytest.FixtureRequest) -> Iterator[Gateway]:
     seen: list[tuple[str, str, str]] = []
-    fail_first_call_with = getattr(request, "param", None)
-    with serve(_gateway(create_app(admin=True), seen, fail_first_call_with)) as url:
+    with serve(_gateway(create_app(admin=True), seen, getattr(request, "param", None))) as url:
         yield Gateway(url, seen)
 
 
@@ -300,6 +314,18 @@ def test_a_number_released_in_a_batch_is_no_longer_held(guard: Guard, gateway: G
     assert guard.policy.still_held == []
 
 
+@pytest.mark.parametrize("gateway", [Failure(f"{NUMBERS}/{NEW_NUMBER}", 502, acted=True)], indirect=True)
+def test_an_import_that_got_a_server_error_is_released_at_teardown_but_not_changed_before(gateway: Gateway) -> None:
+    with Guard(RealTarget(gateway.url, AGENT, KEY)) as guard:
+        status, _, _ = _send(guard, "POST", f"{NUMBERS}/{quote(NEW_NUMBER, safe='')}", {"clientEnv": "sandbox"})
+        assert status == 502
+        assert gateway.number_status(NEW_NUMBER) == 200  # the service imported it all the same
+        assert _refused(_send(guard, "DELETE", f"{NUMBERS}/{quote(NEW_NUMBER, safe='')}"))
+
+    assert gateway.number_status(NEW_NUMBER) == 404
+    assert guard.cleanup_log == [f"{NEW_NUMBER}: released"]
+
+
 # ---------------------------------------------------------------------------------------------
 # The one outbound call is spent only on a trigger the service may have acted on
 
@@ -331,7 +357,7 @@ def test_a_trigger_the_service_refused_does_not_spend_the_allowance(guard: Guard
     assert _trigger(guard) == 403  # and then it is spent
 
 
-@pytest.mark.parametrize("gateway", [503], indirect=True)
+@pytest.mark.parametrize("gateway", [Failure(CALLS, 503, acted=False)], indirect=True)
 def test_a_trigger_that_failed_on_the_server_spends_the_allowance(guard: Guard) -> None:
     first = _trigger(guard)
 
