@@ -290,7 +290,7 @@ class SafetyPolicy:
         if operation.resource == NUMBERS:
             number = _not_a_string(body)
             if number is not None:
-                return f"it holds {number!r}, a number that is not a JSON string, where phone numbers go"
+                return f"it holds {str(number)!r}, a number that is not a JSON string, where phone numbers go"
             in_path = [match.parameters["phoneNumber"]] if "phoneNumber" in match.parameters else []
             if operation.method == "POST":
                 return self._import_refusal(in_path, body)

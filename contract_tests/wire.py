@@ -103,19 +103,19 @@ def _body(content: bytes) -> Any:
     try:
         return json.loads(content.decode("utf-8"), object_pairs_hook=_one_value_per_key, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise Unreadable(f"the guard cannot read its body as JSON ({exc})") from exc
+        raise Unreadable("the guard cannot read its body as JSON") from exc
 
 
 def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     names = [name for name, _ in pairs]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ValueError(f"the key {repeated[0]!r} is written twice, and services keep different ones")
+        raise Unreadable(f"its body writes the key {repeated[0]!r} twice, and services keep different ones")
     return dict(pairs)
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, JSON has no such thing
 
 
 def _depth(content: bytes) -> int:
