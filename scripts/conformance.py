@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--dry-run only makes sense with --target real")
     profile = args.profile or ("deep" if args.dry_run else "ci")
     command = "python scripts/conformance.py " + shlex.join(argv if argv is not None else sys.argv[1:])
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    previous = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     status = NEW_FINDINGS  # what a crash leaves in the status file
     try:
         status = _plan(args, profile) if args.dry_run else _run(args, profile, command.strip())
@@ -86,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         status_file.write_text(f"{status}\n", encoding="utf-8")
         if status != PASSED:
             print(f"scripts/conformance.py exited {status} ({_MEANING[status]}); see {status_file}", file=sys.stderr)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return status
 
 
