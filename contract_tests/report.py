@@ -114,7 +114,7 @@ def write_summary(
         "",
         f"**{by_class}** new findings{errors}; {len(known)} known (baseline){accepted_now}.",
         "",
-        *([f"- target: `{base_url}`"] if base_url else []),
+        *([f"- target: `{base_url}`"] if base_url and base_url != target else []),
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",
         f"- {outcome.cases} test cases, {outcome.stateful_cases} of them in stateful sequences, "
         f"in {outcome.seconds:.0f} s; {len(outcome.tested_operation_ids)} of {len(operations)} operations tested",
