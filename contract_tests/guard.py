@@ -493,12 +493,15 @@ class Guard:
             if name.lower() not in _HOP_BY_HOP
         ]
         path = self._upstream_path(request.path)
-        built = self._client.build_request(
-            request.method,
-            self.upstream + path + (f"?{request.query}" if request.query else ""),
-            headers=outgoing,
-            content=request.content,
-        )
+        try:
+            built = self._client.build_request(
+                request.method,
+                self.upstream + path + (f"?{request.query}" if request.query else ""),
+                headers=outgoing,
+                content=request.content,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+            raise Unreadable("its URL cannot be sent as it was judged") from exc
         # httpx tidies URLs (dot segments, escapes); the request must leave exactly as judged.
         sent_path = built.url.raw_path.decode("ascii").split("?", 1)[0]
         if sent_path != self._base_path + path or read_query(built.url.query.decode("ascii")) != request.parameters:

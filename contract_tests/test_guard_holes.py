@@ -199,6 +199,20 @@ def test_the_method_is_sent_in_the_case_it_was_judged_in(guard: Guard, gateway: 
     assert gateway.seen[-1][:2] == ("GET", f"{NUMBERS}/{quote(SEEDED_NUMBER, safe='')}")
 
 
+def test_a_read_goes_out_exactly_as_judged(guard: Guard, gateway: Gateway) -> None:
+    status, _, body = _send(guard, "GET", f"{NUMBERS}/%2b442079460001", query="connectorId=a%7Cb")
+    odd = _send(guard, "GET", f"/v1/agents/{AGENT}/telephony/connectors/conn%2Fdev")
+
+    assert status == 200, body
+    assert gateway.seen[-2] == ("GET", f"{NUMBERS}/%2B442079460001", "connectorId=a%7Cb")
+    # An encoded slash in a read stays one segment: whatever the service makes of it, it only reads.
+    assert odd[0] != 403 and gateway.seen[-1][1] == f"/v1/agents/{AGENT}/telephony/connectors/conn%2Fdev"
+    assert [sent.path for sent in guard.sent] == [
+        f"{NUMBERS}/%2B442079460001?connectorId=a%7Cb",
+        f"/v1/agents/{AGENT}/telephony/connectors/conn%2Fdev",
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # The body is read, or the request is refused
 
