@@ -24,7 +24,8 @@ Schemathesis never reaches a real deployment directly; every request goes throug
 - keeps its record of the numbers the run owns true from each answer (imported, released, not
   held), and releases, when the run ends however it ends, every number the run holds or may hold
   (an import that got a server error or no answer);
-- in dry-run mode forwards to a mock instead and records every request it would have sent.
+- in dry-run mode forwards to a mock instead and records every request it would have sent;
+- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
 
 Every judged request leaves through `Guard._exchange`, the one place its answer comes back.
 
@@ -50,6 +51,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.recording import Recorder
 from contract_tests.wire import Outgoing, Unreadable, read
 from contract_tests.wire import query_parameters as read_query
 from telephony_contract import (
@@ -430,6 +432,8 @@ class Guard:
         self.refusals: list[Refusal] = []
         self.sent: list[SentRequest] = []
         self.cleanup_log: list[str] = []
+        # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
+        self.recorder: Recorder | None = None
         self._client = httpx.Client(timeout=30.0, follow_redirects=False)
         # The upstream's own path prefix, if its base URL has one, which every request goes under.
         self._base_path = urlsplit(self.upstream).path
@@ -473,6 +477,8 @@ class Guard:
                 self.refusals.append(Refusal(request.method, unquote(request.path), reason))
                 return _refused(reason)
         upstream = self._exchange(request, built)
+        if self.recorder is not None:
+            self.recorder.add_response(upstream)
         with self._lock:
             self.sent.append(
                 SentRequest(request.method, request.target, raw.decode("utf-8", "replace"), upstream.status_code)
