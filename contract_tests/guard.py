@@ -83,6 +83,7 @@ CONNECTORS = "connectors"
 # Request fields and query parameters whose value `live` reaches real callers, compared casefolded.
 _ENVIRONMENT_NAMES = frozenset({"clientenv", "environment"})
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_METHOD_OVERRIDES = frozenset({"x-http-method-override", "x-http-method", "x-method-override"})
 # A batch release's per-number error for a number the project does not hold.
 NOT_FOUND_CODE = "PHONE_NUMBERS_NOT_FOUND"
 _CONNECTOR_WRITE = "it changes a connector, and the suite created none"
@@ -493,6 +494,11 @@ class Guard:
 
     def _build(self, request: Outgoing, headers: Iterable[tuple[str, str]]) -> httpx.Request:
         """The upstream request for `request`, proven to go out in the form it was judged in."""
+        headers = list(headers)
+        for name, value in headers:
+            # Gateways that honour these run the method they name, not the one the guard judged.
+            if name.lower() in _METHOD_OVERRIDES and value.strip().upper() != request.method:
+                raise Unreadable(f"its {name} header asks for {value!r} instead of {request.method}")
         outgoing = [
             (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
             for name, value in headers

@@ -99,11 +99,18 @@ def guard(gateway: Gateway) -> Iterator[Guard]:
 
 
 def _send(
-    guard: Guard, method: str, raw_path: str, body: Any = None, *, query: str = "", raw: bytes | None = None
+    guard: Guard,
+    method: str,
+    raw_path: str,
+    body: Any = None,
+    *,
+    query: str = "",
+    raw: bytes | None = None,
+    extra_headers: tuple[tuple[bytes, bytes], ...] = (),
 ) -> tuple[int, dict[str, str], Any]:
     """Call the guard as a server would, with the path exactly as it came off the wire."""
     content = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-    headers = [(b"x-api-key", guard.suite_key.encode()), (b"content-type", b"application/json")]
+    headers = [(b"x-api-key", guard.suite_key.encode()), (b"content-type", b"application/json"), *extra_headers]
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -190,6 +197,16 @@ def test_a_word_in_place_of_a_number_is_not_a_delete_the_guard_lets_through(guar
 
     assert _refused(answer), answer
     assert gateway.number_status(SEEDED_NUMBER) == 200
+
+
+def test_a_method_override_header_cannot_turn_a_batch_read_into_a_batch_delete(guard: Guard, gateway: Gateway) -> None:
+    override = ((b"X-HTTP-Method-Override", b"DELETE"),)
+
+    answer = _send(guard, "POST", f"{NUMBERS}/batch", {"phoneNumbers": [SEEDED_NUMBER]}, extra_headers=override)
+
+    assert _refused(answer), answer
+    assert "instead of POST" in guard.refusals[-1].reason
+    assert not gateway.seen
 
 
 def test_the_method_is_sent_in_the_case_it_was_judged_in(guard: Guard, gateway: Gateway) -> None:
