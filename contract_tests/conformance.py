@@ -52,13 +52,14 @@ def conduct(
     history_path: Path | None = None,
     command: str = "make conformance",
     overrides: dict[str, Any] | None = None,
+    only_operations: tuple[str, ...] = (),
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
 
     `mock_app` replaces the default mock, and `mock_admin_key` is its admin key when its config
     has one (the run resets the mock through /_admin/reset). `accept_days` accepts this run's new
     findings into the baseline before the summary is written, so the summary and the exit status
-    agree. `history_path` appends the run to a
+    agree. `only_operations` narrows the run to those operationIds. `history_path` appends the run to a
     history file and compares it with the previous run of the same target.
     """
     settings = runner.load_settings()
@@ -96,6 +97,7 @@ def conduct(
                 api_key=selected.api_key,
                 exclude_operations=selected.exclude_operations,
                 overrides=extra,
+                only_operations=only_operations,
             )
             outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline)
         except KeyboardInterrupt:
