@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,10 +32,14 @@ sys.path.insert(0, str(ROOT))
 import template_bases as templates  # noqa: E402  (beside this script)
 
 from contract_facts import releases  # noqa: E402
+from telephony_contract import load_catalogue  # noqa: E402
 
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates"
+# The fixed core of the client: plain Python that ruff lints where it stands, copied byte for byte
+# into the package (replacing the generator's stock module of the same name, if any).
+CORE = TEMPLATES / "core"
 TEMPLATE_BASES = ROOT / "generator-template-bases.json"
 RELEASES = ROOT / "contract-releases.json"
 TARGET = ROOT / "generated"
@@ -48,6 +54,23 @@ def generate(spec: Path, output: Path) -> None:
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     changelog = releases.render(releases.load(RELEASES), config["project_name_override"])
     (output / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+
+
+def _templates_with_contract(spec: Path, into: Path) -> Path:
+    """generator-templates/ plus contract.jinja: what the templates need from the contract beyond its schemas.
+
+    openapi-python-client hands its templates the parsed schemas only; `x-` extensions never reach
+    them. The retry decision (may an operation be repeated once the service may have seen it?) is
+    the catalogue's, from the method's semantics and `x-safe`, keyed here by operationId.
+    """
+    shutil.copytree(TEMPLATES, into)
+    retry_safe = {operation.operation_id: operation.retry_safe for operation in load_catalogue(spec).values()}
+    (into / "contract.jinja").write_text(
+        "{# Written by scripts/codegen.py from the contract. #}\n"
+        f"{{% set retry_safe = {json.dumps(retry_safe, sort_keys=True)} %}}\n",
+        encoding="utf-8",
+    )
+    return into
 
 
 def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
@@ -70,8 +93,7 @@ def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
         "--overwrite",
         "--fail-on-warning",
     ]
-    if TEMPLATES.is_dir():
-        command += ["--custom-template-path", str(TEMPLATES)]
+    command += ["--custom-template-path", str(_templates_with_contract(spec, config_path.parent / "templates"))]
     # The post hooks call `ruff`: put the pinned one first on PATH.
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     result = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -79,6 +101,14 @@ def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
     sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
+    copy_core(output)
+
+
+def copy_core(output: Path) -> None:
+    """Copy the fixed modules of generator-templates/core/ into the package, unchanged."""
+    package = output / yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["package_name_override"]
+    for module in sorted(CORE.glob("*.py")):
+        shutil.copyfile(module, package / module.name)
 
 
 def _files(root: Path) -> set[Path]:

@@ -174,7 +174,9 @@ class ApiError(PolyAIError):
         return f"{where}{self.status_code}{phrase}; {detail}"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code}, error_code={self.envelope.error_code if self.envelope else None!r}, error_id={self.error_id!r})"
+        error_code = self.envelope.error_code if self.envelope else None
+        name = type(self).__name__
+        return f"{name}(status_code={self.status_code}, error_code={error_code!r}, error_id={self.error_id!r})"
 
 
 class BadRequestError(ApiError):
@@ -310,8 +312,8 @@ __all__ = [
     "ServerError",
     "UnexpectedStatus",
     "WaitTimeoutError",
-    "error_class",
     "check_error",
     "check_undocumented",
     "check_unreadable",
+    "error_class",
 ]

@@ -109,11 +109,11 @@ class _Wire:
             raise ClientClosedError("this client is closed; build a new one (or use it inside its `with` block)")
         request["url"] = self.settings.base_url + request["url"]
         request["auth"] = self._auth
-        request["timeout"] = options["timeout"] if "timeout" in options else self.timeout
+        request["timeout"] = options.get("timeout", self.timeout)
         extra = options.get("extra_headers")
         if self.default_headers or extra:
             request["headers"] = {**self.default_headers, **request.get("headers", {}), **(extra or {})}
-        return options["retry"] if "retry" in options else self.retry
+        return options.get("retry", self.retry)
 
     def parse(
         self, build: Callable[..., Response[Any]], response: httpx.Response, expected: type[T], started: float
