@@ -166,6 +166,7 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     args = parser.parse_args()
+    args.spec, args.target = args.spec.resolve(), args.target.resolve()
     if args.command == "generate":
         generate(args.spec, args.target)
         print(f"regenerated {args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}")

@@ -110,6 +110,7 @@ class Layer:
     regions: tuple[str, ...]
     max_batch_items: int
     api_key_header: str
+    correlation_header: str
     error_codes: list[dict[str, Any]]
     namespaces: list[Namespace] = dataclasses.field(default_factory=list)
 
@@ -182,6 +183,19 @@ def _argument(prop: Any) -> Argument:
     if convert != name:
         convert = f"UNSET if isinstance({name}, Unset) else {convert}"
     return Argument(name, f"{annotation} | Unset", "UNSET", convert)
+
+
+def correlation_header(spec: dict[str, Any]) -> str:
+    """The one response header every error answer of every operation declares: the request's correlation id."""
+    shared: set[str] | None = None
+    for operation in _raw_operations(spec).values():
+        for status, response in operation.get("responses", {}).items():
+            if str(status)[0] in "45":
+                names = set(_resolve(spec, response).get("headers", {}))
+                shared = names if shared is None else shared & names
+    if not shared or len(shared) != 1:
+        raise SystemExit(f"the error answers must share exactly one header, the correlation id; they share {shared}")
+    return shared.pop()
 
 
 def _raw_operations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -297,6 +311,7 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
             for scheme in spec["components"]["securitySchemes"].values()
             if scheme["type"] == "apiKey" and scheme["in"] == "header"
         ),
+        correlation_header=correlation_header(spec),
         error_codes=codes,
     )
     tags = {tag["name"]: _text(tag.get("description")) for tag in spec.get("tags", [])}

@@ -16,7 +16,7 @@ from http import HTTPStatus
 import httpx
 
 from .client import AuthenticatedClient, Client, parse_retry_after
-from .error_codes import ErrorCode
+from .error_codes import CORRELATION_HEADER, ErrorCode
 from .models.error import Error
 from .types import http_status
 
@@ -25,9 +25,6 @@ from .types import http_status
 UNREADABLE_BODY = (ValueError, KeyError, TypeError, AttributeError)
 
 _SHOWN_BODY = 200  # characters of an undocumented body quoted in a message
-
-
-CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 
 
 class PolyAIError(Exception):
@@ -144,12 +141,12 @@ class ApiError(PolyAIError):
 
     @property
     def correlation_id(self) -> str | None:
-        """The request's correlation id: the ``X-PolyAI-Correlation-Id`` header, else the envelope's ``error_id``."""
+        """The request's correlation id: the ``CORRELATION_HEADER`` header, else the envelope's ``error_id``."""
         return self.headers.get(CORRELATION_HEADER) or (self.envelope.error_id if self.envelope is not None else None)
 
     @property
     def error_id(self) -> str | None:
-        """The envelope's correlation id, or the ``X-PolyAI-Correlation-Id`` header without an envelope."""
+        """The envelope's correlation id, or the correlation header without an envelope."""
         if self.envelope is not None:
             return self.envelope.error_id
         return self.headers.get(CORRELATION_HEADER)

@@ -14,8 +14,8 @@ import httpx
 from attrs import field, frozen
 
 from .client import AuthenticatedClient, RetryPolicy, _HeaderAuth
+from .error_codes import CORRELATION_HEADER
 from .errors import (
-    CORRELATION_HEADER,
     ApiConnectionError,
     ApiTimeoutError,
     ClientClosedError,
