@@ -20,7 +20,7 @@ UPSTREAM_ARGS ?=
 BASE ?=
 RECORD ?=
 
-.PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
+.PHONY: install generate check-generated lint typecheck test test-long test-all reliability mock conformance conformance-deep bench clean \
 	upstream-check upstream-refresh contract-diff
 
 install:  ## Create .venv and node_modules with every pinned tool
@@ -49,8 +49,19 @@ typecheck:  ## mypy --strict on the generated package (as a user who vendors it 
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
 	$(BIN)/mypy --strict telephony_contract telephony_mock contract_facts contract_tests scripts
 
-test: check-generated lint  ## Everything CI runs
-	$(BIN)/pytest
+# pytest-xdist workers for the quick tier: one per core (PYTEST_WORKERS=0 runs in one process).
+# worksteal: an idle worker takes queued tests from a busy one, so a few long tests do not
+# leave a core idle at the end.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal
+
+test: check-generated lint  ## The quick tier: generated code, lint, mypy --strict, every test not marked slow
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+test-long:  ## The long tier alone: every test marked slow, one at a time (they load the machine themselves)
+	$(BIN)/pytest -m slow --timeout=1800
+
+test-all: test test-long  ## Both tiers, in that order, as CI runs them
 
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
