@@ -15,6 +15,7 @@ Method names: the operationId in snake_case without the words of its tag's noun
 from __future__ import annotations
 
 import dataclasses
+import json
 import keyword
 import re
 import subprocess
@@ -124,7 +125,7 @@ class Layer:
                     names.add(method.body_class)
                 for argument in method.body_arguments:
                     names.update(re.findall(r"\b[A-Z][A-Za-z0-9]+\b", argument.annotation))
-        return sorted(names - {"Sequence", "Mapping", "Any", "Unset", "None"})
+        return sorted(names - {"Sequence", "Mapping", "Any", "Literal", "Unset", "None"})
 
 
 def method_name(operation: dict[str, Any], tag: str) -> str:
@@ -173,7 +174,10 @@ def _argument(prop: Any) -> Argument:
         annotation = f"Sequence[{model} | Mapping[str, Any]]"
         convert = f"[item if isinstance(item, {model}) else {model}.from_dict(item) for item in {name}]"
     elif isinstance(prop, EnumProperty):
-        annotation, convert = f"{annotation} | str", f"{annotation}({name})"
+        # The enum or one of its values as a literal, so a type checker refuses any other string;
+        # at run time a wrong value is an InvalidArgumentError listing the valid ones.
+        literal = ", ".join(json.dumps(str(value)) for value in prop.values.values())
+        annotation, convert = f"{annotation} | Literal[{literal}]", f"enum_value({annotation}, {name!r}, {name})"
     elif isinstance(prop, ModelProperty):
         model = prop.class_info.name
         annotation = f"{model} | Mapping[str, Any]"

@@ -8,6 +8,7 @@ this package's errors, and hands back the parsed model with the HTTP answer it c
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
@@ -20,6 +21,7 @@ from .errors import (
     ApiTimeoutError,
     ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     InvalidResponse,
     UnexpectedStatus,
     WaitTimeoutError,
@@ -216,6 +218,18 @@ class AsyncSender(_Wire):
         self.closed = True
         if self.owns_http:
             await self.http.aclose()
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_value(enum: type[E], name: str, value: E | str) -> E:
+    """*value* as a member of *enum*; an ``InvalidArgumentError`` naming *name* and the values it takes, if not one."""
+    try:
+        return enum(value)
+    except ValueError:
+        valid = ", ".join(repr(member.value) for member in enum)
+        raise InvalidArgumentError(f"{name}={value!r} is not one of {valid}") from None
 
 
 def strings(name: str, values: Sequence[str]) -> list[str]:

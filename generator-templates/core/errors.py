@@ -42,6 +42,13 @@ class ConfigurationError(PolyAIError, ValueError):
     """The client cannot be built or used as configured: no API key, an unknown region, no agent id."""
 
 
+class InvalidArgumentError(PolyAIError, ValueError):
+    """A method was given a value the contract does not allow, such as an environment outside its enum.
+
+    Raised before anything is sent; the message names the argument and the values it takes.
+    """
+
+
 class ClientClosedError(PolyAIError, RuntimeError):
     """A call was made on a client after ``close()`` or the end of its ``with`` block."""
 
@@ -49,13 +56,26 @@ class ClientClosedError(PolyAIError, RuntimeError):
 class ApiConnectionError(PolyAIError):
     """No answer came back: the connection failed or broke, after every retry allowed.
 
-    The httpx exception is the ``__cause__``.
+    The httpx exception is the ``__cause__``; ``host`` is the host (and port) the request was for.
     """
 
     def __init__(self, operation: str, problem: Exception) -> None:
         self.operation = operation
-        # The type and httpx's own text: neither carries a request header.
-        super().__init__(f"{operation}: {type(problem).__name__}: {problem}")
+        self.host = _host(problem)
+        # The type, httpx's own text and the host: none of them carries a request header.
+        where = f" (host {self.host})" if self.host else ""
+        super().__init__(f"{operation}: {type(problem).__name__}: {problem}{where}")
+
+
+def _host(problem: Exception) -> str | None:
+    """The host and port of the request *problem* happened to, if httpx knows it."""
+    try:
+        url = problem.request.url if isinstance(problem, httpx.RequestError) else None
+    except RuntimeError:  # httpx raises this when the error was created without its request
+        return None
+    if url is None or not url.host:
+        return None
+    return f"{url.host}:{url.port}" if url.port is not None else url.host
 
 
 class ApiTimeoutError(ApiConnectionError):
@@ -301,6 +321,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "InvalidArgumentError",
     "InvalidResponse",
     "NotFoundError",
     "PermissionDeniedError",
