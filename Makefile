@@ -51,12 +51,12 @@ typecheck:  ## mypy --strict on the generated package (as a user who vendors it 
 
 # pytest-xdist workers for the quick tier: one per core (PYTEST_WORKERS=0 runs in one process).
 # worksteal: an idle worker takes queued tests from a busy one, so a few long tests do not
-# leave a core idle at the end.
+# leave a core idle at the end. The ten slowest tests are listed, so the tier stays quick.
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal
 
 test: check-generated lint  ## The quick tier: generated code, lint, mypy --strict, every test not marked slow
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=10
 
 test-long:  ## The long tier alone: every test marked slow, one at a time (they load the machine themselves)
 	$(BIN)/pytest -m slow --timeout=1800
