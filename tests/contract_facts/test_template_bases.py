@@ -28,9 +28,8 @@ def test_the_committed_record_matches_the_pinned_generator() -> None:
 def test_every_override_is_recorded_and_the_rest_are_listed_as_ours() -> None:
     recorded = json.loads(RECORD.read_text(encoding="utf-8"))
     stock = template_bases.stock_dir()
-    names = {
-        p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    }
+    files = (p for p in TEMPLATES.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    names = {p.relative_to(TEMPLATES).as_posix() for p in files}
     overrides = {name for name in names if (stock / template_bases.stock_name(name)).is_file()}
 
     assert set(recorded["overrides"]) == overrides
