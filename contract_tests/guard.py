@@ -19,7 +19,8 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   Schemathesis and cannot reach a report, a curl line or a log;
 - releases, when the run ends however it ends, every number the run imported and did not
   release;
-- in dry-run mode forwards to a mock instead and records every request it would have sent.
+- in dry-run mode forwards to a mock instead and records every request it would have sent;
+- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
@@ -43,6 +44,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.recording import Recorder
 from telephony_contract import (
     CORRELATION_HEADER,
     Catalogue,
@@ -301,6 +303,8 @@ class Guard:
         self.refusals: list[Refusal] = []
         self.sent: list[SentRequest] = []
         self.cleanup_log: list[str] = []
+        # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
+        self.recorder: Recorder | None = None
         self._client = httpx.Client(base_url=self.upstream, timeout=30.0, follow_redirects=False)
         self._lock = threading.Lock()
 
@@ -344,6 +348,8 @@ class Guard:
         ]
         url = raw_path + (f"?{query}" if query else "")
         upstream = self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw)
+        if self.recorder is not None:
+            self.recorder.add_response(upstream)
         try:
             answer = upstream.json()
         except ValueError:
