@@ -67,10 +67,51 @@ def _templates_with_contract(spec: Path, into: Path) -> Path:
     retry_safe = {operation.operation_id: operation.retry_safe for operation in load_catalogue(spec).values()}
     (into / "contract.jinja").write_text(
         "{# Written by scripts/codegen.py from the contract. #}\n"
-        f"{{% set retry_safe = {json.dumps(retry_safe, sort_keys=True)} %}}\n",
+        f"{{% set retry_safe = {json.dumps(retry_safe, sort_keys=True)} %}}\n"
+        f"{{% set read_only_schemas = {json.dumps(read_only_schemas(spec))} %}}\n",
         encoding="utf-8",
     )
     return into
+
+
+def read_only_schemas(spec: Path) -> list[str]:
+    """The named schemas only answers use: the client reads them and never sends them.
+
+    On these models an absent optional field can read as None; a schema that is also sent keeps
+    UNSET, since there a field left out and a field sent as null differ (null clears it).
+    """
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    sent: set[str] = set()
+    answered: set[str] = set()
+    for item in document.get("paths", {}).values():
+        for key, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            _schemas_in(document, [operation.get("requestBody"), operation.get("parameters")], sent)
+            _schemas_in(document, [operation["responses"]], answered)
+    _schemas_in(document, [item.get("parameters") for item in document.get("paths", {}).values()], sent)
+    return sorted(answered - sent)
+
+
+def _schemas_in(document: dict[str, object], nodes: list[object], found: set[str]) -> None:
+    """Add the name of every schema of components/schemas reachable from *nodes*, following $refs."""
+    stack = list(nodes)
+    seen: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
+                if ref.startswith("#/components/schemas/"):
+                    found.add(ref.rsplit("/", 1)[-1])
+                target: object = document
+                for part in ref.removeprefix("#/").split("/"):
+                    target = target[part] if isinstance(target, dict) else None
+                stack.append(target)
+            stack.extend(value for key, value in node.items() if key != "$ref")
 
 
 def _run_generator(spec: Path, output: Path, config_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_check_fails_when_the_spec_changed_without_regenerating(repo_copy: Path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "differs: polyai_telephony/models/phone_number.py" in result.stdout
     # The first differing file's diff is shown, so the reader sees what drifted.
-    assert "+    friendly_name: str | Unset = UNSET" in result.stdout
+    assert "+    friendly_name: str | None = None" in result.stdout
 
 
 def test_check_names_every_stale_file_of_the_record(repo_copy: Path) -> None:

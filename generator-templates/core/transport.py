@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, overload
 
 import httpx
 from attrs import field, frozen
@@ -295,12 +295,20 @@ async def poll_async(
         interval = min(interval * 2, max_interval)
 
 
-def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset:
-    """Optional lists of several answers as one; left out when every answer left it out."""
-    present = [part for part in parts if not isinstance(part, Unset)]
-    if not present:
-        return UNSET
-    return [item for part in present for item in part]
+# The two overlap only for a sequence of plain lists, where either answer is a list: harmless.
+@overload
+def joined(parts: Sequence[list[T] | None]) -> list[T] | None: ...  # type: ignore[overload-overlap]
+@overload
+def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset: ...
+def joined(parts: Sequence[list[T] | None] | Sequence[list[T] | Unset]) -> list[T] | Unset | None:
+    """Optional lists of several answers as one; left out when every answer left it out.
+
+    Left out as the answers say it: None on a model the client only reads, UNSET on one also sent.
+    """
+    present = [part for part in parts if isinstance(part, list)]
+    if present:
+        return [item for part in present for item in part]
+    return UNSET if any(isinstance(part, Unset) for part in parts) else None
 
 
 __all__ = [

@@ -60,10 +60,10 @@ def test_a_stock_template_that_moved_is_named(record_copy: Path) -> None:
 def test_a_new_override_without_a_record_is_named(record_copy: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
-    (templates / "model.py.jinja").write_text("{# ours #}\n", encoding="utf-8")
+    (templates / "str_enum.py.jinja").write_text("{# ours #}\n", encoding="utf-8")
 
     assert template_bases.stale_bases(templates, record_copy) == [
-        "generator-templates/model.py.jinja overrides a stock template but has no recorded base"
+        "generator-templates/str_enum.py.jinja overrides a stock template but has no recorded base"
     ]
 
 
