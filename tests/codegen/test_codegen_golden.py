@@ -94,3 +94,12 @@ def test_the_fixed_core_is_copied_byte_for_byte(module: str) -> None:
     core = (codegen.CORE / module).read_bytes()
     assert (PACKAGE / module).read_bytes() == core
     assert (ROOT / "generated" / "polyai_telephony" / module).read_bytes() == core
+
+
+def test_only_models_never_sent_read_an_absent_field_as_none() -> None:
+    # Widget is answered and also sent (replaceWidgets): left out and null differ there, so UNSET stays.
+    assert codegen.read_only_schemas(FIXTURE) == ["Error", "Job", "WidgetList"]
+    job = (PACKAGE / "models" / "job.py").read_text(encoding="utf-8")
+    widget = (PACKAGE / "models" / "widget.py").read_text(encoding="utf-8")
+    assert "    reason: str | None = None\n" in job
+    assert "    weight: float | Unset = UNSET\n" in widget
