@@ -84,7 +84,7 @@ def read_only_schemas(spec: Path) -> list[str]:
     sent: set[str] = set()
     answered: set[str] = set()
     for item in document.get("paths", {}).values():
-        for key, operation in item.items():
+        for operation in item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _schemas_in(document, [operation.get("requestBody"), operation.get("parameters")], sent)
