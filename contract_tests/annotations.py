@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from telephony_contract import Catalogue, Site
-from telephony_contract.document import parse_document
+from telephony_contract.document import parse_document, pointer
 
-__all__ = ["Assumption", "Contract", "Site"]
+__all__ = ["Assumption", "Contract", "Site", "pointer_of"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ class Contract:
             for site in self.sites
             if site.operation == operation and site.part == "response" and _status_matches(site.status, status)
         ]
+
+
+def pointer_of(*steps: str | int) -> str:
+    """A JSON pointer from its steps (`~` and `/` escaped)."""
+    return pointer(steps)
 
 
 def _status_matches(declared: str | None, status: int | None) -> bool:

@@ -230,7 +230,7 @@ def test_assumption_sites_carry_the_pointer_of_the_node_that_marks_them() -> Non
     (site,) = [site for site in _shop()["getItem"].sites if site.status == "200"]
 
     assert (site.keyword, site.assumption, site.part, site.path) == ("required", "items-named", "response", ())
-    assert site.pointer == "/components/schemas/Item"
+    assert (site.pointer, site.node) == ("/required", "/components/schemas/Item")
 
 
 def test_the_router_prefers_a_literal_segment_and_answers_405_with_the_path_s_methods() -> None:

@@ -26,7 +26,11 @@ class Site:
     status: str | None = None  # the response status, for the response part
     path: tuple[str, ...] = ()  # property names from the request or response body root, or (parameter,)
     location: str = "body"  # body, query, path, header
-    pointer: str = ""  # the JSON pointer of the node that carries the mark
+    # The keyword's JSON pointer inside its part: in a body schema, the steps an instance takes to
+    # reach the node (`/properties/found/items/required`; `$ref`s and `allOf` are transparent); on
+    # a header or parameter, its own keywords (`/required`) and its schema's (`/schema/minLength`).
+    pointer: str = ""
+    node: str = ""  # the JSON pointer, in the document, of the node that carries the mark
 
 
 def operation_sites(document: Mapping[str, Any], operation_id: str, found: OperationNode) -> Iterator[Site]:
@@ -40,7 +44,7 @@ def operation_sites(document: Mapping[str, Any], operation_id: str, found: Opera
                 operation_id, "request", "", "", None, (parameter.get("name", ""),), parameter.get("in", "query")
             )
             yield from _marks(parameter, where, place)
-            yield from _schema(document, parameter.get("schema"), (*where, "schema"), place, frozenset())
+            yield from _schema(document, parameter.get("schema"), (*where, "schema"), place, frozenset(), ("schema",))
     if "requestBody" in found.node:
         where, body = _last(document, found.node["requestBody"], (*found.where, "requestBody"))
         place = Site(operation_id, "request", "", "")
@@ -56,7 +60,8 @@ def operation_sites(document: Mapping[str, Any], operation_id: str, found: Opera
             header_where, header = _last(document, raw_header, (*where, "headers", name))
             header_place = Site(operation_id, "response", "", "", str(status), (name,), "header")
             yield from _marks(header, header_where, header_place)
-            yield from _schema(document, header.get("schema"), (*header_where, "schema"), header_place, frozenset())
+            header_schema = (*header_where, "schema")
+            yield from _schema(document, header.get("schema"), header_schema, header_place, frozenset(), ("schema",))
         for media_type, media in (response.get("content") or {}).items():
             schema_where = (*where, "content", media_type, "schema")
             yield from _schema(document, media.get("schema"), schema_where, place, frozenset())
@@ -67,11 +72,13 @@ def _last(document: Mapping[str, Any], node: Any, where: JsonPath) -> tuple[Json
     return found if isinstance(found[1], Mapping) else (where, {})
 
 
-def _marks(node: Any, where: JsonPath, place: Site) -> Iterator[Site]:
+def _marks(node: Any, where: JsonPath, place: Site, steps: JsonPath = ()) -> Iterator[Site]:
     """A site for each keyword `node`'s `x-assumed` marks, at `place` (a site without keyword)."""
     marks = node.get("x-assumed") if isinstance(node, Mapping) else None
     for keyword, assumption in (marks or {}).items():
-        yield replace(place, keyword=keyword, assumption=assumption, pointer=pointer(where))
+        yield replace(
+            place, keyword=keyword, assumption=assumption, pointer=pointer((*steps, keyword)), node=pointer(where)
+        )
 
 
 def _schema(
@@ -80,12 +87,13 @@ def _schema(
     where: JsonPath,
     place: Site,
     seen: frozenset[str],
+    steps: JsonPath = (),
     below: tuple[str, ...] = (),
 ) -> Iterator[Site]:
-    """The marks on `schema` and below it; `below` is the property path from the body's root.
+    """The marks on `schema` and below it; `steps` lead an instance here, `below` names its properties.
 
-    A body names its sites by that property path; a parameter or header by its own name,
-    whatever schema lies below.
+    A body names its sites by the property path from its root; a parameter or header by its own
+    name, whatever schema lies below.
     """
     here = replace(place, path=place.path or below)
     if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
@@ -93,16 +101,17 @@ def _schema(
             return
         seen = seen | {schema["$ref"]}
         # 3.1 keeps keywords beside a $ref: `clientEnv: {$ref: ..., x-assumed: {enum: ...}}`.
-        yield from _marks(schema, where, here)
+        yield from _marks(schema, where, here, steps)
         where, schema = _last(document, schema, where)
     if not isinstance(schema, Mapping):
         return
-    yield from _marks(schema, where, here)
+    yield from _marks(schema, where, here, steps)
     for name, child in (schema.get("properties") or {}).items():
-        yield from _schema(document, child, (*where, "properties", name), place, seen, (*below, name))
+        inner = (*steps, "properties", name)
+        yield from _schema(document, child, (*where, "properties", name), place, seen, inner, (*below, name))
     for keyword in ("items", "additionalProperties"):
         if isinstance(schema.get(keyword), Mapping):
-            yield from _schema(document, schema[keyword], (*where, keyword), place, seen, below)
+            yield from _schema(document, schema[keyword], (*where, keyword), place, seen, (*steps, keyword), below)
     for keyword in ("allOf", "anyOf", "oneOf"):
         for index, child in enumerate(schema.get(keyword) or []):
-            yield from _schema(document, child, (*where, keyword, index), place, seen, below)
+            yield from _schema(document, child, (*where, keyword, index), place, seen, steps, below)
