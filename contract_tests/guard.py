@@ -27,6 +27,7 @@ Which operation a request is, and whether it only reads, is the operation catalo
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -37,15 +38,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import anyio
 import httpx
+from httpx._decoders import SUPPORTED_DECODERS
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.retries import NOT_SENT, Outcome, Retries, Sent, is_transient
 from telephony_contract import (
     CORRELATION_HEADER,
     Catalogue,
+    Operation,
     error_envelope,
     generic_code,
     is_loopback,
@@ -64,8 +69,13 @@ DIALLED_FIELD = "toNumber"
 MAX_OUTBOUND_CALLS = 1
 # Set on every answer the guard gives itself instead of forwarding; the checks ignore such answers.
 GUARD_HEADER = "X-Conformance-Guard"
+# Its value on an answer the guard could not get past: still 429/502/503/504 when the retries ran
+# out, or no answer at all. Such an answer is never judged; the run says INCONCLUSIVE instead.
+GAVE_UP = "gave-up"
 # A refusal is the contract's answer to a key that may not do something.
 REFUSAL_STATUS = 403
+# The guard's own answer to a request the service gave no answer to (the connection failed).
+NO_ANSWER_STATUS = 502
 
 NUMBERS = "phone-numbers"
 CONNECTORS = "connectors"
@@ -73,9 +83,26 @@ CONNECTORS = "connectors"
 _ENVIRONMENT_FIELDS = ("clientEnv", "environment")
 _CONNECTOR_WRITE = "it changes a connector, and the suite created none"
 _NO_CALLS = f"it places a real phone call, and --allow-outbound-calls with {ENV_OUTBOUND_NUMBER} was not given"
+# Headers of one connection, not of the message (RFC 9110 7.6.1), plus those the guard sets itself
+# for the body it forwards: its length, and the encoding it asks for and decodes.
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", "host"}
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "content-length",
+        "host",
+    }
 )
+# Content codings the guard's HTTP client decodes (gzip and deflate; br and zstd when their
+# libraries are installed). The guard asks the service only for these, and forwards the body decoded.
+DECODED_CODINGS = frozenset(SUPPORTED_DECODERS) - {"identity"}
 
 
 class UnsafeTarget(Exception):
@@ -285,6 +312,7 @@ class Guard:
         upstream: str | None = None,
         dry_run: bool = False,
         upstream_identity: tuple[str, str] | None = None,
+        retries: Retries | None = None,
     ) -> None:
         self.target = target
         self.policy = SafetyPolicy(
@@ -301,6 +329,13 @@ class Guard:
         self.refusals: list[Refusal] = []
         self.sent: list[SentRequest] = []
         self.cleanup_log: list[str] = []
+        # The run's one retry policy: every request the guard forwards or sends itself goes through it.
+        self.retries = retries or Retries()
+        # What a repeat settled: an import answering 409, or a release answering 404, for numbers an
+        # earlier attempt of the same request may have imported or released.
+        self.settled_by_repeat: list[str] = []
+        # The agent's numbers before the run sent anything (`note_existing_numbers`); None until read.
+        self.existing_numbers: set[str] | None = None
         self._client = httpx.Client(base_url=self.upstream, timeout=30.0, follow_redirects=False)
         self._lock = threading.Lock()
 
@@ -321,7 +356,8 @@ class Guard:
         # Every header as sent, a repeated one included: the suite probes how the service answers
         # a key header sent twice, so the guard must not merge the two.
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
-        answer = self.forward(request.method, raw_path, request.url.query, headers, raw)
+        # In a worker thread: a retry's wait must not hold up the event loop the run's client shares.
+        answer = await anyio.to_thread.run_sync(self.forward, request.method, raw_path, request.url.query, headers, raw)
         await answer(scope, receive, send)
 
     def forward(
@@ -337,27 +373,78 @@ class Guard:
             if reason is not None:
                 self.refusals.append(Refusal(method, path, reason))
                 return _refused(reason)
+        connection_named = _connection_named(headers)
         outgoing = [
             (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
             for name, value in headers
-            if name.lower() not in _HOP_BY_HOP
+            if name.lower() not in _HOP_BY_HOP | connection_named and name.lower() != "accept-encoding"
         ]
+        outgoing.append(("Accept-Encoding", _acceptable_codings(headers)))
         url = raw_path + (f"?{query}" if query else "")
-        upstream = self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw)
+        match = self.policy.catalogue.match(method, raw_path)
+        operation = match.operation if match is not None else None
+        sent = self.retries.send(
+            lambda: self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw),
+            operation=operation.operation_id if operation is not None else "(outside the contract)",
+            method=method,
+            path=path,
+            may_repeat=lambda outcome: _may_repeat(operation, method, outcome),
+        )
+        upstream = sent.outcome
+        if isinstance(upstream, httpx.TransportError):
+            with self._lock:
+                self.sent.append(SentRequest(method, url, raw.decode("utf-8", "replace"), NO_ANSWER_STATUS))
+            return _no_answer(upstream)
         try:
             answer = upstream.json()
         except ValueError:
             answer = None
         with self._lock:
             self.policy.observe(method, raw_path, upstream.status_code, answer)
+            if operation is not None and sent.retried:
+                self._settle_repeat(operation, match.parameters if match is not None else {}, body, sent)
             self.sent.append(SentRequest(method, url, raw.decode("utf-8", "replace"), upstream.status_code))
-        kept = [(name, value) for name, value in upstream.headers.multi_items() if name.lower() not in _HOP_BY_HOP]
-        response = Response(upstream.content, status_code=upstream.status_code)
-        response.raw_headers = [
-            *(item for item in response.raw_headers if item[0] == b"content-length"),
-            *((name.encode("latin-1"), value.encode("latin-1")) for name, value in kept),
-        ]
-        return response
+        return _relayed(upstream, gave_up=is_transient(upstream))
+
+    def _settle_repeat(self, operation: Operation, parameters: Mapping[str, str], body: Any, sent: Sent) -> None:
+        """Credit a repeat whose answer says an earlier attempt did the work: a retried import that
+        answers 409, or a retried release that answers 404, for numbers only this run could have sent.
+
+        A number the agent held before the run is never credited, so the teardown cannot release it.
+        """
+        status = sent.outcome.status_code if isinstance(sent.outcome, httpx.Response) else None
+        if operation.resource != NUMBERS or not sent.earlier_may_have_acted() or self.existing_numbers is None:
+            return
+        in_path = [parameters["phoneNumber"]] if "phoneNumber" in parameters else []
+        numbers = {
+            number for value in [*in_path, *_strings(body)] if (number := _as_number(value)) is not None
+        } - self.existing_numbers
+        if not numbers:
+            return
+        if operation.method == "POST" and status == 409:
+            self.policy.created.update(numbers)
+            self.settled_by_repeat.append(f"{operation.operation_id}: 409 after a retry; owned {sorted(numbers)}")
+        elif operation.method == "DELETE" and status == 404 and numbers <= self.policy.created:
+            self.policy.released.update(numbers)
+            self.settled_by_repeat.append(f"{operation.operation_id}: 404 after a retry; released {sorted(numbers)}")
+
+    def note_existing_numbers(self) -> None:
+        """Read the agent's numbers before the run sends anything; a repeat never claims one of them."""
+        path = f"/v1/agents/{quote(self._agent_id, safe='')}/telephony/phone-numbers"
+        operation = self.policy.catalogue.match("GET", path)
+        sent = self.retries.send(
+            lambda: self._client.get(path, headers={"X-API-KEY": self._api_key}),
+            operation=operation.operation.operation_id if operation is not None else path,
+            method="GET",
+            path=path,
+            may_repeat=lambda outcome: True,
+        )
+        if isinstance(sent.outcome, httpx.Response) and sent.outcome.status_code == 200:
+            try:
+                listed = sent.outcome.json().get("phoneNumbers", [])
+                self.existing_numbers = {item["number"] for item in listed if isinstance(item, dict)}
+            except (ValueError, AttributeError, KeyError, TypeError):
+                self.existing_numbers = None
 
     def _upstream_path(self, path: str) -> str:
         own = f"/v1/agents/{quote(self.target.agent_id, safe='')}/"
@@ -370,10 +457,19 @@ class Guard:
         released = []
         for number in self.policy.still_held:
             path = f"/v1/agents/{quote(self._agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
-            answer = self._client.delete(path, headers={"X-API-KEY": self._api_key})
-            outcome = "released" if answer.status_code in (200, 404) else f"NOT released ({answer.status_code})"
+            match = self.policy.catalogue.match("DELETE", path)
+            # The run's own number: a repeated release that answers 404 released it all the same.
+            sent = self.retries.send(
+                functools.partial(self._client.delete, path, headers={"X-API-KEY": self._api_key}),
+                operation=match.operation.operation_id if match is not None else "(teardown)",
+                method="DELETE",
+                path=path,
+                may_repeat=lambda outcome: True,
+            )
+            status = sent.outcome.status_code if isinstance(sent.outcome, httpx.Response) else None
+            outcome = "released" if status in (200, 404) else f"NOT released ({status or type(sent.outcome).__name__})"
             self.cleanup_log.append(f"{number}: {outcome}")
-            if answer.status_code in (200, 404):
+            if status in (200, 404):
                 self.policy.released.add(number)
                 released.append(number)
         return released
@@ -389,6 +485,97 @@ class Guard:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _may_repeat(operation: Operation | None, method: str, outcome: Outcome) -> bool:
+    """Whether a transient outcome may be sent again: the operation catalogue's word, and the guard's.
+
+    A request that never left (the connection failed) may always be sent again. After the service
+    may have seen it, a read may; a call never (it rings a phone); a write of a number may, as only
+    the run's own numbers get through and the guard judges the repeat by what the run owns.
+    """
+    if isinstance(outcome, NOT_SENT):
+        return True
+    if operation is None:
+        return method.upper() in ("GET", "HEAD", "OPTIONS")
+    if operation.retry_safe:
+        return True
+    if operation.places_call:
+        return False
+    return operation.resource == NUMBERS
+
+
+def _connection_named(headers: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The headers a `Connection` header names: they belong to that connection alone."""
+    return frozenset(
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "connection"
+        for token in value.split(",")
+        if token.strip()
+    )
+
+
+def _acceptable_codings(headers: Iterable[tuple[str, str]]) -> str:
+    """What the guard asks the service for: the codings the client accepts that the guard can decode.
+
+    The guard forwards every body decoded, so a coding the client accepts but the guard cannot
+    decode is not asked for; identity is always acceptable.
+    """
+    accepted = []
+    for name, value in headers:
+        if name.lower() != "accept-encoding":
+            continue
+        for item in value.split(","):
+            coding, _, parameters = item.strip().partition(";")
+            quality = parameters.strip().removeprefix("q=").strip() if parameters.strip().startswith("q=") else "1"
+            try:
+                wanted = float(quality) > 0
+            except ValueError:
+                wanted = False
+            if wanted and coding.strip().lower() in DECODED_CODINGS:
+                accepted.append(coding.strip().lower())
+    return ", ".join(dict.fromkeys(accepted)) or "identity"
+
+
+def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
+    """The service's answer as the run's client gets it: the body decoded, its headers matching it.
+
+    httpx has read the whole body (chunked or not) and undone the codings it knows, so those leave
+    `Content-Encoding`, the connection's own headers are dropped, and `Content-Length` is the
+    length of the bytes forwarded. A coding httpx does not know is left on, with its bytes as they came.
+    """
+    connection_named = _connection_named(upstream.headers.multi_items())
+    kept: list[tuple[str, str]] = []
+    for name, value in upstream.headers.multi_items():
+        lower = name.lower()
+        if lower in _HOP_BY_HOP or lower in connection_named:
+            continue
+        if lower == "content-encoding":
+            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in SUPPORTED_DECODERS]
+            if left:
+                kept.append((name, ", ".join(left)))
+            continue
+        kept.append((name, value))
+    if gave_up:
+        kept.append((GUARD_HEADER, GAVE_UP))
+    response = Response(upstream.content, status_code=upstream.status_code)
+    response.raw_headers = [
+        *(item for item in response.raw_headers if item[0] == b"content-length"),
+        *((name.encode("latin-1"), value.encode("latin-1")) for name, value in kept),
+    ]
+    return response
+
+
+def _no_answer(error: httpx.TransportError) -> Response:
+    correlation_id = str(uuid.uuid4())
+    message = f"The conformance guard got no answer from the service: {type(error).__name__}."
+    return Response(
+        json.dumps(error_envelope(generic_code(NO_ANSWER_STATUS), message, correlation_id)),
+        status_code=NO_ANSWER_STATUS,
+        media_type="application/json",
+        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: GAVE_UP},
+    )
 
 
 def _refused(reason: str) -> Response:
