@@ -17,6 +17,7 @@ from typing import Any
 from contract_tests import history, hooks, ledger, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
+from contract_tests.retries import RetryBudget
 
 REPORTS = runner.ROOT / "reports"
 HISTORY = REPORTS / "history.jsonl"
@@ -51,6 +52,7 @@ def conduct(
     history_path: Path | None = None,
     command: str = "make conformance",
     overrides: dict[str, Any] | None = None,
+    retry_budget: RetryBudget | None = None,
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
 
@@ -58,7 +60,8 @@ def conduct(
     has one (the run resets the mock through /_admin/reset). `accept_days` accepts this run's new
     findings into the baseline before the summary is written, so the summary and the exit status
     agree. `history_path` appends the run to a
-    history file and compares it with the previous run of the same target.
+    history file and compares it with the previous run of the same target. `retry_budget` bounds
+    the retries of a real target's transient answers (`retries.RetryBudget`'s defaults otherwise).
     """
     settings = runner.load_settings()
     chosen = runner.PROFILES[profile]
@@ -78,12 +81,11 @@ def conduct(
         environ=environ,
         mock_app=mock_app,
         mock_admin_key=mock_admin_key,
+        retry_budget=retry_budget,
     ) as selected:
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
-            # A real service rate-limits; wait as its Retry-After says instead of failing on 429.
-            extra.setdefault("rate-limit", "auto")
             connectors = target.list_connectors(selected)
             if connectors:
                 extra.setdefault("dictionaries", {})["connectors"] = {"values": connectors}
@@ -97,7 +99,14 @@ def conduct(
                 exclude_operations=selected.exclude_operations,
                 overrides=extra,
             )
-            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+            outcome = runner.run(
+                schema,
+                app=selected.app,
+                reset=selected.reset,
+                baseline=baseline,
+                junit=junit,
+                retries=selected.guard.retries if selected.guard is not None else None,
+            )
         except KeyboardInterrupt:
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
@@ -109,6 +118,8 @@ def conduct(
         if selected.guard is not None:
             # Released here rather than only on exit, so the summary can say what was released.
             selected.guard.release_imported()
+            # The teardown's retries count with the run's.
+            outcome.retries = selected.guard.retries.as_json()
             if dry_run:
                 report.write_dry_run(
                     report_dir / f"dry-run-{stamp}.md",
