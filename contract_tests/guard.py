@@ -379,7 +379,7 @@ class Guard:
             for name, value in headers
             if name.lower() not in _HOP_BY_HOP | connection_named and name.lower() != "accept-encoding"
         ]
-        outgoing.append(("Accept-Encoding", _acceptable_codings(headers)))
+        outgoing.append(("Accept-Encoding", acceptable_codings(headers)))
         url = raw_path + (f"?{query}" if query else "")
         match = self.policy.catalogue.match(method, raw_path)
         operation = match.operation if match is not None else None
@@ -516,7 +516,7 @@ def _connection_named(headers: Iterable[tuple[str, str]]) -> frozenset[str]:
     )
 
 
-def _acceptable_codings(headers: Iterable[tuple[str, str]]) -> str:
+def acceptable_codings(headers: Iterable[tuple[str, str]]) -> str:
     """What the guard asks the service for: the codings the client accepts that the guard can decode.
 
     The guard forwards every body decoded, so a coding the client accepts but the guard cannot
