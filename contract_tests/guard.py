@@ -15,6 +15,11 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   number, and only once per run;
 - answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
   so the run carries on and the report lists what was refused and why;
+- sends every request it forwards, and its own, through the run's one retry policy
+  (`contract_tests.retries`: 429/502/503/504 and failed connections, honouring Retry-After, within
+  a run-wide budget), repeating a write only where that is safe, and marks an answer it gave up on;
+- relays each answer with its body decoded and the headers that match those bytes, whatever
+  coding, chunking or connection handling the service used;
 - swaps the run's throwaway key for the real one on the way out, so the real key never enters
   Schemathesis and cannot reach a report, a curl line or a log;
 - releases, when the run ends however it ends, every number the run imported and did not
