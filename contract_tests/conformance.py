@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests import history, hooks, ledger, report, runner, target
+from contract_tests import history, hooks, ledger, recording, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
 from contract_tests.retries import RetryBudget
@@ -34,6 +34,7 @@ class Conducted:
     html: Path
     junit: Path
     figures: Path
+    recording: Path | None = None
 
 
 def conduct(
@@ -83,6 +84,7 @@ def conduct(
         mock_admin_key=mock_admin_key,
         retry_budget=retry_budget,
     ) as selected:
+        recorder = None if dry_run else _record(selected, report_dir, kind, stamp)
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
@@ -159,5 +161,36 @@ def conduct(
             guard=selected.guard,
             secrets=selected.secrets,
         )
+        if recorder is not None:
+            recorder.close()
+            recording.keep(recorder.path.parent)
+            document["recording"] = {"path": str(recorder.path), "exchanges": recorder.count}
         report.write_figures(figures, document, selected.secrets)
-    return Conducted(outcome, selected, judged, summary, html, junit, figures)
+    return Conducted(outcome, selected, judged, summary, html, junit, figures, recorder.path if recorder else None)
+
+
+def _record(selected: target.Selected, report_dir: Path, kind: str, stamp: str) -> recording.Recorder:
+    """Record every exchange of the run with its target, into the target's folder of kept recordings.
+
+    A real service is recorded at the guard, as it forwards; the mock in front of the run, with a
+    mark wherever the run resets it to its seed state, so that a replay resets at the same places.
+    """
+    path = recording.folder(report_dir, kind) / f"{stamp}{recording.SUFFIX}"
+    comment = f"{selected.name} at {selected.display_base_url}, agent {selected.agent_id}"
+    if selected.guard is not None:
+        recorder = recording.Recorder(
+            path, run_keys=(selected.guard.target.api_key,), secrets=selected.secrets, comment=comment
+        )
+        selected.guard.recorder = recorder
+        return recorder
+    recorder = recording.Recorder(path, run_keys=(selected.api_key,), secrets=selected.secrets, comment=comment)
+    selected.app = recording.RecordingApp(selected.app, recorder, selected.display_base_url)
+    reset = selected.reset
+    if reset is not None:
+
+        def resetting() -> None:
+            recorder.reset()
+            reset()
+
+        selected.reset = resetting
+    return recorder

@@ -24,7 +24,8 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   Schemathesis and cannot reach a report, a curl line or a log;
 - releases, when the run ends however it ends, every number the run imported and did not
   release;
-- in dry-run mode forwards to a mock instead and records every request it would have sent.
+- in dry-run mode forwards to a mock instead and records every request it would have sent;
+- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
@@ -51,6 +52,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.recording import Recorder
 from contract_tests.retries import NOT_SENT, Outcome, Retries, Sent, is_transient
 from telephony_contract import (
     CORRELATION_HEADER,
@@ -341,6 +343,8 @@ class Guard:
         self.settled_by_repeat: list[str] = []
         # The agent's numbers before the run sent anything (`note_existing_numbers`); None until read.
         self.existing_numbers: set[str] | None = None
+        # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
+        self.recorder: Recorder | None = None
         self._client = httpx.Client(base_url=self.upstream, timeout=30.0, follow_redirects=False)
         self._lock = threading.Lock()
 
@@ -400,6 +404,9 @@ class Guard:
             with self._lock:
                 self.sent.append(SentRequest(method, url, raw.decode("utf-8", "replace"), NO_ANSWER_STATUS))
             return _no_answer(upstream)
+        # The final answer only: the one the run judges, and the one a replay should meet.
+        if self.recorder is not None:
+            self.recorder.add_response(upstream)
         try:
             answer = upstream.json()
         except ValueError:

@@ -269,8 +269,8 @@ def test_real_run_keeps_the_key_out_of_every_report(service: Service, tmp_path: 
     assert guard is not None
     assert guard.sent, "the run sent nothing"
     assert guard.policy.still_held == []
-    reports = list(tmp_path.iterdir())
-    assert {path.suffix for path in reports} == {".md", ".html", ".xml", ".json"}
+    reports = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert {path.suffix for path in reports} == {".md", ".html", ".xml", ".json", ".har"}
     for path in reports:
         text = path.read_text(encoding="utf-8")
         assert KEY not in text
