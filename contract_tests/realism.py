@@ -117,7 +117,7 @@ class RealismFront:
             retry_after = str(realism.retry_after_seconds) if draw() < realism.retry_after_rate else None
             if retry_after is not None and draw() < 0.3:
                 # The HTTP-date form, as some gateways write it.
-                retry_after = formatdate(time() + realism.retry_after_seconds + 1, usegmt=True)
+                retry_after = formatdate(time() + realism.retry_after_seconds, usegmt=True)
             slow = draw() < realism.slow_rate
             close = draw() < realism.close_rate
             chunked = draw() < realism.chunked_rate
