@@ -17,6 +17,7 @@ from typing import Any
 from contract_tests import history, hooks, ledger, recording, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
+from contract_tests.junit import write_junit
 from contract_tests.retries import RetryBudget
 
 REPORTS = runner.ROOT / "reports"
@@ -44,7 +45,6 @@ def conduct(
     report_dir: Path = REPORTS,
     allow_live: bool = False,
     allow_outbound_calls: bool = False,
-    dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
     mock_admin_key: str | None = None,
@@ -69,22 +69,20 @@ def conduct(
     contract = Contract.load(runner.SPEC)
     environ = os.environ if environ is None else environ
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
-    name = f"{kind}-dry-run" if dry_run else kind
-    junit = report_dir / f"conformance-{name}-{stamp}.xml"
-    summary = report_dir / f"conformance-{name}-{stamp}.md"
-    figures = report_dir / f"conformance-{name}-{stamp}.json"
+    junit = report_dir / f"conformance-{kind}-{stamp}.xml"
+    summary = report_dir / f"conformance-{kind}-{stamp}.md"
+    figures = report_dir / f"conformance-{kind}-{stamp}.json"
     with target.select(
         kind,
         settings,
         allow_live=allow_live,
         allow_outbound_calls=allow_outbound_calls,
-        dry_run=dry_run,
         environ=environ,
         mock_app=mock_app,
         mock_admin_key=mock_admin_key,
         retry_budget=retry_budget,
     ) as selected:
-        recorder = None if dry_run else _record(selected, report_dir, kind, stamp)
+        recorder = _record(selected, report_dir, kind, stamp)
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
@@ -106,13 +104,11 @@ def conduct(
                 app=selected.app,
                 reset=selected.reset,
                 baseline=baseline,
-                junit=junit,
                 retries=selected.guard.retries if selected.guard is not None else None,
             )
         except KeyboardInterrupt:
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
-            runner.write_empty_junit(junit)
         if selected.guard is not None:
             # The guard says which operations it never lets through, and why.
             for operation, reason in selected.guard.policy.never_sent().items():
@@ -122,14 +118,6 @@ def conduct(
             selected.guard.release_imported()
             # The teardown's retries count with the run's.
             outcome.retries = selected.guard.retries.as_json()
-            if dry_run:
-                report.write_dry_run(
-                    report_dir / f"dry-run-{stamp}.md",
-                    selected.guard,
-                    base_url=selected.display_base_url,
-                    profile=profile,
-                    contract=contract,
-                )
         judged = report.Judged.of(outcome, contract)
         if accept_days is not None and baseline is not None and baseline_path is not None:
             judged.accepted = baseline.accept(outcome.new_findings, days=accept_days)
@@ -146,7 +134,7 @@ def conduct(
         )
         target_name = selected.display_base_url if kind == "real" else "mock"
         document = report.figures(judged, target=target_name, operations=contract.operation_ids)
-        if history_path is not None and not dry_run:
+        if history_path is not None:
             record = {key: document[key] for key in HISTORY_FIELDS}
             judged.changes = history.compare(history.previous_of(history.read(history_path), target_name), record)
             history.append(history_path, record)
@@ -160,12 +148,14 @@ def conduct(
             operations=contract.operation_ids,
             guard=selected.guard,
             secrets=selected.secrets,
+            base_url=target_name,
         )
         if recorder is not None:
             recorder.close()
             recording.keep(recorder.path.parent)
             document["recording"] = {"path": str(recorder.path), "exchanges": recorder.count}
         report.write_figures(figures, document, selected.secrets)
+        write_junit(junit, judged, target=target_name, operations=contract.operation_ids, secrets=selected.secrets)
     return Conducted(outcome, selected, judged, summary, html, junit, figures, recorder.path if recorder else None)
 
 
