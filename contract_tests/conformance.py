@@ -53,6 +53,7 @@ def conduct(
     history_path: Path | None = None,
     command: str = "make conformance",
     overrides: dict[str, Any] | None = None,
+    only_operations: tuple[str, ...] = (),
     retry_budget: RetryBudget | None = None,
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
@@ -60,7 +61,7 @@ def conduct(
     `mock_app` replaces the default mock, and `mock_admin_key` is its admin key when its config
     has one (the run resets the mock through /_admin/reset). `accept_days` accepts this run's new
     findings into the baseline before the summary is written, so the summary and the exit status
-    agree. `history_path` appends the run to a
+    agree. `only_operations` narrows the run to those operationIds. `history_path` appends the run to a
     history file and compares it with the previous run of the same target. `retry_budget` bounds
     the retries of a real target's transient answers (`retries.RetryBudget`'s defaults otherwise).
     """
@@ -98,6 +99,7 @@ def conduct(
                 api_key=selected.api_key,
                 exclude_operations=selected.exclude_operations,
                 overrides=extra,
+                only_operations=only_operations,
             )
             outcome = runner.run(
                 schema,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from contract_tests.annotations import Contract
-from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TOOLKIT, Attribution, attribute
+from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TENANCY, TOOLKIT, Attribution, attribute
 from contract_tests.baseline import Entry
 from contract_tests.findings import Finding
 from contract_tests.guard import Guard, redact
@@ -28,8 +28,13 @@ from contract_tests.ledger import Line
 from contract_tests.runner import Outcome
 
 MAX_MESSAGE_LINES = 12
-CLASS_TITLES = {DRIFT: "Drift", ASSUMPTION: "Assumptions refuted", TOOLKIT: "Toolkit"}
-CLASS_COUNTS = {DRIFT: "drift", ASSUMPTION: "assumptions refuted", TOOLKIT: "toolkit"}
+CLASS_TITLES = {
+    TENANCY: "Tenancy: another account's data",
+    DRIFT: "Drift",
+    ASSUMPTION: "Assumptions refuted",
+    TOOLKIT: "Toolkit",
+}
+CLASS_COUNTS = {TENANCY: "tenancy", DRIFT: "drift", ASSUMPTION: "assumptions refuted", TOOLKIT: "toolkit"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -28,9 +28,10 @@ from schemathesis.specs.openapi import _caches
 
 from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
+from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, nodes_of, violations_of
 from contract_tests.guard import GAVE_UP, GUARD_HEADER
 from contract_tests.retries import Retries
+from telephony_contract import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -131,8 +132,12 @@ def build_schema(
     exclude_operations: Iterable[str] = (),
     seed: int | None = None,
     overrides: dict[str, Any] | None = None,
+    only_operations: Iterable[str] = (),
 ) -> Any:
-    """openapi.yaml loaded with schemathesis.toml, adjusted for a target and a profile."""
+    """openapi.yaml loaded with schemathesis.toml, adjusted for a target and a profile.
+
+    `only_operations` (operationIds) narrows the run to those, as a test of one defect does.
+    """
     settings = load_settings()
     if agent_id is not None:
         settings.setdefault("parameters", {})["agentId"] = agent_id
@@ -151,7 +156,10 @@ def build_schema(
     _merge(settings, overrides or {})
     config = SchemathesisConfig.from_dict(settings, base_dir=str(ROOT))
     schema = schemathesis.openapi.from_path(SPEC, config=config)
-    excluded = list(exclude_operations)
+    excluded, only = list(exclude_operations), set(only_operations)
+    if only:
+        # An include joins the configuration's own filters with "or"; leaving the rest out narrows.
+        excluded += [operation_id for operation_id in load_catalogue() if operation_id not in only]
     return schema.exclude(operation_id=excluded) if excluded else schema
 
 
@@ -248,6 +256,7 @@ def run(
     # pytest session generates exactly what the same run in a fresh process does.
     _caches.clear_all()
     hooks.PROBES.clear()
+    hooks.READ_BACK.clear()
     schema.app = app
     if reset is not None:
         _reset_after_each_scenario(schema, reset)
@@ -444,6 +453,7 @@ def _collect(recorder: Any, state: _Run) -> None:
                 toolkit=is_toolkit(failure),
                 violations=violations,
                 failure=failure,
+                nodes=nodes_of(failure, interaction.response if interaction is not None else None),
             )
             if finding.identity in seen:
                 continue
