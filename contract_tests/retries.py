@@ -194,11 +194,6 @@ class Retries:
                 self.gave_up.append(GaveUp(operation, method, path, outcome_name(outcome), len(history)))
         return Sent(outcome, tuple(history))
 
-    def gave_up_on(self, since: int) -> list[GaveUp]:
-        """The give-ups after the first `since` of them."""
-        with self._lock:
-            return self.gave_up[since:]
-
     def as_json(self) -> dict[str, object]:
         by_operation: dict[str, dict[str, int]] = {}
         for (operation, status), count in sorted(self.counts.items()):
