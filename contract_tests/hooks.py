@@ -306,6 +306,12 @@ def _transient(response: Response) -> bool:
     return response.status_code in FOLLOW_UP_RETRY.statuses
 
 
+def _worth_retrying(response: Response) -> bool:
+    # Behind the guard every request already went through the run's one retry policy: an answer
+    # the guard gave up on is final, and retrying it here would spend a second budget.
+    return _transient(response) and not _from_guard(response)
+
+
 def _wait(state: tenacity.RetryCallState) -> float:
     assert state.outcome is not None
     answer: Response = state.outcome.result()
@@ -351,7 +357,7 @@ class Reader:
         # `transport_kwargs` carries the base URL or in-process app the run talks to; the built-in
         # probing checks reach it the same way.
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_result(_transient),
+            retry=tenacity.retry_if_result(_worth_retrying),
             wait=_wait,
             stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
             | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
@@ -1058,7 +1064,9 @@ def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Respons
     A rate limit or a passing outage says nothing about two keys: the suite could not judge.
     """
     retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_result(lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses),
+        retry=tenacity.retry_if_result(
+            lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses and GUARD_HEADER.lower() not in answer.headers
+        ),
         wait=_probe_wait,
         stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
         | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
