@@ -34,8 +34,7 @@ TINY = {
 
 
 def _summary(tmp_path: Path, outcome: runner.Outcome, accepted: list[Entry] | None = None) -> str:
-    judged = report.Judged.of(outcome, CONTRACT)
-    judged.accepted = accepted or []
+    judged = report.Judged.of(outcome, CONTRACT, accepted=accepted or [])
     path = tmp_path / "summary.md"
     report.write_summary(
         path, judged, target="real service", profile="deep", command="c", operations=CONTRACT.operation_ids
