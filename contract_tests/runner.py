@@ -16,21 +16,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import schemathesis
 import schemathesis.engine
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
-from schemathesis.engine.run import PhaseName, probes
+from schemathesis.engine.run import PhaseName
 from schemathesis.engine.statistic import Statistic
-from schemathesis.specs.openapi import _caches
 
 from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, nodes_of, violations_of
+from contract_tests.findings import Evidence, Exchange, Finding
 from contract_tests.guard import GAVE_UP, GUARD_HEADER
 from contract_tests.retries import Retries
+from contract_tests.schemathesis_boundary import (
+    clear_generation_caches,
+    engine_probes_off,
+    is_toolkit,
+    kind_of,
+    nodes_of,
+    reset_after_each_scenario,
+    violations_of,
+)
 from telephony_contract import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,20 +259,16 @@ def run(
     saying why. `progress`, when given, is told in a line as each phase starts and each
     operation's scenario ends.
     """
-    # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
-    # pytest session generates exactly what the same run in a fresh process does.
-    _caches.clear_all()
+    clear_generation_caches()
     hooks.PROBES.clear()
     hooks.READ_BACK.clear()
     schema.app = app
     if reset is not None:
-        _reset_after_each_scenario(schema, reset)
+        reset_after_each_scenario(schema, reset)
     outcome = Outcome(seed=schema.config.seed)
     state = _Run(outcome, Statistic(), reset, baseline, progress=progress, retries=retries)
     started = time.monotonic()
-    # The engine's probes go over the network to the base URL even when the run calls an app
-    # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
-    with mock.patch.object(probes, "PROBES", ()):
+    with engine_probes_off():
         stream = None
         try:
             with interrupt.engine():
@@ -369,26 +372,6 @@ def _successful_links(recorder: Any) -> Iterable[str]:
 
 def _operation_id(operation: Any) -> str:
     return str(operation.definition.raw.get("operationId", operation.label))
-
-
-def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
-    # The engine builds its state machine from the schema; `teardown` is the machine's public
-    # end-of-scenario step and the engine's own subclass chains up to it. Schemathesis offers no
-    # hook at the end of a stateful scenario; test_schemathesis_seams.py fails by name if the
-    # engine stops building its machine through this method.
-    build = schema.build_state_machine
-
-    def build_state_machine(**kwargs: Any) -> Any:
-        machine = build(**kwargs)
-
-        class FromSeedState(machine):  # type: ignore[misc, valid-type]
-            def teardown(self) -> None:
-                super().teardown()
-                reset()
-
-        return FromSeedState
-
-    schema.build_state_machine = build_state_machine
 
 
 def _header(response: Any, name: str) -> str | None:

@@ -15,8 +15,9 @@ from schemathesis.core.failures import AcceptedNegativeData
 
 from contract_tests.annotations import Contract
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY, TOOLKIT, attribute
-from contract_tests.findings import Evidence, Exchange, Finding, Node, Violation, kind_of
+from contract_tests.findings import Evidence, Exchange, Finding, Node, Violation
 from contract_tests.ledger import CONFIRMED, NOT_EXERCISED, REFUTED, build
+from contract_tests.schemathesis_boundary import kind_of
 
 SPEC: dict[str, Any] = {
     "x-assumptions": [

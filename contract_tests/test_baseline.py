@@ -19,7 +19,7 @@ from schemathesis.core.failures import CustomFailure
 from contract_tests import broken_mocks, runner
 from contract_tests.baseline import Baseline
 from contract_tests.conformance import conduct
-from contract_tests.findings import kind_of
+from contract_tests.schemathesis_boundary import kind_of
 from contract_tests.target import mock_credentials, serve
 from telephony_mock import create_app
 
