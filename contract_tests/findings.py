@@ -1,11 +1,13 @@
 """What a conformance finding is, and the identity that makes two findings the same one.
 
-A finding is identified by what it means: the check, the operationId, and a kind that the failure
-states in stable terms. Nothing about where the check's code raised it (file, line) takes part,
-so editing the checks never turns a known failure into a new one. The contract's own checks name
-their kind (a `kind` attribute on the failure they raise); for Schemathesis's built-in checks the
-kind is read from the failure's public fields (status code, schema keyword path, header name),
-never from message text that carries generated values.
+A finding is identified by what it means: the check, the operationId, and its kind of failure,
+one typed class each with a stable code (ST1xx Schemathesis's built-in checks, ST9xx the
+contract's own checks and the run's), whose text is the kind in the identity. Nothing about where
+the check's code raised it (file, line) takes part, so editing the checks never turns a known
+failure into a new one. The contract's own checks name their kind (a `kind` attribute on the
+failure they raise); for the built-in checks it is read from the failure's public fields (status
+code, schema keyword path, header name), never from message text that carries generated values.
+schemathesis_boundary.py does that reading; this module knows nothing of Schemathesis.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 CORRELATION_HEADER = "x-polyai-correlation-id"
 MAX_BODY_CHARS = 600
@@ -72,6 +74,218 @@ class Evidence:
         return cls(response.status_code, text, values[0] if values else None)
 
 
+# ---------------------------------------------------------------------------------------------
+# What a finding is: one class per kind of failure, each with a stable code. Its text (str) is
+# the kind in the finding's identity, so it never carries a value that varies from case to case.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of failure, in the toolkit's own terms.
+
+    `basis` and `assumption` are what the check that raised it says its expectation rests on
+    (published, assumption, tenancy, toolkit; an assumption's id), when it says.
+    """
+
+    code: ClassVar[str] = "ST000"
+    basis: str | None = field(default=None, kw_only=True)
+    assumption: str | None = field(default=None, kw_only=True)
+
+
+# The contract's own checks name their kind; the class says what their expectation rests on.
+
+
+@dataclass(frozen=True)
+class PublishedRule(Kind):
+    """The service contradicts what PolyAI publishes."""
+
+    code: ClassVar[str] = "ST901"
+    phrase: str
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+@dataclass(frozen=True)
+class AssumedRule(PublishedRule):
+    """The service contradicts one of the contract's assumptions, named."""
+
+    code: ClassVar[str] = "ST902"
+
+
+@dataclass(frozen=True)
+class OtherAccountsData(PublishedRule):
+    """An answer showed another account's data."""
+
+    code: ClassVar[str] = "ST903"
+
+
+@dataclass(frozen=True)
+class FollowUpRead(PublishedRule):
+    """A check's own follow-up read kept failing: the suite could not judge the operation."""
+
+    code: ClassVar[str] = "ST904"
+
+
+@dataclass(frozen=True)
+class CheckAssertion(PublishedRule):
+    """A check failed with a bare assertion: its first line, with the values masked."""
+
+    code: ClassVar[str] = "ST905"
+
+
+# Schemathesis's built-in checks, each from the public fields of its failure.
+
+
+@dataclass(frozen=True)
+class UndocumentedStatus(Kind):
+    code: ClassVar[str] = "ST101"
+    status: int
+
+    def __str__(self) -> str:
+        return f"undocumented status {self.status}"
+
+
+@dataclass(frozen=True)
+class ServerError(Kind):
+    code: ClassVar[str] = "ST102"
+    status: int
+
+    def __str__(self) -> str:
+        return f"server error {self.status}"
+
+
+@dataclass(frozen=True)
+class ValidRequestRejected(Kind):
+    code: ClassVar[str] = "ST103"
+    status: int
+
+    def __str__(self) -> str:
+        return f"valid request rejected with {self.status}"
+
+
+@dataclass(frozen=True)
+class SchemaMismatch(Kind):
+    code: ClassVar[str] = "ST104"
+    schema_path: tuple[str | int, ...]
+
+    def __str__(self) -> str:
+        return "schema " + "/".join(map(str, self.schema_path))
+
+
+@dataclass(frozen=True)
+class MissingHeaders(Kind):
+    code: ClassVar[str] = "ST105"
+    names: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "missing header " + ",".join(sorted(self.names))
+
+
+@dataclass(frozen=True)
+class MalformedMediaType(Kind):
+    code: ClassVar[str] = "ST106"
+    media_type: str
+
+    def __str__(self) -> str:
+        return f"malformed media type {self.media_type}"
+
+
+@dataclass(frozen=True)
+class UndocumentedContentType(Kind):
+    code: ClassVar[str] = "ST107"
+    content_type: str
+
+    def __str__(self) -> str:
+        return f"undocumented content type {self.content_type}"
+
+
+@dataclass(frozen=True)
+class MissingHeaderNotRejected(Kind):
+    code: ClassVar[str] = "ST108"
+    header: str
+
+    def __str__(self) -> str:
+        return f"missing {self.header} not rejected"
+
+
+@dataclass(frozen=True)
+class UnsupportedMethodAnswer(Kind):
+    code: ClassVar[str] = "ST109"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"unsupported method: {self.reason}"
+
+
+@dataclass(frozen=True)
+class AllowHeaderMismatch(Kind):
+    code: ClassVar[str] = "ST110"
+    missing: tuple[str, ...]
+    undocumented: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"Allow header missing {sorted(self.missing)} undocumented {sorted(self.undocumented)}"
+
+
+@dataclass(frozen=True)
+class SlowAnswer(Kind):
+    code: ClassVar[str] = "ST111"
+
+    def __str__(self) -> str:
+        return "response time limit exceeded"
+
+
+@dataclass(frozen=True)
+class InvalidRequestAccepted(Kind):
+    """A request that broke the contract on purpose was accepted; which rules it broke, not its values."""
+
+    code: ClassVar[str] = "ST112"
+    status: int
+    broken: tuple[str, ...]  # "minLength at body", sorted
+
+    def __str__(self) -> str:
+        return f"accepted with {self.status}: {', '.join(self.broken) or 'invalid input'}"
+
+
+@dataclass(frozen=True)
+class Unrecognised(Kind):
+    """A failure of a class the boundary does not know: its class's name."""
+
+    code: ClassVar[str] = "ST199"
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The run's own: it could not judge everything it meant to.
+
+
+@dataclass(frozen=True)
+class RunCutShort(Kind):
+    code: ClassVar[str] = "ST951"
+
+    def __str__(self) -> str:
+        return "run cut short"
+
+
+@dataclass(frozen=True)
+class NoAnswerToJudge(Kind):
+    code: ClassVar[str] = "ST952"
+
+    def __str__(self) -> str:
+        return "no answer to judge after retries"
+
+
+@dataclass(frozen=True)
+class RetryBudgetSpent(Kind):
+    code: ClassVar[str] = "ST953"
+
+    def __str__(self) -> str:
+        return "retry budget spent"
+
+
 def identity_id(identity: Iterable[str]) -> str:
     return hashlib.sha256("\0".join(identity).encode()).hexdigest()[:8]
 
@@ -81,7 +295,10 @@ class Identified:
 
     check: str
     operation: str
-    kind: str
+    if TYPE_CHECKING:  # a field of the baseline's entries, a finding's typed failure as text
+
+        @property
+        def kind(self) -> str: ...
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -94,11 +311,11 @@ class Identified:
 
 @dataclass
 class Finding(Identified):
-    """One distinct failure, identified by (check, operation, kind)."""
+    """One distinct failure, identified by (check, operation, kind): the phrase its typed failure states."""
 
     check: str
     operation: str  # the operationId
-    kind: str
+    failure: Kind
     title: str
     message: str
     curl: str = ""
@@ -107,9 +324,12 @@ class Finding(Identified):
     toolkit: bool = False
     violations: tuple[Violation, ...] = ()
     known: str | None = None  # the id of the baseline entry that accepts it
-    failure: Any = field(default=None, repr=False, compare=False)
     # The nodes of the contract the failure is about, when a built-in check's failure says which.
     nodes: tuple[Node, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return str(self.failure)
 
 
 @dataclass(frozen=True)

@@ -335,6 +335,7 @@ def finding_record(finding: Finding, attribution: Attribution) -> dict[str, Any]
         "check": finding.check,
         "operation": finding.operation,
         "kind": finding.kind,
+        "code": finding.failure.code,
         "class": attribution.klass,
         "assumptions": list(attribution.assumptions),
         "known": finding.known,

@@ -26,14 +26,14 @@ from schemathesis.engine.statistic import Statistic
 
 from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding
+from contract_tests.findings import Evidence, Exchange, Finding, NoAnswerToJudge, RetryBudgetSpent, RunCutShort
 from contract_tests.guard import GAVE_UP, GUARD_HEADER
 from contract_tests.retries import Retries
 from contract_tests.schemathesis_boundary import (
     clear_generation_caches,
     engine_probes_off,
+    failure_kind,
     is_toolkit,
-    kind_of,
     nodes_of,
     reset_after_each_scenario,
     violations_of,
@@ -182,8 +182,6 @@ INTERRUPTED = "interrupted (SIGINT or SIGTERM) before the plan was done"
 
 
 RETRIES_CHECK = "retries"
-NO_ANSWER_TO_JUDGE = "no answer to judge after retries"
-BUDGET_SPENT = "retry budget spent"
 
 
 def gave_up_findings(retries: Retries) -> list[Finding]:
@@ -200,7 +198,7 @@ def gave_up_findings(retries: Retries) -> list[Finding]:
             Finding(
                 RETRIES_CHECK,
                 operation,
-                NO_ANSWER_TO_JUDGE,
+                NoAnswerToJudge(),
                 "The run could not get an answer to judge",
                 message,
                 toolkit=True,
@@ -208,14 +206,16 @@ def gave_up_findings(retries: Retries) -> list[Finding]:
         )
     if retries.exhausted is not None:
         findings.append(
-            Finding(RETRIES_CHECK, "", BUDGET_SPENT, "The run's retry budget ran out", retries.exhausted, toolkit=True)
+            Finding(
+                RETRIES_CHECK, "", RetryBudgetSpent(), "The run's retry budget ran out", retries.exhausted, toolkit=True
+            )
         )
     return findings
 
 
 def cut_short() -> Finding:
     """The toolkit finding of a run that did not finish: its silence about the rest proves nothing."""
-    return Finding("run", "", "run cut short", "The run stopped early", INTERRUPTED, toolkit=True)
+    return Finding("run", "", RunCutShort(), "The run stopped early", INTERRUPTED, toolkit=True)
 
 
 @dataclass
@@ -345,7 +345,7 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
         outcome.stop_explanation = event.stop_reason.skip_explanation
         for failure in event.failures:
             operation = state.labels.get(failure.operation or "", failure.operation or "")
-            outcome.findings.append(Finding("run", operation, kind_of(failure), failure.title, failure.message))
+            outcome.findings.append(Finding("run", operation, failure_kind(failure), failure.title, failure.message))
     if state.progress is not None:
         line = _progress_line(event, state)
         if line is not None:
@@ -428,14 +428,13 @@ def _collect(recorder: Any, state: _Run) -> None:
             finding = Finding(
                 check=check.name,
                 operation=operation,
-                kind=kind_of(failure, violations),
+                failure=failure_kind(failure, violations),
                 title=failure.title,
                 message=failure.message,
                 curl=info.code_sample,
                 evidence=Evidence.of(interaction.response if interaction is not None else None),
                 toolkit=is_toolkit(failure),
                 violations=violations,
-                failure=failure,
                 nodes=nodes_of(failure, interaction.response if interaction is not None else None),
             )
             if finding.identity in seen:

@@ -38,6 +38,7 @@ from schemathesis.openapi.checks import (
 )
 from schemathesis.specs.openapi import _caches
 
+from contract_tests import findings
 from contract_tests.findings import Node, Violation
 
 
@@ -133,53 +134,60 @@ def _coverage_path(data: Any) -> tuple[str | int, ...]:
     return tuple(name for keyword, name in itertools.pairwise(parts) if keyword == "properties")
 
 
-# Built-in failure classes, and the public fields that say what went wrong in stable terms.
-_BUILT_IN_KINDS: list[tuple[type[Failure], Callable[[Any], str]]] = [
-    (UndefinedStatusCode, lambda failure: f"undocumented status {failure.status_code}"),
-    (ServerError, lambda failure: f"server error {failure.status_code}"),
-    (RejectedPositiveData, lambda failure: f"valid request rejected with {failure.status_code}"),
-    (JsonSchemaError, lambda failure: "schema " + "/".join(map(str, failure.schema_path))),
-    (MissingHeaders, lambda failure: "missing header " + ",".join(sorted(failure.missing_headers))),
-    (MalformedMediaType, lambda failure: f"malformed media type {failure.actual}"),
-    (UndefinedContentType, lambda failure: f"undocumented content type {failure.content_type}"),
-    (MissingHeaderNotRejected, lambda failure: f"missing {failure.header_name} not rejected"),
-    (UnsupportedMethodResponse, lambda failure: f"unsupported method: {failure.failure_reason}"),
+# Built-in failure classes, and the kind each public field set says in stable terms.
+_BUILT_IN_KINDS: list[tuple[type[Failure], Callable[[Any, dict[str, Any]], findings.Kind]]] = [
+    (UndefinedStatusCode, lambda failure, said: findings.UndocumentedStatus(failure.status_code, **said)),
+    (ServerError, lambda failure, said: findings.ServerError(failure.status_code, **said)),
+    (RejectedPositiveData, lambda failure, said: findings.ValidRequestRejected(failure.status_code, **said)),
+    (JsonSchemaError, lambda failure, said: findings.SchemaMismatch(tuple(failure.schema_path), **said)),
+    (MissingHeaders, lambda failure, said: findings.MissingHeaders(tuple(failure.missing_headers), **said)),
+    (MalformedMediaType, lambda failure, said: findings.MalformedMediaType(failure.actual, **said)),
+    (UndefinedContentType, lambda failure, said: findings.UndocumentedContentType(failure.content_type, **said)),
+    (MissingHeaderNotRejected, lambda failure, said: findings.MissingHeaderNotRejected(failure.header_name, **said)),
+    (UnsupportedMethodResponse, lambda failure, said: findings.UnsupportedMethodAnswer(failure.failure_reason, **said)),
     (
         AllowHeaderMismatch,
-        lambda failure: (
-            f"Allow header missing {sorted(failure.missing_methods)} "
-            f"undocumented {sorted(failure.undocumented_methods)}"
+        lambda failure, said: findings.AllowHeaderMismatch(
+            tuple(failure.missing_methods), tuple(failure.undocumented_methods), **said
         ),
     ),
-    (ResponseTimeExceeded, lambda failure: "response time limit exceeded"),
+    (ResponseTimeExceeded, lambda failure, said: findings.SlowAnswer(**said)),
 ]
+# The contract's checks say what their expectation rests on with the code of the failure they raise.
+_CHECK_KINDS: dict[str, type[findings.PublishedRule]] = {
+    "ST902": findings.AssumedRule,
+    "ST903": findings.OtherAccountsData,
+    "ST904": findings.FollowUpRead,
+}
 # Numbers, quoted values and E.164 numbers vary from case to case; a message's wording does not.
 _VOLATILE = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\+?\b\d[\d.:-]*\b")
 
 
-def kind_of(failure: Failure, violations: tuple[Violation, ...] = ()) -> str:
-    """The stable phrase that says what this failure is, whichever check raised it."""
-    named = _named_kind(failure)
+def failure_kind(failure: Failure, violations: tuple[Violation, ...] = ()) -> findings.Kind:
+    """What this failure is, in the toolkit's own terms, whichever check raised it."""
+    said = {name: _stated(failure, name) for name in ("basis", "assumption")}
+    named = _stated(failure, "kind")
     if named is not None:
-        return named
+        return _CHECK_KINDS.get(_stated(failure, "code") or "", findings.PublishedRule)(named, **said)
     if isinstance(failure, AcceptedNegativeData):
-        broken = ", ".join(sorted({f"{violation.keyword} at {violation.location}" for violation in violations}))
-        return f"accepted with {failure.status_code}: {broken or 'invalid input'}"
-    for cls, describe in _BUILT_IN_KINDS:
+        broken = sorted({f"{violation.keyword} at {violation.location}" for violation in violations})
+        return findings.InvalidRequestAccepted(failure.status_code, tuple(broken), **said)
+    for cls, kind in _BUILT_IN_KINDS:
         if isinstance(failure, cls):
-            return describe(failure)
+            return kind(failure, said)
     if isinstance(failure, CustomFailure):
         # A check that raised a bare AssertionError: its first line, with the values masked.
         first = (failure.message or failure.title).strip().splitlines()[0] if failure.message else failure.title
-        return _VOLATILE.sub("…", first)
-    return type(failure).__name__
+        return findings.CheckAssertion(_VOLATILE.sub("…", first), **said)
+    return findings.Unrecognised(type(failure).__name__, **said)
 
 
-def _named_kind(failure: Failure) -> str | None:
+def _stated(failure: Failure, name: str) -> str | None:
+    """What the failure, or the exception a check raised, states as `name` (a check's own words)."""
     for candidate in (failure, getattr(failure, "exception", None)):
-        kind = getattr(candidate, "kind", None)
-        if isinstance(kind, str) and kind:
-            return kind
+        value = getattr(candidate, name, None)
+        if value is not None:
+            return value if isinstance(value, str) and value else None
     return None
 
 

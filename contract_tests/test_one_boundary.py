@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests import findings
+
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARY = "contract_tests/schemathesis_boundary.py"
 # Schemathesis modules that hold its failures' classes, its cases' metadata and its engine's probes.
@@ -83,3 +85,19 @@ def test_the_grep_finds_what_it_is_for() -> None:
     assert _reaches_in("schemathesis.openapi.checks", "JsonSchemaError") is not None
     assert _reaches_in("schemathesis.engine.run", "probes") is not None
     assert _reaches_in("schemathesis", "CheckContext") is None
+
+
+def _kinds(cls: type[findings.Kind]) -> Iterator[type[findings.Kind]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _kinds(sub)
+
+
+def test_each_kind_of_failure_has_its_own_stable_code() -> None:
+    codes: dict[str, list[str]] = {}
+    for kind in _kinds(findings.Kind):
+        codes.setdefault(kind.code, []).append(kind.__name__)
+
+    assert len(codes) >= 20
+    assert {code: names for code, names in codes.items() if len(names) > 1} == {}
+    assert all(code.startswith("ST") and code != findings.Kind.code for code in codes)
