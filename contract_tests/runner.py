@@ -24,12 +24,14 @@ from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName
 from schemathesis.engine.statistic import Statistic
 
-from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
+from contract_tests import hooks, interrupt  # noqa: F401  (hooks registers the checks and the E.164 format)
 from contract_tests.baseline import Baseline, Entry
+from contract_tests.check_recorder import CheckRecorder
 from contract_tests.findings import Evidence, Exchange, Finding, NoAnswerToJudge, RetryBudgetSpent, RunCutShort
 from contract_tests.guard import GAVE_UP, GUARD_HEADER
 from contract_tests.retries import Retries
 from contract_tests.schemathesis_boundary import (
+    attach_recorder,
     clear_generation_caches,
     engine_probes_off,
     failure_kind,
@@ -260,8 +262,9 @@ def run(
     operation's scenario ends.
     """
     clear_generation_caches()
-    hooks.PROBES.clear()
-    hooks.READ_BACK.clear()
+    # What the checks note during this run (the probes they send, the lists they read back).
+    recorder = CheckRecorder()
+    attach_recorder(schema, recorder)
     schema.app = app
     if reset is not None:
         reset_after_each_scenario(schema, reset)
@@ -293,7 +296,7 @@ def run(
             error_code=probe.error_code,
             probe=probe.assumption,
         )
-        for probe in hooks.PROBES
+        for probe in recorder.probes
     ]
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = set(state.statistic.tested_operations)

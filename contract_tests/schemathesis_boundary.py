@@ -39,6 +39,7 @@ from schemathesis.openapi.checks import (
 from schemathesis.specs.openapi import _caches
 
 from contract_tests import findings
+from contract_tests.check_recorder import CheckRecorder
 from contract_tests.findings import Node, Violation
 
 
@@ -58,6 +59,25 @@ def engine_probes_off() -> Iterator[None]:
         yield
     finally:
         probes.PROBES = saved
+
+
+# The attribute of a run's schema that holds its checks' recorder.
+_RECORDER = "conformance_check_recorder"
+
+
+def attach_recorder(schema: Any, recorder: CheckRecorder) -> None:
+    """Hand `recorder` to every check of the run on `schema`: they find it from the case they judge."""
+    setattr(schema, _RECORDER, recorder)
+
+
+def recorder_of(case: Any) -> CheckRecorder:
+    """The recorder of the run this case belongs to; a check called outside a run gets one of its own schema's."""
+    schema = case.operation.schema
+    recorder = getattr(schema, _RECORDER, None)
+    if not isinstance(recorder, CheckRecorder):
+        recorder = CheckRecorder()
+        attach_recorder(schema, recorder)
+    return recorder
 
 
 def reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:

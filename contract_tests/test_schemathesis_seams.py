@@ -14,6 +14,7 @@ import dataclasses
 import inspect
 import tomllib
 from importlib.metadata import version
+from types import SimpleNamespace
 
 from hypothesis.stateful import RuleBasedStateMachine
 from schemathesis.core.mutations import Mutation
@@ -23,6 +24,7 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario, Fu
 from schemathesis.specs.openapi import _caches
 
 from contract_tests import runner, schemathesis_boundary
+from contract_tests.check_recorder import CheckRecorder
 
 NOT_A_BROKEN_KEYWORD = {
     *("CONST_VALUE", "DEFAULT_POSITIVE_TEST", "DEFAULT_VALUE", "ENUM_VALUE", "ENUM_VALUE_ITEMS_ARRAY", "EXAMPLE_VALUE"),
@@ -97,3 +99,14 @@ def test_an_operation_still_knows_the_in_process_app_the_run_calls() -> None:
     schema.app = app
 
     assert schema.find_operation_by_id("listPhoneNumbers").app is app, "see hooks._send_with_headers"
+
+
+def test_an_operation_still_leads_back_to_the_schema_that_holds_the_run_s_recorder() -> None:
+    # The checks find the run's recorder from `case.operation.schema` (schemathesis_boundary.recorder_of).
+    schema = runner.build_schema(runner.PROFILES["ci"], exclude_operations=["getPhoneNumber"])
+    recorder = CheckRecorder()
+    schemathesis_boundary.attach_recorder(schema, recorder)
+    operation = schema.find_operation_by_id("listPhoneNumbers")
+
+    assert operation.schema is schema, "see schemathesis_boundary.recorder_of"
+    assert schemathesis_boundary.recorder_of(SimpleNamespace(operation=operation)) is recorder
