@@ -88,8 +88,13 @@ class Kind:
     """
 
     code: ClassVar[str] = "ST000"
+    # The text, from the kind's own fields: `{status}`, `{phrase}`.
+    template: ClassVar[str] = ""
     basis: str | None = field(default=None, kw_only=True)
     assumption: str | None = field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        return self.template.format_map(vars(self))
 
 
 # The contract's own checks name their kind; the class says what their expectation rests on.
@@ -100,10 +105,8 @@ class PublishedRule(Kind):
     """The service contradicts what PolyAI publishes."""
 
     code: ClassVar[str] = "ST901"
+    template: ClassVar[str] = "{phrase}"
     phrase: str
-
-    def __str__(self) -> str:
-        return self.phrase
 
 
 @dataclass(frozen=True)
@@ -140,28 +143,22 @@ class CheckAssertion(PublishedRule):
 @dataclass(frozen=True)
 class UndocumentedStatus(Kind):
     code: ClassVar[str] = "ST101"
+    template: ClassVar[str] = "undocumented status {status}"
     status: int
-
-    def __str__(self) -> str:
-        return f"undocumented status {self.status}"
 
 
 @dataclass(frozen=True)
 class ServerError(Kind):
     code: ClassVar[str] = "ST102"
+    template: ClassVar[str] = "server error {status}"
     status: int
-
-    def __str__(self) -> str:
-        return f"server error {self.status}"
 
 
 @dataclass(frozen=True)
 class ValidRequestRejected(Kind):
     code: ClassVar[str] = "ST103"
+    template: ClassVar[str] = "valid request rejected with {status}"
     status: int
-
-    def __str__(self) -> str:
-        return f"valid request rejected with {self.status}"
 
 
 @dataclass(frozen=True)
@@ -185,37 +182,29 @@ class MissingHeaders(Kind):
 @dataclass(frozen=True)
 class MalformedMediaType(Kind):
     code: ClassVar[str] = "ST106"
+    template: ClassVar[str] = "malformed media type {media_type}"
     media_type: str
-
-    def __str__(self) -> str:
-        return f"malformed media type {self.media_type}"
 
 
 @dataclass(frozen=True)
 class UndocumentedContentType(Kind):
     code: ClassVar[str] = "ST107"
+    template: ClassVar[str] = "undocumented content type {content_type}"
     content_type: str
-
-    def __str__(self) -> str:
-        return f"undocumented content type {self.content_type}"
 
 
 @dataclass(frozen=True)
 class MissingHeaderNotRejected(Kind):
     code: ClassVar[str] = "ST108"
+    template: ClassVar[str] = "missing {header} not rejected"
     header: str
-
-    def __str__(self) -> str:
-        return f"missing {self.header} not rejected"
 
 
 @dataclass(frozen=True)
 class UnsupportedMethodAnswer(Kind):
     code: ClassVar[str] = "ST109"
+    template: ClassVar[str] = "unsupported method: {reason}"
     reason: str
-
-    def __str__(self) -> str:
-        return f"unsupported method: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -231,9 +220,7 @@ class AllowHeaderMismatch(Kind):
 @dataclass(frozen=True)
 class SlowAnswer(Kind):
     code: ClassVar[str] = "ST111"
-
-    def __str__(self) -> str:
-        return "response time limit exceeded"
+    template: ClassVar[str] = "response time limit exceeded"
 
 
 @dataclass(frozen=True)
@@ -253,10 +240,8 @@ class Unrecognised(Kind):
     """A failure of a class the boundary does not know: its class's name."""
 
     code: ClassVar[str] = "ST199"
+    template: ClassVar[str] = "{name}"
     name: str
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # The run's own: it could not judge everything it meant to.
@@ -265,25 +250,19 @@ class Unrecognised(Kind):
 @dataclass(frozen=True)
 class RunCutShort(Kind):
     code: ClassVar[str] = "ST951"
-
-    def __str__(self) -> str:
-        return "run cut short"
+    template: ClassVar[str] = "run cut short"
 
 
 @dataclass(frozen=True)
 class NoAnswerToJudge(Kind):
     code: ClassVar[str] = "ST952"
-
-    def __str__(self) -> str:
-        return "no answer to judge after retries"
+    template: ClassVar[str] = "no answer to judge after retries"
 
 
 @dataclass(frozen=True)
 class RetryBudgetSpent(Kind):
     code: ClassVar[str] = "ST953"
-
-    def __str__(self) -> str:
-        return "retry budget spent"
+    template: ClassVar[str] = "retry budget spent"
 
 
 def identity_id(identity: Iterable[str]) -> str:

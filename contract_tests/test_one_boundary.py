@@ -101,3 +101,22 @@ def test_each_kind_of_failure_has_its_own_stable_code() -> None:
     assert len(codes) >= 20
     assert {code: names for code, names in codes.items() if len(names) > 1} == {}
     assert all(code.startswith("ST") and code != findings.Kind.code for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (findings.ServerError(503), "server error 503"),
+        (findings.UndocumentedStatus(418), "undocumented status 418"),
+        (findings.SchemaMismatch(("properties", "found", "type")), "schema properties/found/type"),
+        (findings.MissingHeaders(("X-B", "X-A")), "missing header X-A,X-B"),
+        (findings.MissingHeaderNotRejected("X-API-KEY"), "missing X-API-KEY not rejected"),
+        (findings.AllowHeaderMismatch(("GET",), ()), "Allow header missing ['GET'] undocumented []"),
+        (findings.InvalidRequestAccepted(200, ()), "accepted with 200: invalid input"),
+        (findings.PublishedRule("`error_code` {x} unknown", basis="published"), "`error_code` {x} unknown"),
+        (findings.RunCutShort(), "run cut short"),
+    ],
+)
+def test_a_kind_s_text_is_the_phrase_finding_ids_and_the_baseline_are_keyed_on(kind: findings.Kind, text: str) -> None:
+    # Changing one of these texts changes finding ids: every known failure would count as new.
+    assert str(kind) == text
