@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ._admin import KEY_HEADER as ADMIN_KEY_HEADER
 from ._admin import refuse_open_admin
 from ._config import ConfigError, load_config, with_admin_key_from_env
+from ._connection_limits import ConnectionLimits
 from ._server import StackError, choose_stack, serve
 from ._spec import SpecError
 from .app import create_app
@@ -27,7 +28,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="serve POST /_admin/reset, /_admin/seed and /_admin/clock (a non-loopback host needs an admin key)",
     )
     parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
-    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log one line per request to stderr: peer, method, path, status, time taken, correlation id",
+    )
+    defaults = ConnectionLimits()
+    parser.add_argument(
+        "--header-timeout",
+        type=_positive_seconds,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help="answer 408 and close when a request's head is not in within this (default %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_positive_seconds,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help="answer 408 and close when a request's body is not in within this of its head (default %(default)s)",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=_positive_seconds,
+        default=defaults.keep_alive_timeout,
+        metavar="SECONDS",
+        help="close a connection idle this long between requests (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=defaults.max_connections,
+        metavar="N",
+        help="answer 503 and close any connection over this many open at once (default %(default)s)",
+    )
     parser.add_argument(
         "--http",
         choices=["httptools", "h11"],
@@ -40,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = with_admin_key_from_env(load_config(args.config), os.environ)
         if args.admin:
             refuse_open_admin(args.host, config.admin_key)
-        app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
+        app = create_app(
+            config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
+        )
     except (ConfigError, SpecError, StackError, OSError) as exc:
         print(f"telephony-mock: {exc}", file=sys.stderr)
         return 2
@@ -57,8 +93,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.admin:
         print("  admin endpoints /_admin/... open to every local process: no admin key is configured", flush=True)
     print(f"  server: {stack.describe()}", flush=True)
-    serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack)
+    limits = ConnectionLimits(args.header_timeout, args.body_timeout, args.keep_alive_timeout, args.max_connections)
+    serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack, limits=limits)
     return 0
+
+
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 86_400:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds between 0 and 86400")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ faulty answer is still one the contract allows.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 from . import _errors
 from ._config import ConfigError, FaultRule
@@ -20,6 +22,23 @@ from ._spec import Operation, Spec
 
 HEADER = b"x-mock-fault"
 _ANY_OPERATION = "*"
+# Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); a day is the longest wait asked for.
+MAX_RETRY_AFTER_SECONDS = 86_400
+_DELTA_SECONDS = re.compile(r"[0-9]{1,6}")
+_RETRY_AFTER_RULE = f"retry-after must be whole seconds from 0 to {MAX_RETRY_AFTER_SECONDS}, or an HTTP date"
+
+
+def retry_after_problem(value: str) -> str | None:
+    """Why `value` cannot be sent as a Retry-After header, or None when it can."""
+    if _DELTA_SECONDS.fullmatch(value):
+        return None if int(value) <= MAX_RETRY_AFTER_SECONDS else _RETRY_AFTER_RULE
+    if len(value) <= 40:
+        try:
+            parsedate_to_datetime(value)
+            return None
+        except (TypeError, ValueError, IndexError):
+            pass
+    return _RETRY_AFTER_RULE
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +60,8 @@ class Faults:
         self._rules: dict[str, list[FaultRule]] = {}
         for rule in rules:
             targets = spec.operations if rule.operation == _ANY_OPERATION else [self._operation(rule.operation)]
+            if rule.retry_after is not None and retry_after_problem(rule.retry_after):
+                raise ConfigError(f"faults: {rule.operation}: {_RETRY_AFTER_RULE}")
             for operation in targets:
                 if rule.status is not None:
                     problem = self._status_problem(operation, rule.status)
@@ -100,11 +121,16 @@ class Faults:
             raise _bad_header("status and latency-ms must be integers") from None
         if latency_ms < 0 or latency_ms > 60_000:
             raise _bad_header("latency-ms must be between 0 and 60000")
+        retry_after = fields.get("retry-after")
+        if retry_after is not None:
+            problem = retry_after_problem(retry_after)
+            if problem:
+                raise _bad_header(problem)
         if status is not None:
             problem = self._status_problem(operation, status)
             if problem:
                 raise _bad_header(problem)
-        return self._fault(status, fields.get("retry-after"), latency_ms)
+        return self._fault(status, retry_after, latency_ms)
 
 
 def _bad_header(problem: str) -> ApiError:

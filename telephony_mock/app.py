@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +45,8 @@ from ._store import MemoryStore, Store
 from ._validation import ClientDisconnected, Validator
 
 logger = logging.getLogger("telephony_mock")
+# One line per request when the app is created with `access_log=True` (`--access-log`).
+access_logger = logging.getLogger("telephony_mock.access")
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -71,8 +74,10 @@ class TelephonyMock:
         faults: bool = False,
         validate_responses: bool = False,
         rules: Rules | None = None,
+        access_log: bool = False,
     ) -> None:
         self.spec = spec
+        self._access_log = access_log
         self.config = config
         self.store = store
         all_rules = with_replacements(rules)
@@ -126,9 +131,24 @@ class TelephonyMock:
         error = ApiError(_errors.SCHEMA_VALIDATION_FAILED, "The request could not be read as HTTP/1.1.")
         return self._errors.render(error, self._correlation_ids.next())
 
+    def timed_out_request(self) -> Answer:
+        """The answer to a client too slow to send its request (the server stack asks)."""
+        error = ApiError(_errors.REQUEST_TIMEOUT)
+        return self._errors.render(error, self._correlation_ids.next())
+
+    def over_capacity(self) -> Answer:
+        """The answer to a connection over the server's cap (the server stack asks)."""
+        error = ApiError(
+            _errors.SERVICE_UNAVAILABLE,
+            "The mock has too many open connections; retry later.",
+            headers={"Retry-After": "1"},
+        )
+        return self._errors.render(error, self._correlation_ids.next())
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # the mock speaks plain HTTP only
             return
+        started = time.perf_counter()
         correlation_id = self._correlation_ids.next()
         try:
             answer = await self._answer(scope, receive, correlation_id)
@@ -143,6 +163,8 @@ class TelephonyMock:
             self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
         await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
         await send({"type": "http.response.body", "body": answer.body})
+        if self._access_log:
+            _log_access(scope, answer.status, started, correlation_id)
 
     async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer:
         api_key = content_type = fault_header = None
@@ -265,6 +287,15 @@ class TelephonyMock:
                 raise ResponseContractError(f"{where}: {answer.status} body does not match the spec: {errors[0]}")
 
 
+def _log_access(scope: Scope, status: int, started: float, correlation_id: str) -> None:
+    # The path only: headers (the API key among them) and the query string never reach the log.
+    client = scope.get("client")
+    peer = f"{client[0]}:{client[1]}" if client else "-"
+    path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    access_logger.info("%s %s %s %d %.1fms %s", peer, scope["method"], path, status, elapsed_ms, correlation_id)
+
+
 def _parse_query(query_string: bytes) -> dict[str, str]:
     query: dict[str, str] = {}
     if query_string:
@@ -287,6 +318,7 @@ def create_app(
     validate_responses: bool = False,
     spec_path: str | Path | None = None,
     rules: Rules | None = None,
+    access_log: bool = False,
 ) -> Starlette:
     """Build the mock as a Starlette (ASGI) app.
 
@@ -297,6 +329,8 @@ def create_app(
     `validate_responses`: check every answer against the spec before sending it (for tests).
     `rules`: rules by operationId that replace the mock's own (a rule is `(tx, call) -> body`,
     raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.
+    `access_log`: log one line per request to the `telephony_mock.access` logger (peer, method,
+    path, status, time taken, correlation id; never a header or the query string).
 
     The store stays open for the app's life, across any number of server (or TestClient)
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
@@ -308,7 +342,14 @@ def create_app(
     store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
     try:
         mock = TelephonyMock(
-            spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses, rules=rules
+            spec,
+            config,
+            store,
+            admin=admin,
+            faults=faults,
+            validate_responses=validate_responses,
+            rules=rules,
+            access_log=access_log,
         )
     except BaseException:
         store.close()
