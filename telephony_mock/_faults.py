@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
@@ -48,9 +48,21 @@ class Fault:
 
 
 class Faults:
-    def __init__(self, spec: Spec, rules: Iterable[FaultRule], *, header_enabled: bool, seed: int | None) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        rules: Iterable[FaultRule],
+        *,
+        header_enabled: bool,
+        seed: int | None,
+        draws: Callable[[], int] | None = None,
+    ) -> None:
         self._spec = spec
         self._header_enabled = header_enabled
+        # With a seed, the n-th draw is a function of the seed and n alone, and `draws` (the
+        # store's counter) numbers them: every process serving one state file follows one sequence.
+        self._seed = seed
+        self._draws = draws
         self._random = random.Random(seed)
         # A status maps to a code only where x-error-codes has exactly one code for it.
         by_status: dict[int, list[str]] = {}
@@ -90,9 +102,14 @@ class Faults:
         if header and self._header_enabled:
             return self._from_header(operation, header)
         for rule in self._rules.get(operation.operation_id, ()):
-            if rule.rate >= 1.0 or self._random.random() < rule.rate:
+            if rule.rate >= 1.0 or self._draw() < rule.rate:
                 return self._fault(rule.status, rule.retry_after, rule.latency_ms)
         return None
+
+    def _draw(self) -> float:
+        if self._seed is None or self._draws is None:
+            return self._random.random()
+        return random.Random(f"{self._seed}:{self._draws()}").random()
 
     def _fault(self, status: int | None, retry_after: str | None, latency_ms: int) -> Fault:
         error = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
+import socket
 import sys
 from dataclasses import dataclass
 
@@ -98,16 +99,18 @@ def serve(
     access_log: bool = False,
     stack: Stack | None = None,
     limits: ConnectionLimits | None = None,
+    sockets: list[socket.socket] | None = None,
 ) -> None:
     """Serve the mock `app` (from `create_app`) until interrupted.
 
     The app logs requests itself when created with `access_log=True`; `access_log` here only
-    lets its lines through to stderr.
+    lets its lines through to stderr. `sockets`: listen on these (bound by a parent process, see
+    `_workers.py`) instead of binding host and port.
     """
     stack = stack or default_stack()
     limits = (limits or ConnectionLimits()).fitted_to_descriptors()
     log_to_stderr(access_log)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -118,5 +121,10 @@ def serve(
         # Typed int, used as a delay: a fraction of a second works, and tests use one.
         timeout_keep_alive=limits.keep_alive_timeout,  # type: ignore[arg-type]
         # The cap is the protocol's (answered in the envelope); uvicorn's backlog must not be lower.
-        backlog=max(2048, limits.max_connections),
+        backlog=listen_backlog(limits),
     )
+    uvicorn.Server(config).run(sockets=sockets)
+
+
+def listen_backlog(limits: ConnectionLimits) -> int:
+    return max(2048, limits.max_connections)

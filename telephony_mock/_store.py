@@ -48,7 +48,22 @@ class Tx(Protocol):
 
 
 class Store(Protocol):
+    """The state, and everything else that every process serving it must agree on: the mock's
+    clock and how many fault draws have been made."""
+
     def transaction(self, *, write: bool) -> AbstractContextManager[Tx]: ...
+
+    def clock_offset(self) -> float:
+        """Seconds the mock's clock runs ahead of wall time."""
+        ...
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the clock `seconds` further ahead, atomically; the new offset."""
+        ...
+
+    def next_fault_draw(self) -> int:
+        """The number of the next random draw for a fault rule (0, 1, 2, ...), atomically."""
+        ...
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         """Replace the whole state with these records."""
@@ -71,6 +86,22 @@ class MemoryStore:
         self._encoded_numbers: dict[str, orjson.Fragment] = {}
         self._connectors_by_project: dict[str, dict[str, None]] = {}
         self._seeded = False
+        self._clock_offset = 0.0
+        self._fault_draws = 0
+
+    def clock_offset(self) -> float:
+        return self._clock_offset
+
+    def advance_clock(self, seconds: float) -> float:
+        with self._lock:
+            self._clock_offset += seconds
+            return self._clock_offset
+
+    def next_fault_draw(self) -> int:
+        with self._lock:
+            draw = self._fault_draws
+            self._fault_draws += 1
+            return draw
 
     def transaction(self, *, write: bool) -> AbstractContextManager[Tx]:
         return _MemoryTx(self)

@@ -104,11 +104,13 @@ class TelephonyMock:
         self._correlation_ids = CorrelationIds()
         self._validator = Validator(spec)
         self._key_header = spec.api_key_header.encode("latin-1")
-        self._faults = Faults(spec, config.faults, header_enabled=faults, seed=config.fault_seed)
+        self._faults = Faults(
+            spec, config.faults, header_enabled=faults, seed=config.fault_seed, draws=store.next_fault_draw
+        )
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
-        self.clock = MockClock()
+        self.clock = MockClock(store)
         self._settings = Settings(
             voices=config.voices,
             outbound_calls=config.outbound_calls,
@@ -226,8 +228,9 @@ class TelephonyMock:
             body = validator.parse_body(operation.body, raw, content_type, code)
 
         rule = self._rules[operation.operation_id]
+        call = Call(caller, match.path_params, query, body, self._settings, self.clock.now())
         with self.store.transaction(write=operation.writes) as tx:
-            result = rule(tx, Call(caller, match.path_params, query, body, self._settings, self.clock.now()))
+            result = rule(tx, call)
         return json_answer(operation.success_status, result, correlation_id)
 
     async def _answer_admin(
