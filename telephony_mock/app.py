@@ -34,6 +34,7 @@ from ._config import MockConfig, load_config
 from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
+from ._paged_answers import PagedAnswer, paged
 from ._reads import check_reads, runnable
 from ._routing import MethodNotAllowed, Router, split_path
 from ._rule_book import with_replacements
@@ -152,6 +153,7 @@ class TelephonyMock:
             return
         started = time.perf_counter()
         correlation_id = self._correlation_ids.next()
+        answer: Answer | PagedAnswer
         try:
             answer = await self._answer(scope, receive, correlation_id)
         except ApiError as error:
@@ -161,14 +163,20 @@ class TelephonyMock:
         except Exception:
             logger.exception("unhandled error answering %s %s", scope["method"], scope["path"])
             answer = self._errors.render(ApiError(_errors.INTERNAL_ERROR), correlation_id)
-        if self._validate_responses:
-            self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
-        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        if isinstance(answer, PagedAnswer):
+            if self._validate_responses:
+                answer = answer.whole()
+            else:
+                await answer.send(send)
+        if isinstance(answer, Answer):
+            if self._validate_responses:
+                self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
+            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
         if self._access_log:
             _log_access(scope, answer.status, started, correlation_id)
 
-    async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer:
+    async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer | PagedAnswer:
         api_key = content_type = fault_header = None
         content_length: int | None = None
         key_header = self._key_header
@@ -231,7 +239,9 @@ class TelephonyMock:
         call = Call(caller, match.path_params, query, body, self._settings, self.clock.now())
         with self.store.transaction(write=operation.writes) as tx:
             result = rule(tx, call)
-        return json_answer(operation.success_status, result, correlation_id)
+        return paged(operation.success_status, result, correlation_id) or json_answer(
+            operation.success_status, result, correlation_id
+        )
 
     async def _answer_admin(
         self,
