@@ -21,21 +21,23 @@ BASE ?=
 RECORD ?=
 
 .PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
-	upstream-check upstream-refresh contract-diff
+	upstream-check upstream-refresh contract-diff vendor-check fidelity
 
 install:  ## Create .venv and node_modules with every pinned tool
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ./generated -e '.[dev]'
+	$(PY) -m pip install --quiet -e ./generated -e ./telephony-mock -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
 
-generate:  ## Regenerate generated/ and docs/assumptions.md from openapi.yaml
+generate:  ## Regenerate generated/ and docs/assumptions.md from openapi.yaml, and copy it into the mock's package
 	$(PY) scripts/codegen.py generate
 	$(PY) scripts/assumptions.py
+	$(PY) scripts/mock_contract.py write
 
-check-generated:  ## Fail with a diff when generated/ or docs/assumptions.md is stale
+check-generated:  ## Fail with a diff when generated/, docs/assumptions.md or the mock's copy of the contract is stale
 	$(PY) scripts/codegen.py check
 	$(PY) scripts/assumptions.py --check
+	$(PY) scripts/mock_contract.py check
 
 lint:  ## Lint the spec (two validators, then its links and the mock's rule fields), the toolkit's code, and type-check the client
 	$(BIN)/openapi-spec-validator openapi.yaml
@@ -47,28 +49,38 @@ lint:  ## Lint the spec (two validators, then its links and the mock's rule fiel
 
 typecheck:  ## mypy --strict on the generated package (as a user who vendors it runs it), then the toolkit's own code
 	cd generated && ../$(BIN)/mypy --strict polyai_telephony
-	$(BIN)/mypy --strict telephony_contract telephony_mock contract_facts contract_tests scripts
+	cd telephony-mock && ../$(BIN)/mypy --strict telephony_contract telephony_mock
+	$(BIN)/mypy --strict contract_facts contract_tests scripts
+	$(BIN)/mypy --strict examples
 
 test: check-generated lint  ## Everything CI runs
 	$(BIN)/pytest
+
+vendor-check:  ## Vendor generated/ and telephony-mock/ into a fresh folder, install them offline from pinned wheels, run the example's tests
+	$(PY) scripts/vendor_check.py
 
 reliability:  ## The long reliability runs (8 x 1,000 concurrent writes, >= 10,000 bad requests, SIGKILLs)
 	$(BIN)/pytest tests/reliability -m slow --timeout=1800
 
 # scripts/conformance.py exits 0 (pass), 1 (new findings, or cut short) or 2 (unsafe target).
-# GNU make itself can only exit 0 or 2 when a recipe fails, so the script's own status is
-# written to $(CONFORMANCE_REPORTS)/exit-status and named on stderr; read that file to tell 1 from 2.
+# GNU make itself can only exit 0 or 2 when a recipe fails, so the script writes its own status
+# to $(CONFORMANCE_REPORTS)/exit-status, whatever happens, and names it on stderr; read that file to
+# tell 1 from 2. The recipe execs the script, so a SIGTERM sent to the job (`timeout` does) reaches
+# the script itself, and make waits while it writes its reports before exiting.
 CONFORMANCE_REPORTS ?= reports
-CONFORMANCE = status=0; $(PY) scripts/conformance.py --target $(TARGET) --report-dir $(CONFORMANCE_REPORTS)
-CONFORMANCE_STATUS = || status=$$?; mkdir -p $(CONFORMANCE_REPORTS); echo $$status > $(CONFORMANCE_REPORTS)/exit-status; \
-	[ $$status -eq 0 ] || echo "scripts/conformance.py exited $$status (1: new findings, 2: unsafe target)" >&2; \
-	exit $$status
+CONFORMANCE = exec $(PY) scripts/conformance.py --target $(TARGET) --report-dir $(CONFORMANCE_REPORTS)
 
 conformance:  ## The conformance suite against TARGET=mock (default) or TARGET=real (POLYAI_* variables); reports in reports/
-	@$(CONFORMANCE) $(CONFORMANCE_ARGS) $(CONFORMANCE_STATUS)
+	@$(CONFORMANCE) $(CONFORMANCE_ARGS)
 
 conformance-deep:  ## The night profile of the conformance suite: a bigger budget and a fresh seed
-	@$(CONFORMANCE) --profile deep $(CONFORMANCE_ARGS) $(CONFORMANCE_STATUS)
+	@$(CONFORMANCE) --profile deep $(CONFORMANCE_ARGS)
+
+# fidelity replays RECORDING (default: the newest in $(CONFORMANCE_REPORTS)/recordings/real/) against a fresh mock.
+RECORDING ?=
+
+fidelity:  ## Replay a real-target recording against a fresh mock: the mock's fidelity score, its differences classed, coverage
+	$(PY) scripts/fidelity.py --report-dir $(CONFORMANCE_REPORTS) $(if $(RECORDING),--recording $(RECORDING))
 
 bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt

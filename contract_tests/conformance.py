@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests import history, hooks, ledger, report, runner, target
+from contract_tests import history, hooks, ledger, recording, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
+from contract_tests.junit import write_junit
 
 REPORTS = runner.ROOT / "reports"
 HISTORY = REPORTS / "history.jsonl"
@@ -33,6 +34,7 @@ class Conducted:
     html: Path
     junit: Path
     figures: Path
+    recording: Path | None = None
 
 
 def conduct(
@@ -42,7 +44,6 @@ def conduct(
     report_dir: Path = REPORTS,
     allow_live: bool = False,
     allow_outbound_calls: bool = False,
-    dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
     mock_admin_key: str | None = None,
@@ -65,20 +66,19 @@ def conduct(
     contract = Contract.load(runner.SPEC)
     environ = os.environ if environ is None else environ
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
-    name = f"{kind}-dry-run" if dry_run else kind
-    junit = report_dir / f"conformance-{name}-{stamp}.xml"
-    summary = report_dir / f"conformance-{name}-{stamp}.md"
-    figures = report_dir / f"conformance-{name}-{stamp}.json"
+    junit = report_dir / f"conformance-{kind}-{stamp}.xml"
+    summary = report_dir / f"conformance-{kind}-{stamp}.md"
+    figures = report_dir / f"conformance-{kind}-{stamp}.json"
     with target.select(
         kind,
         settings,
         allow_live=allow_live,
         allow_outbound_calls=allow_outbound_calls,
-        dry_run=dry_run,
         environ=environ,
         mock_app=mock_app,
         mock_admin_key=mock_admin_key,
     ) as selected:
+        recorder = _record(selected, report_dir, kind, stamp)
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
@@ -97,11 +97,10 @@ def conduct(
                 exclude_operations=selected.exclude_operations,
                 overrides=extra,
             )
-            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline, junit=junit)
+            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline)
         except KeyboardInterrupt:
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
-            runner.write_empty_junit(junit)
         if selected.guard is not None:
             # The guard says which operations it never lets through, and why.
             for operation, reason in selected.guard.policy.never_sent().items():
@@ -109,14 +108,6 @@ def conduct(
         if selected.guard is not None:
             # Released here rather than only on exit, so the summary can say what was released.
             selected.guard.release_imported()
-            if dry_run:
-                report.write_dry_run(
-                    report_dir / f"dry-run-{stamp}.md",
-                    selected.guard,
-                    base_url=selected.display_base_url,
-                    profile=profile,
-                    contract=contract,
-                )
         judged = report.Judged.of(outcome, contract)
         if accept_days is not None and baseline is not None and baseline_path is not None:
             judged.accepted = baseline.accept(outcome.new_findings, days=accept_days)
@@ -133,7 +124,7 @@ def conduct(
         )
         target_name = selected.display_base_url if kind == "real" else "mock"
         document = report.figures(judged, target=target_name, operations=contract.operation_ids)
-        if history_path is not None and not dry_run:
+        if history_path is not None:
             record = {key: document[key] for key in HISTORY_FIELDS}
             judged.changes = history.compare(history.previous_of(history.read(history_path), target_name), record)
             history.append(history_path, record)
@@ -147,6 +138,39 @@ def conduct(
             operations=contract.operation_ids,
             guard=selected.guard,
             secrets=selected.secrets,
+            base_url=target_name,
         )
+        if recorder is not None:
+            recorder.close()
+            recording.keep(recorder.path.parent)
+            document["recording"] = {"path": str(recorder.path), "exchanges": recorder.count}
         report.write_figures(figures, document, selected.secrets)
-    return Conducted(outcome, selected, judged, summary, html, junit, figures)
+        write_junit(junit, judged, target=target_name, operations=contract.operation_ids, secrets=selected.secrets)
+    return Conducted(outcome, selected, judged, summary, html, junit, figures, recorder.path if recorder else None)
+
+
+def _record(selected: target.Selected, report_dir: Path, kind: str, stamp: str) -> recording.Recorder:
+    """Record every exchange of the run with its target, into the target's folder of kept recordings.
+
+    A real service is recorded at the guard, as it forwards; the mock in front of the run, with a
+    mark wherever the run resets it to its seed state, so that a replay resets at the same places.
+    """
+    path = recording.folder(report_dir, kind) / f"{stamp}{recording.SUFFIX}"
+    comment = f"{selected.name} at {selected.display_base_url}, agent {selected.agent_id}"
+    if selected.guard is not None:
+        recorder = recording.Recorder(
+            path, run_keys=(selected.guard.target.api_key,), secrets=selected.secrets, comment=comment
+        )
+        selected.guard.recorder = recorder
+        return recorder
+    recorder = recording.Recorder(path, run_keys=(selected.api_key,), secrets=selected.secrets, comment=comment)
+    selected.app = recording.RecordingApp(selected.app, recorder, selected.display_base_url)
+    reset = selected.reset
+    if reset is not None:
+
+        def resetting() -> None:
+            recorder.reset()
+            reset()
+
+        selected.reset = resetting
+    return recorder

@@ -3,23 +3,31 @@
 Schemathesis never reaches a real deployment directly; every request goes through `Guard`, which
 
 - refuses a plain-HTTP base URL unless it is loopback (at start-up, `UnsafeTarget`);
+- reads each request once into one form (`wire.read`: upper-case method, path with dot and empty
+  segments resolved and every segment encoded alike, body read with a depth limit), judges that
+  form and sends exactly it; refuses a request it cannot read into one meaning, and a write whose
+  path reads as another request once resolved or holds an encoded slash;
 - forwards every operation the catalogue calls safe (reads, and POSTs marked `x-safe`);
-- refuses any request carrying `clientEnv: live`, or an import that would default to live,
-  unless `allow_live` is set;
+- refuses any request carrying `clientEnv` or `environment` live, in its body at any depth or in
+  its query, or an import that would default to live, unless `allow_live` is set;
 - lets through only imports of numbers from the fictional ranges, and deletes or changes only
-  numbers this run imported itself; refuses every write to a connector (there is no create, so
-  any connector belongs to someone else), every write to another agent, and every write the
-  contract does not describe;
+  numbers this run imported itself and has not released; refuses phone numbers sent as JSON
+  numbers; refuses every write to a connector (there is no create, so any connector belongs to
+  someone else), every write to another agent, and every write the contract does not describe;
 - forwards an operation that places a real phone call (`x-places-call`) only when both
   `--allow-outbound-calls` and POLYAI_OUTBOUND_ALLOWED_NUMBER are given, only to that exact
-  number, and only once per run;
+  number, and only once per run; a trigger the service refused (a 4xx) does not spend that once;
 - answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
   so the run carries on and the report lists what was refused and why;
 - swaps the run's throwaway key for the real one on the way out, so the real key never enters
   Schemathesis and cannot reach a report, a curl line or a log;
-- releases, when the run ends however it ends, every number the run imported and did not
-  release;
-- in dry-run mode forwards to a mock instead and records every request it would have sent.
+- keeps its record of the numbers the run owns true from each answer (imported, released, not
+  held), and releases, when the run ends however it ends, every number the run holds or may hold
+  (an import that got a server error or no answer);
+- in dry-run mode forwards to a mock instead and records every request it would have sent;
+- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
+
+Every judged request leaves through `Guard._exchange`, the one place its answer comes back.
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
@@ -43,6 +51,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
+from contract_tests.recording import Recorder
+from contract_tests.wire import Outgoing, Unreadable, read
+from contract_tests.wire import query_parameters as read_query
 from telephony_contract import (
     CORRELATION_HEADER,
     Catalogue,
@@ -69,8 +80,12 @@ REFUSAL_STATUS = 403
 
 NUMBERS = "phone-numbers"
 CONNECTORS = "connectors"
-# Request fields whose value `live` reaches real callers.
-_ENVIRONMENT_FIELDS = ("clientEnv", "environment")
+# Request fields and query parameters whose value `live` reaches real callers, compared casefolded.
+_ENVIRONMENT_NAMES = frozenset({"clientenv", "environment"})
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_METHOD_OVERRIDES = frozenset({"x-http-method-override", "x-http-method", "x-method-override"})
+# A batch release's per-number error for a number the project does not hold.
+NOT_FOUND_CODE = "PHONE_NUMBERS_NOT_FOUND"
 _CONNECTOR_WRITE = "it changes a connector, and the suite created none"
 _NO_CALLS = f"it places a real phone call, and --allow-outbound-calls with {ENV_OUTBOUND_NUMBER} was not given"
 _HOP_BY_HOP = frozenset(
@@ -156,6 +171,54 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def _reads_live(value: Any) -> bool:
+    """Whether a lenient service could read `value` as the live environment."""
+    if isinstance(value, list):
+        return any(_reads_live(item) for item in value)
+    return isinstance(value, str) and value.strip().casefold() == "live"
+
+
+def _live_field(body: Any, parameters: Iterable[tuple[str, str]]) -> str | None:
+    """The name of a body field (at any depth) or query parameter that sets live, if one does."""
+    for name, value in parameters:
+        if name.strip().casefold() in _ENVIRONMENT_NAMES and _reads_live(value):
+            return f"the query parameter {name}"
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name.strip().casefold() in _ENVIRONMENT_NAMES and _reads_live(item):
+                    return str(name)
+                pending.append(item)
+        elif isinstance(value, list):
+            pending.extend(value)
+    return None
+
+
+def _not_a_string(value: Any) -> Any:
+    """The first JSON number in `value`, which a lenient service could read as a phone number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _not_a_string(item)
+        if found is not None:
+            return found
+    return None
+
+
+def _acted_on(status: int | None) -> bool:
+    """Whether the service may have acted on a request that got this answer (None: no answer).
+
+    A 4xx says it refused the request; anything else (a success, a server error, a timeout or a
+    connection lost after the request went out) may mean it did what was asked.
+    """
+    return status is None or not 400 <= status < 500
+
+
 @dataclass(frozen=True)
 class Refusal:
     method: str
@@ -165,15 +228,20 @@ class Refusal:
 
 @dataclass
 class SafetyPolicy:
-    """Decides which requests may reach a real account, and remembers the numbers this run owns."""
+    """Decides which requests may reach a real account, and keeps the record of the numbers the run owns."""
 
     agent_id: str
     allow_live: bool = False
     allowed_outbound_number: str | None = None
     catalogue: Catalogue = field(default_factory=load_catalogue, repr=False)
-    created: set[str] = field(default_factory=set)
-    released: set[str] = field(default_factory=set)
+    # Numbers this run imported and has not released since.
+    owned: set[str] = field(default_factory=set)
+    # Numbers whose import got no clear answer (a server error, a timeout): maybe imported, so
+    # released at teardown, but never changed before that.
+    unsure: set[str] = field(default_factory=set)
     calls_placed: int = 0
+    # Calls let through whose answer has not come back yet; they count against the allowance.
+    calls_pending: int = 0
 
     def never_sent(self) -> dict[str, str]:
         """The operations this policy refuses whatever their input, each with the reason.
@@ -188,18 +256,28 @@ class SafetyPolicy:
                 never[operation.operation_id] = _CONNECTOR_WRITE
         return never
 
-    def refusal(self, method: str, path: str, body: Any) -> str | None:
+    def judge(self, request: Outgoing) -> str | None:
+        """Why this request, in the form it will be sent, must not be sent; None when it may."""
+        if request.method not in _READ_METHODS:
+            if request.reshaped:
+                return f"its path reads as {request.path} once dot and empty segments are resolved, another request"
+            if request.ambiguous:
+                return "its path holds an encoded slash or backslash, which services split on or not"
+        return self.refusal(request.method, request.path, request.body, request.parameters)
+
+    def refusal(self, method: str, path: str, body: Any, parameters: Iterable[tuple[str, str]] = ()) -> str | None:
         """Why this request must not be sent, or None when it may. `path` is the path as sent.
 
-        A call it lets through counts against the run's allowance of calls.
+        A call it lets through counts against the run's allowance until its answer says the
+        service refused it (`observe`).
         """
-        if not self.allow_live and isinstance(body, dict):
-            for name in _ENVIRONMENT_FIELDS:
-                if body.get(name) == "live":
-                    return f"it sets {name} to live, and --allow-live was not given"
+        if not self.allow_live:
+            name = _live_field(body, parameters)
+            if name is not None:
+                return f"it sets {name} to live, and --allow-live was not given"
         match = self.catalogue.match(method, path)
         if match is None:
-            if method.upper() in ("GET", "HEAD", "OPTIONS"):
+            if method.upper() in _READ_METHODS:
                 return None  # a read of an undescribed path cannot change anything
             return "it writes to a resource the contract does not describe"
         operation = match.operation
@@ -213,6 +291,9 @@ class SafetyPolicy:
         if operation.resource == CONNECTORS:
             return _CONNECTOR_WRITE
         if operation.resource == NUMBERS:
+            number = _not_a_string(body)
+            if number is not None:
+                return f"it holds {str(number)!r}, a number that is not a JSON string, where phone numbers go"
             in_path = [match.parameters["phoneNumber"]] if "phoneNumber" in match.parameters else []
             if operation.method == "POST":
                 return self._import_refusal(in_path, body)
@@ -225,13 +306,14 @@ class SafetyPolicy:
         dialled = body.get(DIALLED_FIELD) if isinstance(body, dict) else None
         if dialled != self.allowed_outbound_number:
             return f"it dials {dialled!r}, not the one number {ENV_OUTBOUND_NUMBER} allows"
-        if self.calls_placed >= MAX_OUTBOUND_CALLS:
+        if self.calls_placed + self.calls_pending >= MAX_OUTBOUND_CALLS:
             return f"the run has already placed the {MAX_OUTBOUND_CALLS} call it may"
-        self.calls_placed += 1
+        self.calls_pending += 1
         return None
 
     def _import_refusal(self, path_numbers: list[str], body: Any) -> str | None:
-        if not self.allow_live and not (isinstance(body, dict) and body.get("clientEnv") not in (None, "live")):
+        environment = body.get("clientEnv") if isinstance(body, dict) else None
+        if not self.allow_live and not (isinstance(environment, str) and not _reads_live(environment)):
             return "the import would default clientEnv to live, and --allow-live was not given"
         for value in [*path_numbers, *_strings(body)]:
             number = _as_number(value)
@@ -240,27 +322,77 @@ class SafetyPolicy:
         return None
 
     def _ownership_refusal(self, values: list[str]) -> str | None:
+        # A value without digits is refused too: `.`, `batch` or `*` in place of a number names
+        # no number the run owns, and a service may read it as something else entirely.
         for value in values:
-            number = _as_number(value)
-            if number is not None and number not in self.created:
+            if _as_number(value) not in self.owned:
                 return f"{value!r} was not imported by this run"
         return None
 
-    def observe(self, method: str, path: str, status: int, answer: Any) -> None:
-        """Learn which numbers this run now owns, or has released, from a forwarded answer."""
+    def observe(self, method: str, path: str, status: int | None, answer: Any, body: Any = None) -> None:
+        """Correct the record from the answer to a request this policy let through.
+
+        `status` is None when no answer came back after the request went out (a timeout, a lost
+        connection): the service may have acted on it. `body` is the request's JSON body.
+        """
         match = self.catalogue.match(method, path)
-        if match is None or match.operation.safe or not (200 <= status < 300) or not isinstance(answer, dict):
+        if match is None or match.operation.safe:
             return
-        if "imported" in answer:
-            imported = answer["imported"]
-            self.created.update([imported] if isinstance(imported, str) else imported)
-        for key in ("deleted", "deletedPhoneNumbers"):
-            value = answer.get(key, [])
-            self.released.update([value] if isinstance(value, str) else value)
+        operation = match.operation
+        if operation.places_call:
+            self.calls_pending = max(0, self.calls_pending - 1)
+            if _acted_on(status):
+                self.calls_placed += 1
+            return
+        if operation.resource != NUMBERS:
+            return
+        in_path = match.parameters.get("phoneNumber")
+        if in_path is not None:
+            asked = [in_path]
+        else:
+            asked = list(_strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
+        numbers = [number for number in map(_as_number, asked) if number is not None]
+        answered = answer if isinstance(answer, dict) else {}
+        if operation.method == "POST":
+            if status is not None and 200 <= status < 300 and "imported" in answered:
+                imported = {_as_number(value) for value in _strings(answered["imported"])}
+                self.owned.update(number for number in numbers if number in imported)
+                self.unsure.update(number for number in numbers if number not in imported)
+            elif status is not None and 200 <= status < 300:
+                self.owned.update(numbers)
+            elif _acted_on(status):
+                self.unsure.update(numbers)
+            return
+        if operation.method != "DELETE":
+            return
+        gone: list[str] = []
+        if status is not None and (200 <= status < 300 or status == 404) and in_path is not None:
+            gone = numbers  # released now, or not held by the project at all
+        elif status is not None and 200 <= status < 300:
+            gone = [value for value in _strings(answered.get("deleted", [])) if _as_number(value) is not None]
+            for error in answered.get("errors") or []:
+                if isinstance(error, dict) and error.get("error") == NOT_FOUND_CODE:
+                    gone += _strings(error.get("phoneNumber"))
+        for value in gone:
+            number = _as_number(value)
+            self.owned.discard(number or value)
+            self.unsure.discard(number or value)
+
+    def withdraw(self, method: str, path: str) -> None:
+        """Forget a request let through that never left (no connection): it spends nothing."""
+        match = self.catalogue.match(method, path)
+        if match is not None and match.operation.places_call:
+            self.calls_pending = max(0, self.calls_pending - 1)
 
     @property
     def still_held(self) -> list[str]:
-        return sorted(self.created - self.released)
+        """The numbers this run imported and has not released."""
+        return sorted(self.owned)
+
+    @property
+    def to_release(self) -> list[str]:
+        """What teardown releases: every number the run holds, or may hold."""
+        return sorted(self.owned | self.unsure)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +433,11 @@ class Guard:
         self.refusals: list[Refusal] = []
         self.sent: list[SentRequest] = []
         self.cleanup_log: list[str] = []
-        self._client = httpx.Client(base_url=self.upstream, timeout=30.0, follow_redirects=False)
+        # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
+        self.recorder: Recorder | None = None
+        self._client = httpx.Client(timeout=30.0, follow_redirects=False)
+        # The upstream's own path prefix, if its base URL has one, which every request goes under.
+        self._base_path = urlsplit(self.upstream).path
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -321,36 +457,33 @@ class Guard:
         # Every header as sent, a repeated one included: the suite probes how the service answers
         # a key header sent twice, so the guard must not merge the two.
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
-        answer = self.forward(request.method, raw_path, request.url.query, headers, raw)
+        query = scope.get("query_string", b"").decode("latin-1")
+        answer = self.forward(request.method, raw_path, query, headers, raw)
         await answer(scope, receive, send)
 
     def forward(
         self, method: str, raw_path: str, query: str, headers: Iterable[tuple[str, str]], raw: bytes
     ) -> Response:
-        path = unquote(raw_path)
+        """Judge the request in the one form it will be sent in, and send that, or refuse it."""
         try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
+            request = read(method, raw_path, query, raw)
+            built = self._build(request, headers)
+        except Unreadable as exc:
+            with self._lock:
+                self.refusals.append(Refusal(method.upper(), unquote(raw_path), str(exc)))
+            return _refused(str(exc))
         with self._lock:
-            reason = self.policy.refusal(method, raw_path, body)
+            reason = self.policy.judge(request)
             if reason is not None:
-                self.refusals.append(Refusal(method, path, reason))
+                self.refusals.append(Refusal(request.method, unquote(request.path), reason))
                 return _refused(reason)
-        outgoing = [
-            (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
-            for name, value in headers
-            if name.lower() not in _HOP_BY_HOP
-        ]
-        url = raw_path + (f"?{query}" if query else "")
-        upstream = self._client.request(method, self._upstream_path(url), headers=outgoing, content=raw)
-        try:
-            answer = upstream.json()
-        except ValueError:
-            answer = None
+        upstream = self._exchange(request, built)
+        if self.recorder is not None:
+            self.recorder.add_response(upstream)
         with self._lock:
-            self.policy.observe(method, raw_path, upstream.status_code, answer)
-            self.sent.append(SentRequest(method, url, raw.decode("utf-8", "replace"), upstream.status_code))
+            self.sent.append(
+                SentRequest(request.method, request.target, raw.decode("utf-8", "replace"), upstream.status_code)
+            )
         kept = [(name, value) for name, value in upstream.headers.multi_items() if name.lower() not in _HOP_BY_HOP]
         response = Response(upstream.content, status_code=upstream.status_code)
         response.raw_headers = [
@@ -359,6 +492,60 @@ class Guard:
         ]
         return response
 
+    def _build(self, request: Outgoing, headers: Iterable[tuple[str, str]]) -> httpx.Request:
+        """The upstream request for `request`, proven to go out in the form it was judged in."""
+        headers = list(headers)
+        for name, value in headers:
+            # Gateways that honour these run the method they name, not the one the guard judged.
+            if name.lower() in _METHOD_OVERRIDES and value.strip().upper() != request.method:
+                raise Unreadable(f"its {name} header asks for {value!r} instead of {request.method}")
+        outgoing = [
+            (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
+            for name, value in headers
+            if name.lower() not in _HOP_BY_HOP
+        ]
+        path = self._upstream_path(request.path)
+        try:
+            built = self._client.build_request(
+                request.method,
+                self.upstream + path + (f"?{request.query}" if request.query else ""),
+                headers=outgoing,
+                content=request.content,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+            raise Unreadable("its URL cannot be sent as it was judged") from exc
+        # httpx tidies URLs (dot segments, escapes); the request must leave exactly as judged.
+        sent_path = built.url.raw_path.decode("ascii").split("?", 1)[0]
+        if sent_path != self._base_path + path or read_query(built.url.query.decode("ascii")) != request.parameters:
+            raise Unreadable(f"it would go out as {built.url.raw_path.decode('ascii')!r}, not as judged")
+        return built
+
+    def _exchange(self, request: Outgoing, built: httpx.Request) -> httpx.Response:
+        """The one place a judged request leaves the guard and its answer comes back.
+
+        The record of what the run owns, and the call allowance, are corrected here from the
+        answer, or from its absence when the connection failed after the request went out.
+        """
+        try:
+            upstream = self._client.send(built)
+        except httpx.TransportError as exc:
+            # A connection never made sent nothing; any other failure may have come after the
+            # service received the request and acted on it.
+            never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+            with self._lock:
+                if never_sent:
+                    self.policy.withdraw(request.method, request.path)
+                else:
+                    self.policy.observe(request.method, request.path, None, None, request.body)
+            raise
+        try:
+            answer = upstream.json()
+        except ValueError:
+            answer = None
+        with self._lock:
+            self.policy.observe(request.method, request.path, upstream.status_code, answer, request.body)
+        return upstream
+
     def _upstream_path(self, path: str) -> str:
         own = f"/v1/agents/{quote(self.target.agent_id, safe='')}/"
         if self._agent_id != self.target.agent_id and path.startswith(own):
@@ -366,16 +553,25 @@ class Guard:
         return path
 
     def release_imported(self) -> list[str]:
-        """Release every number this run imported and still holds; returns what it released."""
+        """Release every number this run holds, or may hold; returns what it released."""
         released = []
-        for number in self.policy.still_held:
-            path = f"/v1/agents/{quote(self._agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
-            answer = self._client.delete(path, headers={"X-API-KEY": self._api_key})
-            outcome = "released" if answer.status_code in (200, 404) else f"NOT released ({answer.status_code})"
-            self.cleanup_log.append(f"{number}: {outcome}")
-            if answer.status_code in (200, 404):
-                self.policy.released.add(number)
+        for number in self.policy.to_release:
+            owned = number in self.policy.owned
+            path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
+            request = read("DELETE", path, "", b"")
+            try:
+                status = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)])).status_code
+            except httpx.HTTPError as exc:
+                self.cleanup_log.append(f"{number}: NOT released ({type(exc).__name__})")
+                continue
+            if status == 200:
+                outcome = "released"
                 released.append(number)
+            elif status == 404:
+                outcome = "already gone (404)" if owned else "not held (its import did not complete)"
+            else:
+                outcome = f"NOT released ({status})"
+            self.cleanup_log.append(f"{number}: {outcome}")
         return released
 
     def close(self) -> None:

@@ -94,8 +94,12 @@ def write_summary(
     operations: Sequence[str],
     guard: Guard | None = None,
     secrets: tuple[str, ...] = (),
+    base_url: str | None = None,
 ) -> Path:
-    """Write the Markdown summary and, beside it, its HTML page; returns the HTML's path."""
+    """Write the Markdown summary and, beside it, its HTML page; returns the HTML's path.
+
+    `base_url` names the target's address (a real service's base URL), on the page and its title.
+    """
     outcome = judged.outcome
     new = outcome.new_findings
     known = [finding for finding in outcome.findings if finding.known]
@@ -110,6 +114,7 @@ def write_summary(
         "",
         f"**{by_class}** new findings{errors}; {len(known)} known (baseline){accepted_now}.",
         "",
+        *([f"- target: `{base_url}`"] if base_url and base_url != target else []),
         f"- command: `{command}` (profile `{profile}`, seed `{outcome.seed}`)",
         f"- {outcome.cases} test cases, {outcome.stateful_cases} of them in stateful sequences, "
         f"in {outcome.seconds:.0f} s; {len(outcome.tested_operation_ids)} of {len(operations)} operations tested",
@@ -163,7 +168,14 @@ def write_summary(
     text = redact("\n".join(lines) + "\n", *secrets)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    return write_html(path.with_suffix(".html"), text, title=f"Conformance against the {target}: {judged.verdict}")
+    named = f"{target} ({base_url})" if base_url and base_url != target else target
+    return write_html(
+        path.with_suffix(".html"),
+        text,
+        title=f"Conformance against the {named}: {judged.verdict}",
+        verdict=judged.verdict,
+        target=named,
+    )
 
 
 def untested_reason(outcome: Outcome) -> str:
@@ -251,39 +263,6 @@ def _ledger(ledger: list[Line]) -> list[str]:
             f"| `{line.assumption.id}` | {line.assumption.scope} | {line.state} | {line.exercised} | {detail} |"
         )
     return lines
-
-
-def write_dry_run(path: Path, guard: Guard, *, base_url: str, profile: str, contract: Contract) -> None:
-    """Every request the run would send to `base_url`, and every one the guard would refuse."""
-    per_operation: dict[str, Counter[str]] = {}
-    for sent in guard.sent:
-        operation = contract.operation_for(sent.method, sent.path) or "(outside the contract)"
-        per_operation.setdefault(operation, Counter())["send"] += 1
-    for refusal in guard.refusals:
-        operation = contract.operation_for(refusal.method, refusal.path) or "(outside the contract)"
-        per_operation.setdefault(operation, Counter())["refuse"] += 1
-    lines = [
-        f"# Dry run against {base_url}",
-        "",
-        f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC against the mock with the `{profile}` "
-        f"profile; nothing was sent to {base_url}. {len(guard.sent)} requests would be sent, "
-        f"{len(guard.refusals)} would be refused.",
-        "",
-        "## Per operation",
-        "",
-        "| operation | would send | would refuse |",
-        "|---|---:|---:|",
-    ]
-    lines += [
-        f"| `{operation}` | {counts['send']} | {counts['refuse']} |"
-        for operation, counts in sorted(per_operation.items())
-    ]
-    lines += ["", "## Would send", "", "| method | path | body |", "|---|---|---|"]
-    lines += [f"| {sent.method} | {code(sent.path)} | {code(sent.body[:200])} |" for sent in guard.sent]
-    lines += ["", "## Would refuse", "", "| method | path | reason |", "|---|---|---|"]
-    lines += [f"| {refusal.method} | {code(refusal.path)} | {cell(refusal.reason)} |" for refusal in guard.refusals]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(redact("\n".join(lines), guard.target.api_key) + "\n", encoding="utf-8")
 
 
 def finding_record(finding: Finding, attribution: Attribution) -> dict[str, Any]:

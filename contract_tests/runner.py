@@ -24,11 +24,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
 from schemathesis.engine.run import PhaseName, probes
 from schemathesis.engine.statistic import Statistic
-from schemathesis.reporting.junitxml import JunitXmlWriter
-from schemathesis.reporting.recorders import scenario_records
 from schemathesis.specs.openapi import _caches
 
-from contract_tests import hooks  # registers the checks and the E.164 format
+from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
 from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
 from contract_tests.guard import GUARD_HEADER
@@ -178,10 +176,9 @@ class _Run:
     baseline: Baseline | None
     # operationId by Schemathesis label ("GET /v1/..."), learnt from the cases.
     labels: dict[str, str] = field(default_factory=dict)
-    # JUnit records are held to the end: an operation the examples phase skips ("no examples")
-    # is then tested by the next phase, and only an operation no phase tested is a skip.
-    junit_records: list[Any] = field(default_factory=list)
+    # Why a phase skipped an operation; only an operation no phase tested is reported untested.
     skips: dict[str, str] = field(default_factory=dict)
+    progress: Callable[[str], None] | None = None
 
 
 def run(
@@ -190,14 +187,16 @@ def run(
     app: Any,
     reset: Callable[[], None] | None = None,
     baseline: Baseline | None = None,
-    junit: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Outcome:
     """Run every configured phase against `app` (in-process ASGI) and collect what failed.
 
     `reset`, given for a mock, restores its seed state as each phase starts and after each
     stateful scenario, so a sequence that deletes a connector does not starve the ones after it.
-    A KeyboardInterrupt (the command line turns SIGTERM into one) ends the run early; what was
-    found so far is returned, with `interrupted` saying why.
+    A stop request (`interrupt.request`, which the command line calls on SIGTERM and SIGINT) or a
+    KeyboardInterrupt ends the run early; what was found so far is returned, with `interrupted`
+    saying why. `progress`, when given, is told in a line as each phase starts and each
+    operation's scenario ends.
     """
     # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
     # pytest session generates exactly what the same run in a fresh process does.
@@ -207,17 +206,20 @@ def run(
     if reset is not None:
         _reset_after_each_scenario(schema, reset)
     outcome = Outcome(seed=schema.config.seed)
-    state = _Run(outcome, Statistic(), reset, baseline)
+    state = _Run(outcome, Statistic(), reset, baseline, progress=progress)
     started = time.monotonic()
     # The engine's probes go over the network to the base URL even when the run calls an app
     # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
     with mock.patch.object(probes, "PROBES", ()):
-        stream = schemathesis.engine.from_schema(schema).execute()
+        stream = None
         try:
-            for event in stream:
-                _on_event(event, state)
+            with interrupt.engine():
+                stream = schemathesis.engine.from_schema(schema).execute()
+                for event in stream:
+                    _on_event(event, state)
         except KeyboardInterrupt:
-            stream.stop()
+            if stream is not None:
+                stream.stop()
             outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
     outcome.exchanges += [
@@ -241,8 +243,6 @@ def run(
     }
     if outcome.interrupted is not None:
         outcome.findings.append(cut_short())
-    if junit is not None:
-        _write_junit(junit, state, schema.config.output)
     if baseline is not None:
         outcome.expired_baseline = baseline.expired()
     return outcome
@@ -277,9 +277,18 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
         for failure in event.failures:
             operation = state.labels.get(failure.operation or "", failure.operation or "")
             outcome.findings.append(Finding("run", operation, kind_of(failure), failure.title, failure.message))
-    state.junit_records.extend(scenario_records(state.statistic, event))
-    if isinstance(event, events.NonFatalError):
-        state.junit_records.append(event)
+    if state.progress is not None:
+        line = _progress_line(event, state)
+        if line is not None:
+            state.progress(line)
+
+
+def _progress_line(event: events.EngineEvent, state: _Run) -> str | None:
+    if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+        return f"{event.phase.name.value} phase started"
+    if isinstance(event, events.ScenarioFinished) and event.is_test_scenario and event.label:
+        return f"{event.phase.value}: {event.label} done ({state.statistic.total_cases} cases so far)"
+    return None
 
 
 def _successful_links(recorder: Any) -> Iterable[str]:
@@ -294,31 +303,6 @@ def _successful_links(recorder: Any) -> Iterable[str]:
 
 def _operation_id(operation: Any) -> str:
     return str(operation.definition.raw.get("operationId", operation.label))
-
-
-def _write_junit(path: Path, state: _Run, output: Any) -> None:
-    writer = JunitXmlWriter(path)
-    tested = state.statistic.tested_operations
-    for record in state.junit_records:
-        if isinstance(record, events.NonFatalError):
-            writer.record_error(label=record.label, message=record.info.format())
-            continue
-        skip_reason = record.skip_reason if record.label not in tested else None
-        writer.record_scenario(
-            label=record.label,
-            elapsed_sec=record.elapsed_sec,
-            failures=record.failures,
-            skip_reason=skip_reason,
-            config=output,
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer.close()
-
-
-def write_empty_junit(path: Path) -> None:
-    """The JUnit file of a run stopped before it tested anything: CI still finds one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    JunitXmlWriter(path).close()
 
 
 def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests import report, runner
+from contract_tests import plan, report, runner
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Entry
 from contract_tests.conformance import Conducted, conduct
 from contract_tests.findings import Evidence, Finding
 from contract_tests.guard import Guard, RealTarget, Refusal, SentRequest
+from contract_tests.junit import write_junit
 from contract_tests.target import mock_credentials, serve
 from telephony_mock import create_app
 
@@ -74,27 +75,134 @@ def test_findings_accepted_by_the_run_make_it_pass_and_say_so(tmp_path: Path) ->
     assert f"| {entry.id} (accepted now) |" in text
 
 
-def test_the_dry_run_escapes_control_characters_and_summarises_per_operation(tmp_path: Path) -> None:
+def test_the_plan_escapes_control_characters_and_summarises_per_operation(tmp_path: Path) -> None:
     guard = Guard(RealTarget("https://api.example.com", "agent-real", "real-key"), dry_run=True)
     numbers = "/v1/agents/agent-real/telephony/phone-numbers"
     guard.sent += [
         SentRequest("POST", f"{numbers}/batch", '{"phoneNumbers": ["\x00\r\n|"]}', 400),
         SentRequest("GET", numbers, "", 200),
     ]
-    guard.refusals.append(Refusal("DELETE", f"{numbers}/+15550000000", "it was not imported by this run"))
-    path = tmp_path / "dry-run.md"
+    guard.refusals += [
+        Refusal("DELETE", f"{numbers}/+15550000000", "'+15550000000' was not imported by this run"),
+        Refusal("DELETE", f"{numbers}/+15550000001", "'+15550000001' was not imported by this run"),
+    ]
+    settings = runner.load_settings()
 
-    report.write_dry_run(path, guard, base_url="https://api.example.com", profile="deep", contract=CONTRACT)
+    text = plan.render(
+        guard,
+        runner.Outcome(cases=4),
+        contract=CONTRACT,
+        base_url="https://api.example.com",
+        profile=runner.PROFILES["deep"],
+        settings=settings,
+        seconds=3.0,
+    )
     guard.close()
 
-    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Plan of the `deep` run against https://api.example.com\n")
+    assert "PASS" not in text and "FAIL" not in text
     assert "\x00" not in text and "\r" not in text
     assert '`{"phoneNumbers": ["\\x00\\r\\n\\|"]}`' in text
-    per_operation = text.index("## Per operation")
-    assert per_operation < text.index("## Would send")
-    assert "| `batchGetPhoneNumbers` | 1 | 0 |" in text
-    assert "| `deletePhoneNumber` | 0 | 1 |" in text
-    assert "the `deep` profile" in text
+    assert "up to 600 examples per operation" in text
+    assert "| `batchGetPhoneNumbers` | tested | 1 | 0 |" in text
+    assert "| `deletePhoneNumber` | tested | 0 | 2 |" in text
+    assert "| `deleteConnector` | never sent: it changes a connector" in text
+    assert "| 2 | … was not imported by this run |" in text
+
+
+def test_a_dry_run_is_a_short_plan_with_progress(tmp_path: Path) -> None:
+    lines: list[str] = []
+    environ = {
+        "POLYAI_BASE_URL": "https://api.example.com",
+        "POLYAI_API_KEY": "real-key-never-sent",
+        "POLYAI_AGENT_ID": "agent-real",
+    }
+
+    planned = plan.plan_night(
+        environ=environ, report_dir=tmp_path, progress=lines.append, sample={**TINY, "max-time": 10}
+    )
+
+    text = planned.path.read_text(encoding="utf-8")
+    assert text == planned.text
+    assert planned.path.name.startswith("plan-real-")
+    assert [path.name for path in tmp_path.iterdir()] == [planned.path.name]
+    assert "examples phase started" in lines
+    assert any(line.startswith("fuzzing: ") for line in lines)
+    # However many requests the sample sent, the plan stays a page: a row per operation, a row
+    # per refusal reason, and a few requests per operation.
+    assert len(text.splitlines()) < 30 + 4 * len(CONTRACT.operation_ids) + len(
+        set(r.reason for r in planned.guard.refusals)
+    )
+    for operation in CONTRACT.operation_ids:
+        assert f"| `{operation}` |" in text
+
+
+def test_junit_counts_one_failure_per_new_finding(tmp_path: Path) -> None:
+    on_one_operation = [
+        Finding("not_a_server_error", "getConnector", f"server error {status}", "Server error", "")
+        for status in (500, 502, 503)
+    ]
+    others = [
+        Finding("response_schema_conformance", "listPhoneNumbers", "schema required", "Schema", ""),
+        Finding("error_carries_envelope_and_correlation_id", "getConnector", "no envelope", "Envelope", ""),
+        Finding("status_code_conformance", "listConnectors", "undocumented status 418", "Status", ""),
+        runner.cut_short(),
+    ]
+    known = Finding("content_type_conformance", "listConnectors", "undocumented content type text/plain", "", "")
+    known.known = "KF-1"
+    outcome = runner.Outcome(
+        findings=[*on_one_operation, *others, known],
+        tested_operation_ids={"getConnector", "listPhoneNumbers", "listConnectors", "getPhoneNumber"},
+        interrupted=runner.INTERRUPTED,
+    )
+    path = tmp_path / "run.xml"
+    judged = report.Judged.of(outcome, CONTRACT)
+
+    write_junit(path, judged, target="https://api.example.com", operations=CONTRACT.operation_ids)
+
+    root = ElementTree.parse(path).getroot()
+    failures = list(root.iter("failure"))
+    assert len(failures) == 7 == len(outcome.new_findings)
+    assert root.attrib["failures"] == "7" == root.find("testsuite").attrib["failures"]  # type: ignore[union-attr]
+    assert sorted(failure.attrib["type"] for failure in failures) == sorted(map(judged.klass, outcome.new_findings))
+    assert [failure.attrib["type"] for failure in failures].count("toolkit") >= 1  # the cut-short run's own
+    skipped = {case.attrib["name"]: case.find("skipped") for case in root.iter("testcase")}
+    assert skipped["content_type_conformance: undocumented content type text/plain"] is not None
+    assert skipped["getPhoneNumber"] is None  # tested, no finding: passed
+    assert skipped["deleteConnector"] is not None  # not tested
+
+
+def test_pass_and_fail_look_different_and_the_page_names_the_target(tmp_path: Path) -> None:
+    def page(outcome: runner.Outcome, name: str) -> str:
+        judged = report.Judged.of(outcome, CONTRACT)
+        html = report.write_summary(
+            tmp_path / f"{name}.md",
+            judged,
+            target="real service",
+            profile="deep",
+            command="c",
+            operations=CONTRACT.operation_ids,
+            base_url="https://api.example.com",
+        )
+        return html.read_text(encoding="utf-8")
+
+    passed = page(runner.Outcome(), "pass")
+    failed = page(
+        runner.Outcome(findings=[Finding("not_a_server_error", "getConnector", "server error 500", "", "")]), "fail"
+    )
+    cut = page(runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()]), "cut")
+
+    banners = [text[text.index("<body>") :].split("</p>", 1)[0] for text in (passed, failed, cut)]
+    assert 'class="verdict verdict-pass"' in banners[0] and "PASS" in banners[0]
+    assert 'class="verdict verdict-fail"' in banners[1] and "FAIL" in banners[1]
+    assert 'class="verdict verdict-incomplete"' in banners[2] and "INCOMPLETE" in banners[2]
+    for text, banner in zip((passed, failed, cut), banners, strict=True):
+        assert "https://api.example.com" in banner
+        assert "<title>Conformance against the real service (https://api.example.com): " in text
+    styles = passed[passed.index("<style>") : passed.index("</style>")]
+    pass_rule = styles[styles.index(".verdict-pass") :].split("}", 1)[0]
+    fail_rule = styles[styles.index(".verdict-fail") :].split("}", 1)[0]
+    assert pass_rule.split("{", 1)[1] != fail_rule.split("{", 1)[1]
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +223,12 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conducted]:
 def test_junit_and_json_agree_on_what_was_tested(real_run: Conducted) -> None:
     figures = json.loads(real_run.figures.read_text(encoding="utf-8"))
     cases = ElementTree.parse(real_run.junit).getroot().iter("testcase")
-    skipped: set[str | None] = set()
-    tested: set[str | None] = set()
+    skipped: set[str] = set()
+    tested: set[str] = set()
     for case in cases:
-        if case.attrib["name"] == "Stateful tests":  # the stateful phase's one entry, for every operation
+        if case.attrib["name"] != case.attrib["classname"]:  # a finding's case, not an operation's
             continue
-        method, path = case.attrib["name"].split(" ", 1)
-        operation = CONTRACT.operation_for(method, path.replace("{", "x").replace("}", "x"))
-        (skipped if case.find("skipped") is not None else tested).add(operation)
+        (skipped if case.find("skipped") is not None else tested).add(case.attrib["name"])
 
     assert tested == set(figures["tested_operation_ids"])
     assert skipped <= set(figures["not_tested"])
@@ -166,14 +272,23 @@ def test_the_run_is_appended_to_the_history(real_run: Conducted) -> None:
 def test_a_run_cut_short_by_sigterm_still_writes_its_reports(tmp_path: Path) -> None:
     script = runner.ROOT / "scripts" / "conformance.py"
     process = subprocess.Popen(
-        [sys.executable, str(script), "--report-dir", str(tmp_path), "--history", str(tmp_path / "h.jsonl")],
+        [
+            sys.executable,
+            str(script),
+            "--profile",
+            "deep",
+            "--report-dir",
+            str(tmp_path),
+            "--history",
+            str(tmp_path / "h.jsonl"),
+        ],
         cwd=runner.ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    # The CI profile runs for more than a minute; by now the engine is well into it.
-    time.sleep(30)
+    # The deep profile runs for many minutes however fast the machine; by now the engine is well into it.
+    time.sleep(20)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
 

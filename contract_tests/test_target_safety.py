@@ -28,6 +28,7 @@ from contract_tests.guard import (
     SafetyPolicy,
     UnsafeTarget,
 )
+from contract_tests.plan import plan_night
 from contract_tests.target import mock_credentials, serve
 from telephony_contract import Catalogue, load_catalogue, load_document
 from telephony_contract.document import resolve
@@ -269,8 +270,8 @@ def test_real_run_keeps_the_key_out_of_every_report(service: Service, tmp_path: 
     assert guard is not None
     assert guard.sent, "the run sent nothing"
     assert guard.policy.still_held == []
-    reports = list(tmp_path.iterdir())
-    assert {path.suffix for path in reports} == {".md", ".html", ".xml", ".json"}
+    reports = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert {path.suffix for path in reports} == {".md", ".html", ".xml", ".json", ".har"}
     for path in reports:
         text = path.read_text(encoding="utf-8")
         assert KEY not in text
@@ -288,14 +289,14 @@ def test_dry_run_sends_nothing_to_the_real_target(tmp_path: Path) -> None:
 
     with serve(tripwire) as url:
         environ = {"POLYAI_BASE_URL": url, "POLYAI_API_KEY": "real-key-never-sent", "POLYAI_AGENT_ID": "agent-real"}
-        run = conduct("real", dry_run=True, environ=environ, report_dir=tmp_path, overrides=TINY_BUDGET)
+        planned = plan_night(environ=environ, report_dir=tmp_path, sample={**TINY_BUDGET, "max-time": 10})
 
     assert reached == []
-    listing = next(tmp_path.glob("dry-run-*.md")).read_text(encoding="utf-8")
-    assert f"Dry run against {url}" in listing
+    listing = planned.path.read_text(encoding="utf-8")
+    assert f"nothing was sent to {url}" in listing
     assert "/v1/agents/agent-real/telephony/" in listing
     assert "real-key-never-sent" not in listing
-    assert run.outcome.cases > 0
+    assert planned.outcome.cases > 0
 
 
 # ---------------------------------------------------------------------------------------------

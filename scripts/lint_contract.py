@@ -5,7 +5,7 @@
 Every OpenAPI link must lead to an operation, with parameters and body fields it takes and runtime
 expressions the source operation can fill (`telephony_contract.links`); and the mock must start on
 the contract, which checks among other things that every field a rule reads exists
-(`telephony_mock/_reads.py`). Prints every problem and exits 1, or exits 0 when there is none.
+(`telephony-mock/telephony_mock/_reads.py`). Prints every problem and exits 1, or exits 0 when there is none.
 """
 
 from __future__ import annotations

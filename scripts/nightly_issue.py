@@ -2,9 +2,10 @@
 
     python scripts/nightly_issue.py --reports reports
 
-Reads the newest real-target figures (`conformance-real-*.json`) and their summary. When the run
-found new drift or newly refuted an assumption, compared with the previous night, it comments on
-the open issue titled TITLE, or opens it; otherwise it does nothing. `gh` authenticates with
+Reads the newest real-target figures (`conformance-real-*.json`) and their summary, and the newest
+fidelity figures (`fidelity-*.json`, from `make fidelity`). When the run found new drift or newly
+refuted an assumption, compared with the previous night, or the mock's fidelity score dropped, it
+comments on the open issue titled TITLE, or opens it; otherwise it does nothing. `gh` authenticates with
 GH_TOKEN (the workflow's own token). The text posted is the summary, already redacted by the
 run, with every value of the secret-bearing variables in SECRET_VARIABLES redacted once more.
 """
@@ -43,12 +44,38 @@ def news(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
-def body(figures: dict[str, Any], summary: str, environ: dict[str, str]) -> str:
+def newest_fidelity(reports: Path) -> Path | None:
+    candidates = sorted(reports.glob("fidelity-*.json"))
+    return candidates[-1] if candidates else None
+
+
+def _percent(score: float) -> str:
+    return f"{score * 100:.1f} %"
+
+
+def fidelity_news(figures: dict[str, Any]) -> list[str]:
+    """A drop in the mock's fidelity score since the previous run, one line each; empty otherwise."""
+    changes = figures.get("changes") or {}
+    if not changes.get("dropped"):
+        return []
+    before, now = changes.get("score_before"), changes.get("score")
+    lines = []
+    if before is not None and now is not None and now < before:
+        lines.append(f"fidelity of the mock fell from {_percent(before)} to {_percent(now)}")
+    lines += [
+        f"fidelity of `{item['operation']}` fell from {_percent(item['before'])} to {_percent(item['now'])}"
+        for item in changes.get("operations_dropped", [])
+    ]
+    return lines
+
+
+def body(figures: dict[str, Any], summary: str, environ: dict[str, str], extra: tuple[str, ...] = ()) -> str:
     run_url = ""
     if environ.get("GITHUB_RUN_ID"):
         server = environ.get("GITHUB_SERVER_URL", "https://github.com")
         run_url = f"{server}/{environ.get('GITHUB_REPOSITORY', '')}/actions/runs/{environ['GITHUB_RUN_ID']}"
-    head = [f"Night of {figures['date']} against `{figures['target']}`:", "", *(f"- {line}" for line in news(figures))]
+    lines = [*news(figures), *extra]
+    head = [f"Night of {figures['date']} against `{figures['target']}`:", "", *(f"- {line}" for line in lines)]
     if run_url:
         head += ["", f"Reports (Markdown, HTML, JUnit, JSON): {run_url}"]
     text = "\n".join(head) + "\n\n---\n\n" + summary
@@ -78,12 +105,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no real-target figures in {args.reports}; nothing to report")
         return 0
     figures = json.loads(path.read_text(encoding="utf-8"))
-    if not news(figures):
-        print("no new drift and no newly refuted assumption; no issue activity")
+    fidelity_path = newest_fidelity(args.reports)
+    fidelity = json.loads(fidelity_path.read_text(encoding="utf-8")) if fidelity_path is not None else {}
+    drop = fidelity_news(fidelity)
+    if not news(figures) and not drop:
+        print("no new drift, no newly refuted assumption and no drop in fidelity; no issue activity")
         return 0
     summary = path.with_suffix(".md").read_text(encoding="utf-8")
+    if drop and fidelity_path is not None:
+        summary = fidelity_path.with_suffix(".md").read_text(encoding="utf-8") + "\n---\n\n" + summary
     with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", delete=False) as file:
-        file.write(body(figures, summary, dict(os.environ)))
+        file.write(body(figures, summary, dict(os.environ), tuple(drop)))
     number = open_issue()
     if number is None:
         print(gh("issue", "create", "--title", TITLE, "--body-file", file.name).strip())

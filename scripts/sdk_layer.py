@@ -36,7 +36,7 @@ SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates" / "sdk"
 # Rendered into the package, one module per template of the same name.
-MODULES = ("error_codes.py", "settings.py", "transport.py", "resources.py", "polyai.py")
+MODULES = ("error_codes.py", "settings.py", "transport.py", "pacing.py", "resources.py", "polyai.py")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 

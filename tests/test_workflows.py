@@ -88,9 +88,28 @@ def test_nightly_keeps_the_history_and_reports_news_in_an_issue() -> None:
     issue = next(step for step in steps if "scripts/nightly_issue.py" in (step.get("run") or ""))
     run = next(index for index, name in enumerate(names) if "make conformance-deep" in name)
 
-    assert names.index(restore["uses"]) < run < names.index(save["uses"]) < steps.index(issue)
-    assert restore["with"]["path"] == save["with"]["path"] == "reports/history.jsonl"
+    assert names.index(restore["uses"]) < run < steps.index(save) < steps.index(issue)
+    # The kept recordings travel with the history, each target its own.
+    kept = ["reports/history.jsonl", "reports/recordings/${{ matrix.target }}"]
+    assert restore["with"]["path"].splitlines() == save["with"]["path"].splitlines() == kept
     assert save["if"] == "always()"
     assert issue["if"] == "always() && matrix.target == 'real'"
     assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
     assert job["permissions"]["issues"] == "write"
+
+
+def test_nightly_scores_the_mocks_fidelity_after_the_real_run_and_keeps_it() -> None:
+    steps = _steps(_workflow("nightly-conformance.yml"))
+    run = next(i for i, step in enumerate(steps) if "make conformance-deep" in (step.get("run") or ""))
+    fidelity = next(i for i, step in enumerate(steps) if step.get("run") == "make fidelity")
+    save = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache/save@"))
+    shared = [step for step in steps if step.get("with", {}).get("path") == "reports/recordings/mock"]
+
+    assert run < fidelity < save
+    assert steps[fidelity]["if"] == "always() && matrix.target == 'real'"
+    # The real leg restores what the mock leg saves, for coverage side by side.
+    (restore,) = [step for step in shared if step["uses"].startswith("actions/cache/restore@")]
+    (share,) = [step for step in shared if step["uses"].startswith("actions/cache/save@")]
+    assert restore["if"] == "matrix.target == 'real'" and share["if"] == "always() && matrix.target == 'mock'"
+    assert restore["with"]["restore-keys"] == share["with"]["key"].removesuffix("${{ github.run_id }}")
+    assert restore["with"]["key"] == share["with"]["key"]

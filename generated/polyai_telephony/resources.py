@@ -6,11 +6,10 @@ otherwise. ``<namespace>.with_raw_response`` has the same methods, each making e
 call and answering a ``RawResponse`` (the model, the status and the headers).
 """
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Unpack
 
+from . import pacing
 from .api.connectors import (
     batch_get_connectors,
     batch_update_connectors,
@@ -2526,8 +2525,8 @@ class OutboundCalls:
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
         agent_id: str | None = None,
         **options: Unpack[PollOptions],
     ) -> OutboundCallStatus:
@@ -2535,8 +2534,9 @@ class OutboundCalls:
 
         The first poll is at once; the wait between polls starts at ``poll_interval`` seconds and
         doubles up to ``max_poll_interval``. ``sleep`` and ``clock`` are how it waits and tells the
-        time (replace them in tests). ``timeout`` is for the whole wait; each poll takes the client's
-        timeout, and the ``extra_headers`` and ``retry`` given here.
+        time; left out, they are ``polyai_telephony.pacing``'s, looked up at each call, so a test
+        kit can make every wait instant by replacing those. ``timeout`` is for the whole wait; each
+        poll takes the client's timeout, and the ``extra_headers`` and ``retry`` given here.
 
         Raises:
             WaitTimeoutError: ``timeout`` seconds went by first; ``last`` is the last answer polled.
@@ -2554,8 +2554,8 @@ class OutboundCalls:
             timeout=timeout,
             interval=poll_interval,
             max_interval=max_poll_interval,
-            sleep=sleep,
-            clock=clock,
+            sleep=sleep if sleep is not None else pacing.sleep,
+            clock=clock if clock is not None else pacing.monotonic,
             what=f"getOutboundCallStatus {call_sid}",
         )
 
@@ -2767,8 +2767,8 @@ class AsyncOutboundCalls:
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
         agent_id: str | None = None,
         **options: Unpack[PollOptions],
     ) -> OutboundCallStatus:
@@ -2776,8 +2776,9 @@ class AsyncOutboundCalls:
 
         The first poll is at once; the wait between polls starts at ``poll_interval`` seconds and
         doubles up to ``max_poll_interval``. ``sleep`` and ``clock`` are how it waits and tells the
-        time (replace them in tests). ``timeout`` is for the whole wait; each poll takes the client's
-        timeout, and the ``extra_headers`` and ``retry`` given here.
+        time; left out, they are ``polyai_telephony.pacing``'s, looked up at each call, so a test
+        kit can make every wait instant by replacing those. ``timeout`` is for the whole wait; each
+        poll takes the client's timeout, and the ``extra_headers`` and ``retry`` given here.
 
         Raises:
             WaitTimeoutError: ``timeout`` seconds went by first; ``last`` is the last answer polled.
@@ -2795,8 +2796,8 @@ class AsyncOutboundCalls:
             timeout=timeout,
             interval=poll_interval,
             max_interval=max_poll_interval,
-            sleep=sleep,
-            clock=clock,
+            sleep=sleep if sleep is not None else pacing.async_sleep,
+            clock=clock if clock is not None else pacing.monotonic,
             what=f"getOutboundCallStatus {call_sid}",
         )
 

@@ -365,6 +365,41 @@ def _client_run(results: dict[str, Any]) -> list[str]:
     ]
 
 
+# The test kit's goals: a fixture's set-up and tear-down per test, and an in-process get against
+# the same get over loopback HTTP.
+KIT_FIXTURE_TARGET_MS = 5.0
+KIT_GET_TARGET_RATIO = 0.5
+
+
+def kit_section(results: dict[str, Any]) -> list[str]:
+    fixture, per_test, get = results["fixture"], results["pytest"], results["get"]
+    fixture_verdict = "within" if fixture["median_ms"] <= KIT_FIXTURE_TARGET_MS else "over"
+    get_verdict = "within" if get["ratio"] <= KIT_GET_TARGET_RATIO else "over"
+    return [
+        "## The test kit",
+        "",
+        "What the mock's pytest plugin costs a user's suite (`scripts/bench/kit.py`). Measured "
+        f"{results['date']}, with a one-minute load average of {results['load_average']} as it began.",
+        "",
+        "| figure | value | reference in the same run | goal |",
+        "|---|---:|---|---|",
+        f"| `polyai_mock` + `polyai_client` set-up and tear-down, per test | {fixture['median_ms']:.2f} ms "
+        f"(p90 {fixture['p90_ms']:.2f}) | — | ≤ {KIT_FIXTURE_TARGET_MS:g} ms: {fixture_verdict} |",
+        f"| the same, as pytest sees it (runs of {per_test['tests']} and {2 * per_test['tests']} tests "
+        f"asking for it: the cost of one more) | {per_test['per_test_ms']:.2f} ms | as many bare tests | — |",
+        f"| `PolyAI.phone_numbers.get` through the in-process sync transport | {get['in_process_us']:,.0f} µs "
+        f"| {get['loopback_us']:,.0f} µs over loopback HTTP to `telephony-mock`: {get['ratio']:.2f} times "
+        f"| ≤ {KIT_GET_TARGET_RATIO:.2f} times: {get_verdict} |",
+        "",
+        "The fixture cycle is a fresh `PolyAIMock` (the contract is compiled once per process, the "
+        "default config read once), its `PolyAI`, and closing both; the median of "
+        f"{fixture['rounds']} cycles after a first one. The two gets take turns call by call, "
+        f"{get['rounds']:,} rounds, this process on one core and the served mock on the other; the "
+        "ratio is of the medians.",
+        "",
+    ]
+
+
 def client_section(results: dict[str, Any]) -> list[str]:
     lines = [
         "## The clients' cost per call",
@@ -444,6 +479,33 @@ def _conformance(results: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def fidelity_section(results: dict[str, Any] | None) -> list[str]:
+    lines = ["## Fidelity comparison", ""]
+    if not results or "skipped" in results:
+        reason = (results or {}).get("skipped", "not measured in this run")
+        return [*lines, f"Not measured: {reason}.", ""]
+    seconds, goal = results["compare_seconds"], results["goal_seconds"]
+    lines += [
+        f"`make fidelity` on a recording of a deep night: {results['exchanges']:,} exchanges "
+        f"({results['megabytes']:.1f} MB of HAR), generated from the mock with a night's mix of imports, reads, "
+        "batches, lookups, reassignments, releases and their errors (`scripts/bench/fidelity_speed.py`). "
+        f"Measured {results['date']}, load average {results['load_average']:.2f} on the 2 cores at the start.",
+        "",
+        "| stage | seconds | exchanges per second |",
+        "|---|---:|---:|",
+        f"| replay alone (reference): read the HAR, seed, every request answered by a fresh in-process mock "
+        f"| {results['replay_seconds']:.1f} | {results['replay_per_second']:,} |",
+        f"| the whole comparison: read the HAR, seed, replay, compare every pair, group the findings "
+        f"| {seconds:.1f} | {results['compare_per_second']:,} |",
+        "",
+        f"**Goal**: under {goal:.0f} s for about 30,000 exchanges: {seconds:.1f} s, {_verdict(seconds < goal)}. "
+        f"Comparing costs {results['compare_seconds'] / results['replay_seconds'] - 1:.0%} on top of the replay "
+        "that it cannot do without.",
+        "",
+    ]
+    return lines
+
+
 def _standing(compare: dict[str, Any], profile: dict[str, Any], scale: dict[str, Any] | None) -> list[str]:
     def rps(target: str, name: str = GOAL_OPERATION) -> float:
         return float(compare[target][name]["throughput_rps"])
@@ -510,8 +572,8 @@ def write(results: dict[str, Any], path: Path) -> None:
         "",
         f"Reproduce with `{env['command']}` (about 25 minutes; it installs wrk with apt-get and Prism "
         "with npm into `.bench/` when they are missing). One part: `.venv/bin/python scripts/bench/run.py "
-        "--only compare` (or profile, scale, small-under-big, workers, client, conformance). Raw figures, "
-        "every round included: `reports/bench/results.json`.",
+        "--only compare` (or profile, scale, small-under-big, workers, client, conformance, kit, fidelity). "
+        "Raw figures, every round included: `reports/bench/results.json`.",
         "",
         *_environment(env),
     ]
@@ -527,7 +589,10 @@ def write(results: dict[str, Any], path: Path) -> None:
         lines += workers_section(results["workers"])
     if "client" in results:
         lines += client_section(results["client"])
+    if "kit" in results:
+        lines += kit_section(results["kit"])
     lines += _conformance(results.get("conformance"))
+    lines += fidelity_section(results.get("fidelity"))
     if "compare" in results and "profile" in results:
         lines += _standing(results["compare"], results["profile"], results.get("scale"))
     lines += [

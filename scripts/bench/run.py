@@ -8,7 +8,9 @@ scale (batch get and delete against stores of 10k, 100k and 1M numbers; memory p
 small-under-big (a get of one number while lists of 100,000 go out), workers (get one and
 import with --workers 1 and 2 on one SQLite file),
 client (the clients' cost per call against raw httpx), conformance (the contract
-suite's cases per second in-process and over HTTP).
+suite's cases per second in-process and over HTTP), kit (the test kit's fixture per test, and a
+get in-process against over loopback HTTP), fidelity (`make fidelity` on a generated
+recording of a deep night, 30,000 exchanges).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import client_overhead
 import compare
 import conformance_speed
+import fidelity_speed
+import kit
 import machine
 import profiling
 import report
@@ -34,7 +38,7 @@ import workers
 from loadgen import LoadSettings
 from tools import ROOT, ensure_wrk, node_version, prism_version, wrk_version
 
-PARTS = ("compare", "profile", "scale", "small-under-big", "workers", "client", "conformance")
+PARTS = ("compare", "profile", "scale", "small-under-big", "workers", "client", "conformance", "kit", "fidelity")
 RESULTS = ROOT / "reports" / "bench"
 
 
@@ -58,29 +62,38 @@ def main() -> int:
     started = time.time()
     settings = LoadSettings(connections=args.connections, duration_s=args.duration)
 
-    wrk = ensure_wrk()
+    # Only the load tests need wrk.
+    wrk = ensure_wrk() if {"compare", "profile", "small-under-big", "workers"} & set(args.only) else None
     for part in args.only:
         print(f"== {part}", flush=True)
         if part == "compare":
+            assert wrk is not None
             results["compare"] = compare.run(wrk, settings, RESULTS / "compare", rounds=args.rounds)
         elif part == "profile":
+            assert wrk is not None
             results["profile"] = profiling.run(wrk, settings, RESULTS / "profile")
         elif part == "scale":
             results["scale"] = scale.run(RESULTS / "scale")
         elif part == "small-under-big":
+            assert wrk is not None
             results["small_under_big"] = scale.small_under_big(wrk, RESULTS / "small-under-big")
         elif part == "workers":
+            assert wrk is not None
             results["workers"] = workers.run(wrk, settings, RESULTS / "workers", rounds=args.rounds)
         elif part == "client":
             results["client"] = client_overhead.run(RESULTS / "client")
         elif part == "conformance":
             results["conformance"] = conformance_speed.run(RESULTS / "conformance")
+        elif part == "kit":
+            results["kit"] = kit.run(RESULTS / "kit")
+        elif part == "fidelity":
+            results["fidelity"] = fidelity_speed.run(RESULTS / "fidelity")
         results_file.write_text(json.dumps(results, indent=2) + "\n")
 
     results["environment"] = {
         **machine.describe(),
         "stack": machine.server_stack(),
-        "wrk": wrk_version(wrk),
+        "wrk": wrk_version(wrk) if wrk is not None else results.get("environment", {}).get("wrk"),
         "prism": prism_version() if "compare" in results else None,
         "node": node_version(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),

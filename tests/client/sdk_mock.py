@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import httpx
 from polyai_telephony import AsyncPolyAI, PolyAI, RetryPolicy
 from starlette.applications import Starlette
 
-from telephony_mock import create_app
-
-with warnings.catch_warnings():
-    # Starlette 1.x asks for the httpx2 fork; the SDK is built on httpx, which the TestClient
-    # still drives correctly.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+from telephony_mock import InProcessTransport, create_app
 
 DEV_KEY = "polyai-mock-dev-key"
 MOCK_URL = "http://mock.test"
@@ -36,21 +29,11 @@ def no_wait_retry(**settings: Any) -> RetryPolicy:
     return RetryPolicy(sleep=lambda seconds: None, async_sleep=no_async_sleep, **settings)
 
 
-class _InProcess(TestClient):
-    """Starlette's TestClient, an httpx.Client that runs the ASGI app in this thread.
-
-    It cannot time a request out and warns about every timeout it is given; the SDK gives one
-    with every request, so it is dropped here (the timeout tests use transports of their own).
-    """
-
-    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:
-        kwargs.pop("timeout", None)
-        response: httpx.Response = super().request(*args, **kwargs)
-        return response
-
-
 def sync_http(app: Starlette) -> httpx.Client:
-    return _InProcess(app)
+    """An httpx.Client that runs the app in this thread (the test kit's transport; no server).
+
+    It never times a request out (the timeout tests use transports of their own)."""
+    return httpx.Client(transport=InProcessTransport(app))
 
 
 def sync_client(app: Starlette, **settings: Any) -> PolyAI:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import httpx
@@ -10,11 +9,7 @@ from polyai_telephony import AuthenticatedClient
 from polyai_telephony.models import Error
 from starlette.applications import Starlette
 
-with warnings.catch_warnings():
-    # Starlette 1.x asks for the httpx2 fork; the generated client is built on httpx, which the
-    # TestClient still drives correctly.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+from telephony_mock import InProcessTransport
 
 DEV_KEY = "polyai-mock-dev-key"
 OTHER_KEY = "polyai-mock-other-key"
@@ -48,16 +43,29 @@ def _check_response(response: httpx.Response) -> None:
         assert asked, f"unexpected {response.status_code} from the mock"
 
 
+class TestClient(httpx.Client):
+    """An httpx.Client on the mock app, run in this thread by the test kit's transport (no server).
+
+    Each client has its own event loop per thread, so clients used from several threads enter the
+    app from several threads at once. An exception the app raises (a self-check failure) reaches
+    the test.
+    """
+
+    __test__ = False  # a helper, not a test class
+
+    def __init__(self, app: Starlette, **options: Any) -> None:
+        self.app = app
+        super().__init__(transport=InProcessTransport(app), **options)
+
+
 def http_client(app: Starlette, key: str | None = DEV_KEY) -> TestClient:
     headers = {"X-API-KEY": key} if key is not None else {}
-    client = TestClient(app, base_url=BASE_URL, headers=headers)
-    client.event_hooks = {"request": [], "response": [_check_response]}
-    return client
+    return TestClient(app, base_url=BASE_URL, headers=headers, event_hooks={"response": [_check_response]})
 
 
 def api_client(http: httpx.Client) -> AuthenticatedClient:
     client = AuthenticatedClient(base_url=BASE_URL, token="unused", auth_header_name="X-API-KEY", prefix="")
-    # The TestClient carries the key; the generated client's own headers apply only to clients
+    # The HTTP client carries the key; the generated client's own headers apply only to clients
     # it builds itself.
     return client.set_httpx_client(http)
 

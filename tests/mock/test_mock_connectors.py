@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from mock_support import AGENT, AGENT_2, SEEDED_OTHER, SEEDED_ROUTED, SEEDED_UNROUTED, assert_error, fictional
+from mock_support import (
+    AGENT,
+    AGENT_2,
+    SEEDED_OTHER,
+    SEEDED_ROUTED,
+    SEEDED_UNROUTED,
+    TestClient,
+    assert_error,
+    fictional,
+)
 from polyai_telephony import AuthenticatedClient
 from polyai_telephony.api.connectors import (
     batch_get_connectors,
@@ -35,7 +44,6 @@ from polyai_telephony.models import (
     ReassignPhoneNumberRequest,
     UpdateConnectorRequest,
 )
-from starlette.testclient import TestClient
 
 CONN_EN = {
     "connectorId": "conn-dev-en",

@@ -14,8 +14,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from mock_support import AGENT, http_client
-from starlette.testclient import TestClient
+from mock_support import AGENT, TestClient, http_client
 
 from telephony_contract import load_document
 from telephony_mock import create_app

@@ -10,13 +10,13 @@ from mock_support import (
     EXPECT_FAULT,
     SEEDED_ROUTED,
     SEEDED_UNROUTED,
+    TestClient,
     assert_envelope,
     assert_still_serving,
     fictional,
     http_client,
 )
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from telephony_mock import ConfigError, create_app, load_config
 from telephony_mock._config import FaultRule

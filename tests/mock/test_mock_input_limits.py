@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mock_support import AGENT, SEEDED_ROUTED, assert_envelope, assert_still_serving, fictional, http_client
+from mock_support import (
+    AGENT,
+    SEEDED_ROUTED,
+    TestClient,
+    assert_envelope,
+    assert_still_serving,
+    fictional,
+    http_client,
+)
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from telephony_mock import create_app
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import MutableMapping
 from typing import Any
 
-from mock_support import AGENT, SEEDED_ROUTED, SEEDED_UNROUTED, TestClient
+from mock_support import AGENT, SEEDED_ROUTED, SEEDED_UNROUTED, TestClient, http_client
 from starlette.applications import Starlette
 
 from telephony_mock import create_app
@@ -57,7 +57,7 @@ def test_the_loop_runs_other_work_while_a_long_list_goes_out(store_kind: str, tm
     state = tmp_path / "state.sqlite3" if store_kind == "sqlite" else None
     app: Starlette = create_app(state_path=state, admin=True)
     try:
-        with TestClient(app, headers={"X-API-KEY": "polyai-mock-dev-key"}) as http:
+        with http_client(app) as http:
             _seed_many(http)
         pieces, ticks_at_piece = asyncio.run(_list_while_ticking(app))
     finally:

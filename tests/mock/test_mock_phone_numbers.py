@@ -9,6 +9,7 @@ from mock_support import (
     SEEDED_OTHER,
     SEEDED_ROUTED,
     SEEDED_UNROUTED,
+    TestClient,
     assert_error,
     fictional,
 )
@@ -39,7 +40,6 @@ from polyai_telephony.models import (
     ReassignPhoneNumberRequest,
 )
 from polyai_telephony.types import UNSET
-from starlette.testclient import TestClient
 
 
 def _import(client: AuthenticatedClient, *numbers: str, env: ClientEnv | None = None, agent: str = AGENT):

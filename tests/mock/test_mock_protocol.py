@@ -13,13 +13,13 @@ from mock_support import (
     CORRELATION,
     OTHER_AGENT,
     SEEDED_ROUTED,
+    TestClient,
     assert_envelope,
     assert_still_serving,
     fictional,
     http_client,
 )
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
 JSON = {"content-type": "application/json"}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import random
 import re
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -80,10 +82,50 @@ class Faults:
                     if problem:
                         raise ConfigError(f"faults: {problem}")
                 self._rules.setdefault(operation.operation_id, []).append(rule)
+        # One-shot faults queued from Python by the test kit: each answers one request, in order.
+        self._queued: dict[str, deque[Fault]] = {}
+        self._queue_lock = threading.Lock()
 
     @property
     def active(self) -> bool:
-        return self._header_enabled or bool(self._rules)
+        return self._header_enabled or bool(self._rules) or bool(self._queued)
+
+    def queue(
+        self,
+        operation_id: str,
+        *,
+        status: int | None,
+        retry_after: str | None = None,
+        latency_ms: int = 0,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` requests of `operation_id` with this fault, before any other source."""
+        operation = self._operation(operation_id)
+        if times < 1:
+            raise ConfigError(f"faults: times must be at least 1, got {times}")
+        if latency_ms < 0:
+            raise ConfigError(f"faults: latency_ms must not be negative, got {latency_ms}")
+        if status is not None:
+            problem = self._status_problem(operation, status)
+            if problem:
+                raise ConfigError(f"faults: {problem}")
+        fault = self._fault(status, retry_after, latency_ms)
+        with self._queue_lock:
+            self._queued.setdefault(operation_id, deque()).extend([fault] * times)
+
+    def clear_queued(self) -> None:
+        with self._queue_lock:
+            self._queued.clear()
+
+    def _next_queued(self, operation_id: str) -> Fault | None:
+        with self._queue_lock:
+            queued = self._queued.get(operation_id)
+            if not queued:
+                return None
+            fault = queued.popleft()
+            if not queued:
+                del self._queued[operation_id]
+            return fault
 
     def _operation(self, operation_id: str) -> Operation:
         try:
@@ -99,6 +141,10 @@ class Faults:
         return None
 
     def pick(self, operation: Operation, header: str | None) -> Fault | None:
+        if self._queued:
+            queued = self._next_queued(operation.operation_id)
+            if queued is not None:
+                return queued
         if header and self._header_enabled:
             return self._from_header(operation, header)
         for rule in self._rules.get(operation.operation_id, ()):

@@ -1,15 +1,22 @@
-"""Reading openapi.yaml: where it lives, loading it, and following its local `$ref`s."""
+"""Reading openapi.yaml: where it lives, loading it, and following its local `$ref`s.
+
+The contract ships inside this package (`telephony_contract/openapi.yaml`, a byte-for-byte copy of
+the repository's openapi.yaml that `make generate` writes and `make check-generated` checks), so an
+installed or vendored mock reads the contract it was built from, wherever it is installed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+# A wheel installs as plain files, so the resource is a file on disk: readers open it by path.
+SPEC_PATH = Path(str(resources.files("telephony_contract").joinpath("openapi.yaml")))
 
 JsonPath = tuple[str | int, ...]
 

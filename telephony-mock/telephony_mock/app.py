@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,25 +106,28 @@ class TelephonyMock:
         self._correlation_ids = CorrelationIds()
         self._validator = Validator(spec)
         self._key_header = spec.api_key_header.encode("latin-1")
-        self._faults = Faults(
+        # Public, like the store and the clock: the test kit (kit.py) queues faults on it.
+        self.faults = Faults(
             spec, config.faults, header_enabled=faults, seed=config.fault_seed, draws=store.next_fault_draw
         )
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
         self.clock = MockClock(store)
+        # How a call to each number ends; the test kit scripts more while the mock runs.
+        self.outcomes = dict(config.outbound_calls.outcomes)
         self._settings = Settings(
             voices=config.voices,
-            outbound_calls=config.outbound_calls,
+            outbound_calls=replace(config.outbound_calls, outcomes=self.outcomes),
             outbound_environments={
                 agent.id: agent.outbound_environments for account in config.accounts for agent in account.agents
             },
             max_call_metadata_base64_bytes=int(spec.document["x-limits"]["maxCallMetadataBase64Bytes"]),
             e164=re.compile(spec.document["components"]["schemas"]["E164Number"]["pattern"]),
         )
-        self._admin = (
-            Admin(spec, store, self._auth.callers, self.seeds, self.clock, config.admin_key) if admin else None
-        )
+        # What the admin endpoints do, also for the test kit's control from Python where they are not served.
+        self.admin = Admin(spec, store, self._auth.callers, self.seeds, self.clock, config.admin_key)
+        self._admin = self.admin if admin else None
 
     def reset(self) -> None:
         """Restore the config's seed state (what POST /_admin/reset does)."""
@@ -212,8 +216,8 @@ class TelephonyMock:
         scope[_OPERATION_KEY] = operation
         caller = self._auth.caller(account, match.path_params[AGENT_PARAMETER])
 
-        if self._faults.active:
-            fault = self._faults.pick(operation, fault_header)
+        if self.faults.active:
+            fault = self.faults.pick(operation, fault_header)
             if fault is not None:
                 if fault.latency_ms:
                     await anyio.sleep(fault.latency_ms / 1000)

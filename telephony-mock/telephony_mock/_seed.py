@@ -13,8 +13,19 @@ from ._spec import Spec, component
 from ._store import Connector, PhoneNumber
 
 
+def _connector_schema(spec: Spec) -> Any:
+    return spec.validator_for({**component("Connector"), "unevaluatedProperties": False})
+
+
+def connector_record(spec: Spec, entry: dict[str, Any], owner: dict[str, str], where: str) -> Connector:
+    """One more connector, written as the API returns it, checked as a seed connector is (the test kit adds them)."""
+    record: dict[str, Any] = {**entry, **owner}
+    _check(_connector_schema(spec), record, where)
+    return _ordered(record, list(spec.document["components"]["schemas"]["Connector"]["properties"]))
+
+
 def seed_records(config: MockConfig, spec: Spec) -> tuple[list[Connector], list[PhoneNumber]]:
-    connector_schema = spec.validator_for({**component("Connector"), "unevaluatedProperties": False})
+    connector_schema = _connector_schema(spec)
     number_schema = spec.validator_for(
         {
             **component("PhoneNumber"),

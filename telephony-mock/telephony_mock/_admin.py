@@ -59,7 +59,7 @@ class Admin:
         self._key = key.encode("latin-1") if key is not None else None
         self._store = store
         self._clock = clock
-        self._callers = callers
+        self.callers = callers
         self._seeds = seeds
         default_env = spec.operation("importPhoneNumbers").body.defaults.get("clientEnv")  # type: ignore[union-attr]
         self.seed_body = Body(
@@ -122,7 +122,7 @@ class Admin:
         return 200, {"connectors": len(connectors), "phoneNumbers": len(numbers)}
 
     def seed(self, body: Any) -> tuple[int, Any]:
-        caller = self._callers.get(body["agentId"])
+        caller = self.callers.get(body["agentId"])
         if caller is None:
             raise ApiError(_errors.SCHEMA_VALIDATION_FAILED, f"agentId: no agent {body['agentId']!r} in the config")
         with self._store.transaction(write=True) as tx:
