@@ -278,7 +278,14 @@ def _small_under_big_once(wrk: Path, server_url: str, server: Any, work: Path) -
     lists = listed[0]
     if lists.non_2xx or lists.socket_errors:
         raise RuntimeError(f"lists: {lists.non_2xx} non-2xx, {lists.socket_errors} socket errors")
-    return {"alone": _latency(alone), "under_lists": _latency(under), "list_rps": lists.throughput_rps}
+    return {
+        "alone": _latency(alone),
+        "under_lists": _latency(under),
+        "list_rps": lists.throughput_rps,
+        # Whether the server or wrk (parsing some 9 MB an answer) was the limit.
+        "list_server_cpu": lists.server_cpu,
+        "list_wrk_cpu": lists.client_cpu,
+    }
 
 
 def small_under_big(wrk: Path, work: Path) -> dict[str, Any]:

@@ -28,6 +28,7 @@ logger = logging.getLogger("telephony_mock.connections")
 Reading = Literal["head", "body", "none"]
 # Descriptors the process needs besides its clients' sockets: the store, logs, the listener.
 _SPARE_DESCRIPTORS = 64
+_WRITE_BUFFER_HIGH = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ class CutsOffSlowClients:
             )
             self._answer_and_close(self.source.over_capacity())
             return False
+        # A long list goes out in pieces (see _paged_answers.py); with the transport's default
+        # 64 KiB mark, each piece would wait for the socket to empty before the next is made.
+        self.transport.set_write_buffer_limits(high=_WRITE_BUFFER_HIGH)
         self._watch()
         return True
 
