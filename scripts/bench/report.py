@@ -354,8 +354,8 @@ def workers_section(results: dict[str, Any]) -> list[str]:
         )
         + " A get is CPU work, and a second worker adds a core less what wrk takes of it. An import is one "
         "SQLite write transaction that commits with `synchronous=FULL` before it is answered, and SQLite "
-        "admits one writer at a time, so imports wait on the disk's flushes, not on a core; a second "
-        "writer waits in SQLite's busy handler, which sleeps in growing steps, hence the long tail.",
+        "admits one writer at a time (the workers queue for it on a lock of the file, so the next starts "
+        "the moment a commit ends), so imports are bound by the disk's flushes more than by a core.",
         "",
     ]
     return lines

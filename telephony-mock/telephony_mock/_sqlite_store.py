@@ -9,7 +9,9 @@ foreign key, so a rule that broke it would fail its commit instead of corrupting
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -57,17 +59,29 @@ class SqliteStore:
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
             self._conn.executescript(_SCHEMA)
+        # Writers in other processes on this file queue on this lock before BEGIN IMMEDIATE:
+        # the kernel wakes the next one the moment a commit ends, where SQLite's busy handler
+        # would sleep in growing steps. flock, not fcntl, so SQLite's own POSIX locks on the
+        # file are untouched; the descriptor stays open until close(), after the connection,
+        # since closing any descriptor of the file would drop those POSIX locks.
+        self._writer_lock = os.open(self.path, os.O_RDONLY)
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Tx]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                fcntl.flock(self._writer_lock, fcntl.LOCK_EX)
             try:
-                yield _SqliteTx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield _SqliteTx(self._conn)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if write:
+                    fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         with self.transaction(write=True) as tx:
@@ -114,6 +128,9 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._writer_lock >= 0:
+                os.close(self._writer_lock)
+                self._writer_lock = -1
 
 
 def _encode(record: dict[str, Any]) -> str:
