@@ -20,7 +20,7 @@ UPSTREAM_ARGS ?=
 BASE ?=
 RECORD ?=
 
-.PHONY: install generate check-generated lint typecheck test reliability mock conformance conformance-deep bench clean \
+.PHONY: install generate check-generated lint typecheck test test-long test-all reliability mock conformance conformance-deep bench clean \
 	upstream-check upstream-refresh contract-diff vendor-check fidelity
 
 install:  ## Create .venv and node_modules with every pinned tool
@@ -53,8 +53,19 @@ typecheck:  ## mypy --strict on the generated package (as a user who vendors it 
 	$(BIN)/mypy --strict contract_facts contract_tests scripts
 	$(BIN)/mypy --strict examples
 
-test: check-generated lint  ## Everything CI runs
-	$(BIN)/pytest
+# pytest-xdist workers for the quick tier: one per core (PYTEST_WORKERS=0 runs in one process).
+# worksteal: an idle worker takes queued tests from a busy one, so a few long tests do not
+# leave a core idle at the end. The ten slowest tests are listed, so the tier stays quick.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist worksteal
+
+test: check-generated lint  ## The quick tier: generated code, lint, mypy --strict, every test not marked slow
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=10
+
+test-long:  ## The long tier alone: every test marked slow, one at a time (they load the machine themselves)
+	$(BIN)/pytest -m slow --timeout=1800
+
+test-all: test test-long  ## Both tiers, in that order, as CI runs them
 
 vendor-check:  ## Vendor generated/ and telephony-mock/ into a fresh folder, install them offline from pinned wheels, run the example's tests
 	$(PY) scripts/vendor_check.py

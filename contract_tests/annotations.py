@@ -38,6 +38,10 @@ class Site:
     status: str | None = None  # the response status, for the response part
     path: tuple[str, ...] = ()  # property names from the request or response body root, or (parameter,)
     location: str = "body"  # body, query, path, header
+    # The keyword's JSON pointer inside its part: in a body schema, the steps an instance takes to
+    # reach the node (`/properties/found/items/required`; `$ref`s and `allOf` are transparent); on
+    # a header or parameter, its own keywords (`/required`) and its schema's (`/schema/minLength`).
+    pointer: str = ""
 
 
 class Contract:
@@ -124,7 +128,8 @@ class Contract:
                 parameter = self.resolve(parameter)
                 where = {"location": parameter.get("in", "query"), "path": (parameter.get("name", ""),)}
                 found += self._marks(parameter, operation_id, "request", None, where)
-                found += self._walk(parameter.get("schema"), operation_id, "request", None, where, set())
+                schema_where = {**where, "steps": ("schema",)}
+                found += self._walk(parameter.get("schema"), operation_id, "request", None, schema_where, set())
             body = self.resolve(operation.get("requestBody", {}))
             found += self._marks(body, operation_id, "request", None, {"location": "body", "path": ()})
             for media in body.get("content", {}).values():
@@ -136,7 +141,9 @@ class Contract:
                     header = self.resolve(header)
                     where = {"location": "header", "path": (name,)}
                     found += self._marks(header, operation_id, "response", status, where)
-                    found += self._walk(header.get("schema"), operation_id, "response", status, where, set())
+                    found += self._walk(
+                        header.get("schema"), operation_id, "response", status, {**where, "steps": ("schema",)}, set()
+                    )
                 for media in response.get("content", {}).values():
                     found += self._walk(media.get("schema"), operation_id, "response", status, {}, set())
         return found
@@ -144,8 +151,10 @@ class Contract:
     def _marks(self, node: Any, operation: str, part: str, status: str | None, where: dict[str, Any]) -> list[Site]:
         marks = node.get("x-assumed", {}) if isinstance(node, dict) else {}
         path, location = tuple(where.get("path", ())), where.get("location", "body")
+        steps = tuple(where.get("steps", ()))
         return [
-            Site(operation, part, keyword, assumption, status, path, location) for keyword, assumption in marks.items()
+            Site(operation, part, keyword, assumption, status, path, location, pointer_of(*steps, keyword))
+            for keyword, assumption in marks.items()
         ]
 
     def _walk(
@@ -159,6 +168,7 @@ class Contract:
         path: tuple[str, ...] = (),
     ) -> list[Site]:
         place = {**where, "path": where.get("path", path) or path}
+        steps = tuple(where.get("steps", ()))
         found: list[Site] = []
         if isinstance(schema, dict) and "$ref" in schema:
             if schema["$ref"] in seen:
@@ -171,10 +181,12 @@ class Contract:
             return found
         found += self._marks(schema, operation, part, status, place)
         for name, child in schema.get("properties", {}).items():
-            found += self._walk(child, operation, part, status, where, seen, (*path, name))
+            inner = {**where, "steps": (*steps, "properties", name)}
+            found += self._walk(child, operation, part, status, inner, seen, (*path, name))
         for keyword in ("items", "additionalProperties"):
             if isinstance(schema.get(keyword), dict):
-                found += self._walk(schema[keyword], operation, part, status, where, seen, path)
+                inner = {**where, "steps": (*steps, keyword)}
+                found += self._walk(schema[keyword], operation, part, status, inner, seen, path)
         for keyword in ("allOf", "anyOf", "oneOf"):
             for child in schema.get(keyword, []):
                 found += self._walk(child, operation, part, status, where, seen, path)
@@ -191,6 +203,11 @@ class Contract:
             for site in self.sites
             if site.operation == operation and site.part == "response" and _status_matches(site.status, status)
         ]
+
+
+def pointer_of(*steps: str) -> str:
+    """A JSON pointer from its steps (`~` and `/` escaped)."""
+    return "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in steps)
 
 
 def _status_matches(declared: str | None, status: int | None) -> bool:

@@ -1,26 +1,38 @@
-"""Which kind of news a finding is: drift, a refuted assumption, or the toolkit's own fault.
+"""Which kind of news a finding is: tenancy, drift, a refuted assumption, or the toolkit's own fault.
 
+- **tenancy**: an answer showed another account's data. Drift of the gravest kind, always first.
 - **drift**: the service contradicts something PolyAI publishes. This is what pages someone.
 - **assumption**: the service contradicts one of the contract's assumptions (named), so the
   contract, the mock and docs/assumptions.md should change instead.
 - **toolkit**: a check's own follow-up read failed, the run was cut short, or a check crashed.
 
-The contract says which rules are assumed, down to the keyword (contract_tests/annotations.py);
-whatever it does not mark as assumed is published, and a finding against it is drift.
+A finding refutes an assumption only when the node that failed is the node the contract marks
+assumed: the keyword at the same JSON pointer of the same answer's body or header (or of the
+request, for a request the service should have refused), an answer whose status only an
+assumption declares, or the assumption a check states its expectation rests on. Whatever the
+contract does not mark as assumed at that node is published, and a finding against it is drift.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from contract_tests.annotations import Contract, Site
-from contract_tests.findings import Finding, Violation
+from contract_tests.annotations import Contract, Site, pointer_of
+from contract_tests.findings import Finding, Node, Violation
 
-DRIFT, ASSUMPTION, TOOLKIT = "drift", "assumption", "toolkit"
-CLASSES = (DRIFT, ASSUMPTION, TOOLKIT)
+TENANCY, DRIFT, ASSUMPTION, TOOLKIT = "tenancy", "drift", "assumption", "toolkit"
+# The report's order: another account's data first, whatever else the night found.
+CLASSES = (TENANCY, DRIFT, ASSUMPTION, TOOLKIT)
 ENVELOPE_CHECK = "error_carries_envelope_and_correlation_id"
 SERVER_ERROR_CHECK = "not_a_server_error"
+# The checks that judge an answer against the contract's description of it.
+ANSWER_CHECKS = frozenset(
+    {"response_schema_conformance", "response_headers_conformance", "content_type_conformance", ENVELOPE_CHECK}
+)
+# What a contract check says its expectation rests on (`basis` on the failure it raises).
+PUBLISHED_BASIS, TENANCY_BASIS = "published", "tenancy"
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,13 @@ class Attribution:
 def attribute(finding: Finding, contract: Contract) -> Attribution:
     if finding.toolkit or finding.check == "run":
         return Attribution(TOOLKIT, (), "the toolkit could not judge the operation: " + finding.kind)
+    if _stated(finding, "basis") == TENANCY_BASIS:
+        return Attribution(TENANCY, (), "an answer showed another account's data")
     named = _named_assumption(finding, contract)
     if named is not None:
         return Attribution(ASSUMPTION, (named,), f"the check relies on `{named}`")
+    if _stated(finding, "basis") == PUBLISHED_BASIS:
+        return Attribution(DRIFT, (), "the check's expectation rests on what PolyAI publishes")
     status = finding.evidence.status if finding.evidence is not None else None
     if finding.check == SERVER_ERROR_CHECK:
         # The contract assuming that 5xx answers come in the envelope does not make a failure
@@ -43,10 +59,12 @@ def attribute(finding: Finding, contract: Contract) -> Attribution:
         return Attribution(DRIFT, (), f"the service failed with {status}")
     # An answer with a status the contract only assumes (429, 5xx) that breaks the contract's
     # description of that answer (its body, its headers) refutes the assumption that declares it.
+    # A check about the request (a missing key not refused, a valid request rejected) is not
+    # about that description: its node is the published rule the request tested.
     status_marks = [
         site.assumption for site in contract.response_sites(finding.operation, status) if site.keyword == "status"
     ]
-    if status_marks:
+    if status_marks and finding.check in ANSWER_CHECKS:
         return _assumed(status_marks, f"the answer's status {status} is assumed, not published")
     if finding.violations and finding.check == "negative_data_rejection":
         return _rejection(finding.violations, finding.operation, contract)
@@ -54,9 +72,8 @@ def attribute(finding: Finding, contract: Contract) -> Attribution:
         assumed = [f"code {code}" for code in contract.codes_of(status) if not contract.is_published_code(code)]
         if assumed and len(assumed) == len(contract.codes_of(status)):
             return _assumed(assumed, f"the {status} codes are assumed; PolyAI publishes none for this status")
-    keyword_marks = _response_keyword_marks(finding, contract, status)
-    if keyword_marks:
-        return _assumed(keyword_marks, "the rule the answer broke is marked assumed in the contract")
+    if finding.nodes:
+        return _by_nodes(finding.nodes, finding.operation, status, contract)
     return Attribution(DRIFT, (), "the answer contradicts what PolyAI publishes")
 
 
@@ -64,13 +81,96 @@ def _assumed(ids: Iterable[str], reason: str) -> Attribution:
     return Attribution(ASSUMPTION, tuple(dict.fromkeys(ids)), reason)
 
 
+def _stated(finding: Finding, name: str) -> Any:
+    for candidate in (finding.failure, getattr(finding.failure, "exception", None)):
+        value = getattr(candidate, name, None)
+        if value is not None:
+            return value
+    return None
+
+
 def _named_assumption(finding: Finding, contract: Contract) -> str | None:
     # The contract's checks may say which assumption their expectation rests on.
-    for candidate in (finding.failure, getattr(finding.failure, "exception", None)):
-        named = getattr(candidate, "assumption", None)
-        if isinstance(named, str) and named in contract.assumptions:
-            return named
-    return None
+    named = _stated(finding, "assumption")
+    return named if isinstance(named, str) and named in contract.assumptions else None
+
+
+def _by_nodes(nodes: Iterable[Node], operation: str, status: int | None, contract: Contract) -> Attribution:
+    """Assumption only when every failed node is one the contract marks assumed, at that very pointer."""
+    sites = contract.response_sites(operation, status)
+    declared = _declared_headers(operation, status, contract)
+    refuted: list[str] = []
+    published: list[str] = []
+    for node in nodes:
+        if node.location == "header" and node.name not in declared:
+            continue  # a header the answer carries but the contract does not describe for it
+        pointer = node.pointer if node.pointer is not None else _body_pointer(node, operation, status, contract)
+        marks = [site.assumption for site in sites if _same_node(site, node, pointer)]
+        if marks:
+            refuted += marks
+        else:
+            published.append(f"{node} at {pointer}")
+    if published or not refuted:
+        return Attribution(DRIFT, (), "the answer breaks a published rule: " + "; ".join(published))
+    return _assumed(refuted, "the rule the answer broke is marked assumed at that node of the contract")
+
+
+def _same_node(site: Site, node: Node, pointer: str | None) -> bool:
+    if site.location != node.location or site.pointer != pointer:
+        return False
+    return node.location != "header" or (bool(site.path) and site.path[0].lower() == node.name)
+
+
+def _response(operation: str, status: int | None, contract: Contract) -> dict[str, Any]:
+    for operation_id, definition, _ in contract.operations():
+        if operation_id != operation:
+            continue
+        responses = definition.get("responses", {})
+        key = next((key for key in responses if _declares(str(key), status)), None)
+        found = contract.resolve(responses[key]) if key is not None else {}
+        return found if isinstance(found, dict) else {}
+    return {}
+
+
+def _declares(declared: str, status: int | None) -> bool:
+    return status is not None and (declared == str(status) or declared.upper() == f"{str(status)[0]}XX")
+
+
+def _declared_headers(operation: str, status: int | None, contract: Contract) -> set[str]:
+    return {str(name).lower() for name in _response(operation, status, contract).get("headers", {})}
+
+
+def _body_pointer(node: Node, operation: str, status: int | None, contract: Contract) -> str | None:
+    """The pointer of the failed keyword in the answer's schema, found by following the failing value's path."""
+    media = _response(operation, status, contract).get("content", {}).get("application/json", {})
+    schema = media.get("schema")
+    steps: list[str] = []
+    for part in node.instance_path:
+        schema = _flat(schema, contract)
+        if isinstance(part, int):
+            steps.append("items")
+            schema = schema.get("items")
+        elif part in schema.get("properties", {}):
+            steps += ["properties", part]
+            schema = schema["properties"][part]
+        else:
+            steps.append("additionalProperties")
+            schema = schema.get("additionalProperties")
+    return pointer_of(*steps, node.keyword)
+
+
+def _flat(schema: Any, contract: Contract) -> dict[str, Any]:
+    """A schema with its `$ref` followed and its `allOf` parts merged, as a value meets it."""
+    schema = contract.resolve(schema)
+    if not isinstance(schema, dict):
+        return {}
+    merged = dict(schema)
+    for part in schema.get("allOf", []):
+        flat = _flat(part, contract)
+        merged["properties"] = {**flat.get("properties", {}), **merged.get("properties", {})}
+        for keyword in ("items", "additionalProperties"):
+            merged.setdefault(keyword, flat.get(keyword))
+    return merged
 
 
 def _rejection(violations: Iterable[Violation], operation: str, contract: Contract) -> Attribution:
@@ -89,27 +189,13 @@ def _rejection(violations: Iterable[Violation], operation: str, contract: Contra
 
 
 def _matching(sites: list[Site], violation: Violation) -> list[Site]:
+    """The sites at the broken rule's own node: same request part, same property path, same keyword.
+
+    A rule broken anywhere else is published, even where the same keyword is assumed elsewhere.
+    """
     named = tuple(part for part in violation.path if isinstance(part, str))
-    same_place = [site for site in sites if site.location == violation.location and site.path == named]
-    if same_place:
-        return same_place
-    # A fuzzed mutation's path is not always the schema node's: fall back to the same request part.
-    return [site for site in sites if site.location == violation.location]
+    return [site for site in sites if site.location == violation.location and site.path == named]
 
 
 def _about_codes(finding: Finding) -> bool:
     return "error_code" in finding.kind or "error_code" in finding.message
-
-
-def _response_keyword_marks(finding: Finding, contract: Contract, status: int | None) -> list[str]:
-    schema_path = getattr(finding.failure, "schema_path", None)
-    keywords = {str(part) for part in schema_path[-1:]} if schema_path else set()
-    missing = getattr(finding.failure, "missing_headers", None)
-    if missing:
-        keywords.add("required")
-    names = {str(name).lower() for name in missing or ()}
-    return [
-        site.assumption
-        for site in contract.response_sites(finding.operation, status)
-        if site.keyword in keywords and (not names or (site.path and site.path[0].lower() in names))
-    ]

@@ -18,6 +18,7 @@ from contract_tests import history, hooks, ledger, recording, report, runner, ta
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
 from contract_tests.junit import write_junit
+from contract_tests.retries import RetryBudget
 
 REPORTS = runner.ROOT / "reports"
 HISTORY = REPORTS / "history.jsonl"
@@ -52,14 +53,17 @@ def conduct(
     history_path: Path | None = None,
     command: str = "make conformance",
     overrides: dict[str, Any] | None = None,
+    only_operations: tuple[str, ...] = (),
+    retry_budget: RetryBudget | None = None,
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
 
     `mock_app` replaces the default mock, and `mock_admin_key` is its admin key when its config
     has one (the run resets the mock through /_admin/reset). `accept_days` accepts this run's new
     findings into the baseline before the summary is written, so the summary and the exit status
-    agree. `history_path` appends the run to a
-    history file and compares it with the previous run of the same target.
+    agree. `only_operations` narrows the run to those operationIds. `history_path` appends the run to a
+    history file and compares it with the previous run of the same target. `retry_budget` bounds
+    the retries of a real target's transient answers (`retries.RetryBudget`'s defaults otherwise).
     """
     settings = runner.load_settings()
     chosen = runner.PROFILES[profile]
@@ -77,13 +81,12 @@ def conduct(
         environ=environ,
         mock_app=mock_app,
         mock_admin_key=mock_admin_key,
+        retry_budget=retry_budget,
     ) as selected:
         recorder = _record(selected, report_dir, kind, stamp)
         extra = dict(overrides or {})
         if selected.guard is not None:
             extra.setdefault("base-url", selected.display_base_url)
-            # A real service rate-limits; wait as its Retry-After says instead of failing on 429.
-            extra.setdefault("rate-limit", "auto")
             connectors = target.list_connectors(selected)
             if connectors:
                 extra.setdefault("dictionaries", {})["connectors"] = {"values": connectors}
@@ -96,8 +99,15 @@ def conduct(
                 api_key=selected.api_key,
                 exclude_operations=selected.exclude_operations,
                 overrides=extra,
+                only_operations=only_operations,
             )
-            outcome = runner.run(schema, app=selected.app, reset=selected.reset, baseline=baseline)
+            outcome = runner.run(
+                schema,
+                app=selected.app,
+                reset=selected.reset,
+                baseline=baseline,
+                retries=selected.guard.retries if selected.guard is not None else None,
+            )
         except KeyboardInterrupt:
             # Stopped before the engine started (it handles a signal itself once it runs).
             outcome = runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()])
@@ -108,6 +118,8 @@ def conduct(
         if selected.guard is not None:
             # Released here rather than only on exit, so the summary can say what was released.
             selected.guard.release_imported()
+            # The teardown's retries count with the run's.
+            outcome.retries = selected.guard.retries.as_json()
         judged = report.Judged.of(outcome, contract)
         if accept_days is not None and baseline is not None and baseline_path is not None:
             judged.accepted = baseline.accept(outcome.new_findings, days=accept_days)

@@ -77,6 +77,27 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Node:
+    """The node of the contract a failure is about: a keyword in one part of the answer.
+
+    For a body, `instance_path` is where the failing value sits in the answer (`found/0`), which
+    the attribution turns into the keyword's pointer in the contract's schema; for a header,
+    `pointer` is already the keyword's place on that header (`/required`, `/schema/minLength`).
+    """
+
+    part: str  # response or request
+    location: str  # body or header
+    keyword: str
+    name: str = ""  # the header's name, lower case
+    instance_path: tuple[str | int, ...] = ()
+    pointer: str | None = None
+
+    def __str__(self) -> str:
+        where = self.name or "/".join(map(str, self.instance_path)) or "root"
+        return f"{self.keyword} on the {self.part} {self.location} ({where})"
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What PolyAI support asks for: the status, the answer (trimmed) and the correlation id."""
 
@@ -131,6 +152,8 @@ class Finding(Identified):
     violations: tuple[Violation, ...] = ()
     known: str | None = None  # the id of the baseline entry that accepts it
     failure: Any = field(default=None, repr=False, compare=False)
+    # The nodes of the contract the failure is about, when a built-in check's failure says which.
+    nodes: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +246,28 @@ def _named_kind(failure: Failure) -> str | None:
         if isinstance(kind, str) and kind:
             return kind
     return None
+
+
+def nodes_of(failure: Failure, response: Any) -> tuple[Node, ...]:
+    """The contract nodes a built-in schema or header failure is about; () for any other failure.
+
+    A header's schema failure does not name its header: it is the declared header whose value
+    is the failing instance.
+    """
+    if isinstance(failure, MissingHeaders):
+        return tuple(
+            Node("response", "header", "required", name.lower(), pointer="/required")
+            for name in failure.missing_headers
+        )
+    if not isinstance(failure, JsonSchemaError) or not failure.schema_path:
+        return ()
+    keyword = str(failure.schema_path[-1])
+    if failure.title != "Response header does not conform to the schema":
+        return (Node("response", "body", keyword, instance_path=tuple(failure.instance_path)),)
+    headers = response.headers if response is not None else {}
+    names = [name for name, values in headers.items() if values and values[0] == str(failure.instance)]
+    inner = "".join(f"/{part}" for part in failure.schema_path)
+    return tuple(Node("response", "header", keyword, name.lower(), pointer="/schema" + inner) for name in names)
 
 
 def is_toolkit(failure: Failure) -> bool:

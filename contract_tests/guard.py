@@ -19,6 +19,11 @@ Schemathesis never reaches a real deployment directly; every request goes throug
   number, and only once per run; a trigger the service refused (a 4xx) does not spend that once;
 - answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
   so the run carries on and the report lists what was refused and why;
+- sends every request it forwards, and its own, through the run's one retry policy
+  (`contract_tests.retries`: 429/502/503/504 and failed connections, honouring Retry-After, within
+  a run-wide budget), repeating a write only where that is safe, and marks an answer it gave up on;
+- relays each answer with its body decoded and the headers that match those bytes, whatever
+  coding, chunking or connection handling the service used;
 - swaps the run's throwaway key for the real one on the way out, so the real key never enters
   Schemathesis and cannot reach a report, a curl line or a log;
 - keeps its record of the numbers the run owns true from each answer (imported, released, not
@@ -45,18 +50,22 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import anyio
 import httpx
+from httpx._decoders import SUPPORTED_DECODERS
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from contract_tests.fictional_ranges import is_fictional
 from contract_tests.recording import Recorder
+from contract_tests.retries import Outcome, Retries, Sent, is_transient
 from contract_tests.wire import Outgoing, Unreadable, read
 from contract_tests.wire import query_parameters as read_query
 from telephony_contract import (
     CORRELATION_HEADER,
     Catalogue,
+    Operation,
     error_envelope,
     generic_code,
     is_loopback,
@@ -75,6 +84,11 @@ DIALLED_FIELD = "toNumber"
 MAX_OUTBOUND_CALLS = 1
 # Set on every answer the guard gives itself instead of forwarding; the checks ignore such answers.
 GUARD_HEADER = "X-Conformance-Guard"
+# Its value on an answer the guard could not get past: still 429/502/503/504 when the retries ran
+# out, or no answer at all. Such an answer is never judged; the run says INCONCLUSIVE instead.
+GAVE_UP = "gave-up"
+# The guard's own answer to a request the service gave no answer to (the connection failed).
+NO_ANSWER_STATUS = 502
 # A refusal is the contract's answer to a key that may not do something.
 REFUSAL_STATUS = 403
 
@@ -88,9 +102,26 @@ _METHOD_OVERRIDES = frozenset({"x-http-method-override", "x-http-method", "x-met
 NOT_FOUND_CODE = "PHONE_NUMBERS_NOT_FOUND"
 _CONNECTOR_WRITE = "it changes a connector, and the suite created none"
 _NO_CALLS = f"it places a real phone call, and --allow-outbound-calls with {ENV_OUTBOUND_NUMBER} was not given"
+# Headers of one connection, not of the message (RFC 9110 7.6.1), plus those the guard sets itself
+# for the body it forwards: its length, and the encoding it asks for and decodes.
 _HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", "host"}
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "content-length",
+        "host",
+    }
 )
+# Content codings the guard's HTTP client decodes (gzip and deflate; br and zstd when their
+# libraries are installed). The guard asks the service only for these, and forwards the body decoded.
+DECODED_CODINGS = frozenset(SUPPORTED_DECODERS) - {"identity"}
 
 
 class UnsafeTarget(Exception):
@@ -417,6 +448,7 @@ class Guard:
         upstream: str | None = None,
         dry_run: bool = False,
         upstream_identity: tuple[str, str] | None = None,
+        retries: Retries | None = None,
     ) -> None:
         self.target = target
         self.policy = SafetyPolicy(
@@ -435,6 +467,13 @@ class Guard:
         self.cleanup_log: list[str] = []
         # When set, every exchange with the upstream is recorded (contract_tests/recording.py).
         self.recorder: Recorder | None = None
+        # The run's one retry policy: every request the guard forwards or sends itself goes through it.
+        self.retries = retries or Retries()
+        # Imports a repeat settled: a retried import answering 409 for numbers its own earlier
+        # attempt may have imported.
+        self.settled_by_repeat: list[str] = []
+        # The agent's numbers before the run sent anything (`note_existing_numbers`); None until read.
+        self.existing_numbers: set[str] | None = None
         self._client = httpx.Client(timeout=30.0, follow_redirects=False)
         # The upstream's own path prefix, if its base URL has one, which every request goes under.
         self._base_path = urlsplit(self.upstream).path
@@ -452,13 +491,12 @@ class Guard:
         request = Request(scope, receive)
         raw = await request.body()
         raw_path = scope.get("raw_path", b"").decode("latin-1") or quote(scope["path"])
-        # The single worker makes requests strictly sequential, so forwarding synchronously
-        # inside the event loop costs nothing and keeps the guard simple.
         # Every header as sent, a repeated one included: the suite probes how the service answers
         # a key header sent twice, so the guard must not merge the two.
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
         query = scope.get("query_string", b"").decode("latin-1")
-        answer = self.forward(request.method, raw_path, query, headers, raw)
+        # In a worker thread: a retry's wait must not hold up the event loop the run's client shares.
+        answer = await anyio.to_thread.run_sync(self.forward, request.method, raw_path, query, headers, raw)
         await answer(scope, receive, send)
 
     def forward(
@@ -477,20 +515,21 @@ class Guard:
             if reason is not None:
                 self.refusals.append(Refusal(request.method, unquote(request.path), reason))
                 return _refused(reason)
-        upstream = self._exchange(request, built)
+        sent = self._exchange(request, built)
+        upstream = sent.outcome
+        body_text = raw.decode("utf-8", "replace")
+        if isinstance(upstream, httpx.TransportError):
+            with self._lock:
+                self.sent.append(SentRequest(request.method, request.target, body_text, NO_ANSWER_STATUS))
+            return _no_answer(upstream)
+        # The final answer only: the one the run judges, and the one a replay should meet.
         if self.recorder is not None:
             self.recorder.add_response(upstream)
         with self._lock:
-            self.sent.append(
-                SentRequest(request.method, request.target, raw.decode("utf-8", "replace"), upstream.status_code)
-            )
-        kept = [(name, value) for name, value in upstream.headers.multi_items() if name.lower() not in _HOP_BY_HOP]
-        response = Response(upstream.content, status_code=upstream.status_code)
-        response.raw_headers = [
-            *(item for item in response.raw_headers if item[0] == b"content-length"),
-            *((name.encode("latin-1"), value.encode("latin-1")) for name, value in kept),
-        ]
-        return response
+            if sent.retried:
+                self._settle_repeat(request, upstream.status_code)
+            self.sent.append(SentRequest(request.method, request.target, body_text, upstream.status_code))
+        return _relayed(upstream, gave_up=is_transient(upstream))
 
     def _build(self, request: Outgoing, headers: Iterable[tuple[str, str]]) -> httpx.Request:
         """The upstream request for `request`, proven to go out in the form it was judged in."""
@@ -499,11 +538,13 @@ class Guard:
             # Gateways that honour these run the method they name, not the one the guard judged.
             if name.lower() in _METHOD_OVERRIDES and value.strip().upper() != request.method:
                 raise Unreadable(f"its {name} header asks for {value!r} instead of {request.method}")
+        dropped = _HOP_BY_HOP | _connection_named(headers) | {"accept-encoding"}
         outgoing = [
             (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
             for name, value in headers
-            if name.lower() not in _HOP_BY_HOP
+            if name.lower() not in dropped
         ]
+        outgoing.append(("Accept-Encoding", acceptable_codings(headers)))
         path = self._upstream_path(request.path)
         try:
             built = self._client.build_request(
@@ -520,31 +561,82 @@ class Guard:
             raise Unreadable(f"it would go out as {built.url.raw_path.decode('ascii')!r}, not as judged")
         return built
 
-    def _exchange(self, request: Outgoing, built: httpx.Request) -> httpx.Response:
-        """The one place a judged request leaves the guard and its answer comes back.
+    def _exchange(self, request: Outgoing, built: httpx.Request) -> Sent:
+        """The one place a judged request leaves the guard and its final outcome comes back.
 
-        The record of what the run owns, and the call allowance, are corrected here from the
-        answer, or from its absence when the connection failed after the request went out.
+        Each attempt goes through the run's retry policy (`retries`), and the record of what the
+        run owns, and the call allowance, are corrected from each attempt's answer, or from its
+        absence when the connection failed after the request went out.
         """
-        try:
-            upstream = self._client.send(built)
-        except httpx.TransportError as exc:
-            # A connection never made sent nothing; any other failure may have come after the
-            # service received the request and acted on it.
-            never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+        match = self.policy.catalogue.match(request.method, request.path)
+        operation = match.operation if match is not None else None
+
+        def attempt() -> httpx.Response:
+            try:
+                upstream = self._client.send(built)
+            except httpx.TransportError as exc:
+                # A connection never made sent nothing; any other failure may have come after the
+                # service received the request and acted on it.
+                never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+                with self._lock:
+                    if never_sent:
+                        self.policy.withdraw(request.method, request.path)
+                    else:
+                        self.policy.observe(request.method, request.path, None, None, request.body)
+                raise
+            try:
+                answer = upstream.json()
+            except ValueError:
+                answer = None
             with self._lock:
-                if never_sent:
-                    self.policy.withdraw(request.method, request.path)
-                else:
-                    self.policy.observe(request.method, request.path, None, None, request.body)
-            raise
+                self.policy.observe(request.method, request.path, upstream.status_code, answer, request.body)
+            return upstream
+
+        return self.retries.send(
+            attempt,
+            operation=operation.operation_id if operation is not None else "(outside the contract)",
+            method=request.method,
+            path=unquote(request.path),
+            may_repeat=lambda outcome: _may_repeat(operation, request.method, outcome),
+        )
+
+    def _settle_repeat(self, request: Outgoing, status: int) -> None:
+        """Credit a retried import that answers 409 for numbers its own earlier attempt may have
+        imported (the record has them as unsure): the run owns them, and may change them.
+
+        A number the agent held before the run is never credited, and if the agent's numbers could
+        not be read at start, nothing is.
+        """
+        match = self.policy.catalogue.match(request.method, request.path)
+        if match is None or status != 409 or self.existing_numbers is None:
+            return
+        operation = match.operation
+        if operation.resource != NUMBERS or operation.method != "POST":
+            return
+        if "phoneNumber" in match.parameters:
+            asked = [match.parameters["phoneNumber"]]
+        else:
+            asked = list(_strings(request.body.get("phoneNumbers"))) if isinstance(request.body, dict) else []
+        numbers = {number for number in map(_as_number, asked) if number is not None}
+        credited = (numbers & self.policy.unsure) - self.existing_numbers
+        if credited:
+            self.policy.owned.update(credited)
+            self.policy.unsure.difference_update(credited)
+            self.settled_by_repeat.append(f"{operation.operation_id}: 409 after a retry; owned {sorted(credited)}")
+
+    def note_existing_numbers(self) -> None:
+        """Read the agent's numbers before the run sends anything; a repeat never claims one of them,
+        and the teardown never releases one the run does not own."""
+        path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers"
+        request = read("GET", path, "", b"")
+        sent = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)]))
+        if not isinstance(sent.outcome, httpx.Response) or sent.outcome.status_code != 200:
+            return
         try:
-            answer = upstream.json()
-        except ValueError:
-            answer = None
-        with self._lock:
-            self.policy.observe(request.method, request.path, upstream.status_code, answer, request.body)
-        return upstream
+            listed = sent.outcome.json().get("phoneNumbers", [])
+            self.existing_numbers = {item["number"] for item in listed if isinstance(item, dict)}
+        except (ValueError, AttributeError, KeyError, TypeError):
+            self.existing_numbers = None
 
     def _upstream_path(self, path: str) -> str:
         own = f"/v1/agents/{quote(self.target.agent_id, safe='')}/"
@@ -557,13 +649,21 @@ class Guard:
         released = []
         for number in self.policy.to_release:
             owned = number in self.policy.owned
+            if not owned and self.existing_numbers is not None and number in self.existing_numbers:
+                # An import of it got no clear answer, but the agent held it before the run.
+                self.cleanup_log.append(f"{number}: left alone (held before the run)")
+                continue
             path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
             request = read("DELETE", path, "", b"")
             try:
-                status = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)])).status_code
+                sent = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)]))
             except httpx.HTTPError as exc:
                 self.cleanup_log.append(f"{number}: NOT released ({type(exc).__name__})")
                 continue
+            if isinstance(sent.outcome, httpx.TransportError):
+                self.cleanup_log.append(f"{number}: NOT released ({type(sent.outcome).__name__})")
+                continue
+            status = sent.outcome.status_code
             if status == 200:
                 outcome = "released"
                 released.append(number)
@@ -585,6 +685,98 @@ class Guard:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _may_repeat(operation: Operation | None, method: str, outcome: Outcome) -> bool:
+    """Whether a transient outcome may be sent again: the operation catalogue's word, and the guard's.
+
+    A call never is (it rings a phone, and its allowance is spent by what it got). Otherwise a
+    request that never left (the connection failed) may be; after the service may have seen it, a
+    read may, and so may a write of a number, as only the run's own numbers get through and the
+    guard's record judges the repeat by what the run owns.
+    """
+    if operation is not None and operation.places_call:
+        return False
+    if isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return True
+    if operation is None:
+        return method.upper() in _READ_METHODS
+    if operation.retry_safe:
+        return True
+    return operation.resource == NUMBERS
+
+
+def _connection_named(headers: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The headers a `Connection` header names: they belong to that connection alone."""
+    return frozenset(
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "connection"
+        for token in value.split(",")
+        if token.strip()
+    )
+
+
+def acceptable_codings(headers: Iterable[tuple[str, str]]) -> str:
+    """What the guard asks the service for: the codings the client accepts that the guard can decode.
+
+    The guard forwards every body decoded, so a coding the client accepts but the guard cannot
+    decode is not asked for; identity is always acceptable.
+    """
+    accepted = []
+    for name, value in headers:
+        if name.lower() != "accept-encoding":
+            continue
+        for item in value.split(","):
+            coding, _, parameters = item.strip().partition(";")
+            quality = parameters.strip().removeprefix("q=").strip() if parameters.strip().startswith("q=") else "1"
+            try:
+                wanted = float(quality) > 0
+            except ValueError:
+                wanted = False
+            if wanted and coding.strip().lower() in DECODED_CODINGS:
+                accepted.append(coding.strip().lower())
+    return ", ".join(dict.fromkeys(accepted)) or "identity"
+
+
+def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
+    """The service's answer as the run's client gets it: the body decoded, its headers matching it.
+
+    httpx has read the whole body (chunked or not) and undone the codings it knows, so those leave
+    `Content-Encoding`, the connection's own headers are dropped, and `Content-Length` is the
+    length of the bytes forwarded. A coding httpx does not know is left on, with its bytes as they came.
+    """
+    connection_named = _connection_named(upstream.headers.multi_items())
+    kept: list[tuple[str, str]] = []
+    for name, value in upstream.headers.multi_items():
+        lower = name.lower()
+        if lower in _HOP_BY_HOP or lower in connection_named:
+            continue
+        if lower == "content-encoding":
+            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in SUPPORTED_DECODERS]
+            if left:
+                kept.append((name, ", ".join(left)))
+            continue
+        kept.append((name, value))
+    if gave_up:
+        kept.append((GUARD_HEADER, GAVE_UP))
+    response = Response(upstream.content, status_code=upstream.status_code)
+    response.raw_headers = [
+        *(item for item in response.raw_headers if item[0] == b"content-length"),
+        *((name.encode("latin-1"), value.encode("latin-1")) for name, value in kept),
+    ]
+    return response
+
+
+def _no_answer(error: httpx.TransportError) -> Response:
+    correlation_id = str(uuid.uuid4())
+    message = f"The conformance guard got no answer from the service: {type(error).__name__}."
+    return Response(
+        json.dumps(error_envelope(generic_code(NO_ANSWER_STATUS), message, correlation_id)),
+        status_code=NO_ANSWER_STATUS,
+        media_type="application/json",
+        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: GAVE_UP},
+    )
 
 
 def _refused(reason: str) -> Response:

@@ -16,6 +16,7 @@ never as a violation by the operation under test.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -28,7 +29,7 @@ import tenacity
 from polyai_telephony import RetryPolicy
 from schemathesis import CheckContext, HookContext, Response
 from schemathesis.core import NOT_SET
-from schemathesis.core.failures import Failure, Severity
+from schemathesis.core.failures import Failure, FailureGroup, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
@@ -52,16 +53,18 @@ FOLLOW_UP_READ_FAILED = "follow-up read failed"
 
 
 class ContractViolation(Failure):
-    """A custom check's finding.
+    """A custom check's finding that the service contradicts what PolyAI publishes (drift).
 
     Its identity is `(check, operation, kind)`: the check's name, the operationId it concerns
     and a short phrase the check names, so it survives any edit of the check's code that keeps
-    its meaning. `toolkit` marks a finding about the suite itself (a follow-up read that kept
-    failing), whose `operation` is that read's, never the operation under test.
+    its meaning. Its class says what the expectation rests on, each with a stable code:
+    `ContractViolation` (published), `AssumptionRefuted` (an assumption, named),
+    `TenancyBreach` (another account's data) and `FollowUpReadProblem` (the toolkit's own read).
     """
 
     code: ClassVar[str] = "ST901"
     kind_title: ClassVar[str] = "Contract invariant violated"
+    basis: ClassVar[str] = "published"
 
     __slots__ = ("assumption", "check", "kind", "toolkit")
 
@@ -92,11 +95,66 @@ class ContractViolation(Failure):
         return f"{self.check}|{self.kind}"
 
 
+class AssumptionRefuted(ContractViolation):
+    """The expectation the service contradicted is one of the contract's assumptions, named."""
+
+    code: ClassVar[str] = "ST902"
+    kind_title: ClassVar[str] = "Contract assumption refuted"
+    basis: ClassVar[str] = "assumption"
+
+
+class TenancyBreach(ContractViolation):
+    """An answer showed another account's data."""
+
+    code: ClassVar[str] = "ST903"
+    kind_title: ClassVar[str] = "Another account's data in an answer"
+    basis: ClassVar[str] = "tenancy"
+
+
+class FollowUpReadProblem(ContractViolation):
+    """A check's own follow-up read kept failing: the suite could not judge the operation."""
+
+    code: ClassVar[str] = "ST904"
+    kind_title: ClassVar[str] = "The suite's follow-up read failed"
+    basis: ClassVar[str] = "toolkit"
+
+
+PUBLISHED, TENANCY = "published", "tenancy"
+
+
 @dataclass(frozen=True)
 class Problem:
+    """One thing a check found wrong, and what its expectation rests on.
+
+    `assumption` names the contract's assumption it rests on (see ContractViolation.assumption);
+    `tenancy` marks another account's data. A check whose expectation mixes published and assumed
+    facts yields a problem for each, so that each is classed on its own.
+    """
+
     kind: str
     detail: str
-    assumption: str | None = None  # see ContractViolation.assumption
+    assumption: str | None = None
+    tenancy: bool = False
+
+    @property
+    def basis(self) -> str:
+        return TENANCY if self.tenancy else self.assumption or PUBLISHED
+
+
+def violation_of(check: str, operation: str, problems: list[Problem], case_id: str | None) -> ContractViolation:
+    """The typed failure for problems that share one basis."""
+    first = problems[0]
+    cls: type[ContractViolation] = (
+        TenancyBreach if first.tenancy else AssumptionRefuted if first.assumption else ContractViolation
+    )
+    return cls(
+        check=check,
+        operation=operation,
+        kind=first.kind,
+        message="\n".join(problem.detail for problem in problems),
+        assumption=first.assumption,
+        case_id=case_id,
+    )
 
 
 class FollowUpReadFailed(Exception):
@@ -219,7 +277,7 @@ def _judge(name: str, body: CheckBody, judged: Judged) -> None:
     try:
         problems = list(body(judged))
     except FollowUpReadFailed as failure:
-        raise ContractViolation(
+        raise FollowUpReadProblem(
             check=name,
             operation=failure.operation_id,
             kind=FOLLOW_UP_READ_FAILED,
@@ -227,15 +285,15 @@ def _judge(name: str, body: CheckBody, judged: Judged) -> None:
             toolkit=True,
             case_id=judged.case.id,
         ) from None
-    if problems:
-        raise ContractViolation(
-            check=name,
-            operation=judged.operation_id,
-            kind=problems[0].kind,
-            message="\n".join(problem.detail for problem in problems),
-            assumption=problems[0].assumption,
-            case_id=judged.case.id,
-        )
+    by_basis: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_basis.setdefault(problem.basis, []).append(problem)
+    failures = [violation_of(name, judged.operation_id, grouped, judged.case.id) for grouped in by_basis.values()]
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        # Published and assumed expectations broken at once: one finding each, classed on its own.
+        raise FailureGroup(failures)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,6 +302,12 @@ def _judge(name: str, body: CheckBody, judged: Judged) -> None:
 
 def _transient(response: Response) -> bool:
     return response.status_code in FOLLOW_UP_RETRY.statuses
+
+
+def _worth_retrying(response: Response) -> bool:
+    # Behind the guard every request already went through the run's one retry policy: an answer
+    # the guard gave up on is final, and retrying it here would spend a second budget.
+    return _transient(response) and not _from_guard(response)
 
 
 def _wait(state: tenacity.RetryCallState) -> float:
@@ -291,7 +355,7 @@ class Reader:
         # `transport_kwargs` carries the base URL or in-process app the run talks to; the built-in
         # probing checks reach it the same way.
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_result(_transient),
+            retry=tenacity.retry_if_result(_worth_retrying),
             wait=_wait,
             stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
             | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
@@ -309,8 +373,9 @@ class Reader:
     def connector(self, connector_id: str) -> Response:
         return self.send("getConnector", path={"connectorId": connector_id})
 
-    def numbers(self) -> list[dict[str, Any]]:
-        return list(self._expect_200("listPhoneNumbers", self.send("listPhoneNumbers"))["phoneNumbers"])
+    def numbers(self, connector_id: str | None = None) -> list[dict[str, Any]]:
+        query = {"connectorId": connector_id} if connector_id is not None else None
+        return list(self._expect_200("listPhoneNumbers", self.send("listPhoneNumbers", query=query))["phoneNumbers"])
 
     def connectors(self) -> list[dict[str, Any]]:
         return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
@@ -318,6 +383,13 @@ class Reader:
     def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
         answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
         return dict(self._expect_200("batchGetPhoneNumbers", answer))
+
+    def batch_connectors(self, connector_ids: list[str]) -> dict[str, Any]:
+        answer = self.send("batchGetConnectors", body={"connectorIds": connector_ids})
+        return dict(self._expect_200("batchGetConnectors", answer))
+
+    def lookup(self, number: str) -> Response:
+        return self.send("lookupConnector", body={"phoneNumber": number})
 
     @staticmethod
     def _expect_200(operation_id: str, answer: Response) -> Any:
@@ -484,15 +556,21 @@ def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[P
         for number in numbers:
             if number not in listed:
                 yield Problem("imported number not listed", f"{number} imported but missing from the list")
-        if found != numbers:
+        if sorted(map(str, found)) != sorted(numbers):
             yield Problem(
                 "batch get misses imported numbers", f"batch get after import found {found}, expected {numbers}"
+            )
+        elif found != numbers:
+            yield Problem(
+                "batch answer out of request order",
+                f"batch get after import found {found}, not in request order {numbers}",
+                assumption="batchGetPhoneNumbers",
             )
     else:
         for number in numbers:
             if number in listed:
                 yield Problem("released number still listed", f"{number} released but still listed")
-        if found or batch["notFound"] != numbers:
+        if found or sorted(batch["notFound"]) != sorted(numbers):
             yield Problem(
                 "batch get finds released numbers",
                 f"batch get after release found {found}, notFound {batch['notFound']}",
@@ -571,7 +649,7 @@ def numbers_route_to_existing_connectors(judged: Judged) -> Iterator[Problem]:
     if judged.case.query and judged.case.query.get("connectorId"):
         return
     connectors = {item["connectorId"]: item for item in judged.reader().connectors()}
-    for record in judged.body["phoneNumbers"]:
+    for record in _own(judged.body["phoneNumbers"]):
         target = record.get("connectorId")
         if target is None:
             continue
@@ -675,11 +753,12 @@ def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
     if judged.operation_id == "updateConnector":
         changes = [(judged.request, judged.body)]
     else:
-        updates, results = judged.request.get("updates", []), judged.body["results"]
+        # Paired by connector, not by position: the order of results is an assumption of its own.
+        updates = {update.get("connectorId"): update for update in judged.request.get("updates", [])}
         changes = [
-            (update, result["data"])
-            for update, result in zip(updates, results, strict=False)
-            if result.get("success") is True and "data" in result
+            (updates[result.get("connectorId")], result["data"])
+            for result in judged.body["results"]
+            if result.get("success") is True and "data" in result and result.get("connectorId") in updates
         ]
     reader = judged.reader()
     for update, connector in changes:
@@ -691,6 +770,167 @@ def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
             yield Problem(
                 "update not persisted", f"GET {connector.get('connectorId')} after the update differs from its answer"
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads that agree: list, get one, batch get and lookup tell one story about what they show.
+# Connectors pre-exist on a real account (there is no create), so these checks judge resources
+# the run never wrote: every one of them is compared across the reads the contract offers.
+
+# How many of a list's resources each answer's checks read back, and put in one batch get.
+MAX_AGREEING = 20
+# The list answers already read back in this run, by check and agent: the same list answered
+# again (the night sends hundreds) costs the service no second round of reads. The runner
+# empties it as a run starts.
+READ_BACK: set[tuple[str, str, str]] = set()
+
+
+def _first_time(check: str, judged: Judged) -> bool:
+    seen = (check, _path_value(judged.case, "agentId"), judged.response.text)
+    if seen in READ_BACK:
+        return False
+    READ_BACK.add(seen)
+    return True
+
+
+def _own(records: Iterable[Any]) -> list[dict[str, Any]]:
+    """The records of the answer's own project and account (the most common owner).
+
+    Another owner's records are `agent_sees_only_its_project`'s business; judged here too, they
+    would add a second finding to a tenancy breach.
+    """
+    records = [record for record in records if isinstance(record, dict)]
+    owners = Counter((record.get("projectId"), record.get("accountId")) for record in records)
+    if not owners:
+        return []
+    owner = owners.most_common(1)[0][0]
+    return [record for record in records if (record.get("projectId"), record.get("accountId")) == owner]
+
+
+def _unfiltered(judged: Judged) -> bool:
+    return not (judged.case.query and judged.case.query.get("connectorId"))
+
+
+@invariant("getPhoneNumber", "getConnector")
+def a_get_answers_the_resource_asked(judged: Judged) -> Iterator[Problem]:
+    """A get of id X answers X, as the agent's list shows it."""
+    numbers = judged.operation_id == "getPhoneNumber"
+    field = "number" if numbers else "connectorId"
+    asked = _path_value(judged.case, "phoneNumber" if numbers else "connectorId")
+    body = judged.body
+    if body.get(field) != asked:
+        yield Problem("get answers another resource", f"GET {asked} answered {field} {body.get(field)!r}")
+        return
+    reader = judged.reader()
+    listed = reader.numbers() if numbers else reader.connectors()
+    shown = next((record for record in listed if record.get(field) == asked), None)
+    if shown is not None and shown != body:
+        yield Problem("get differs from the list", f"GET {asked} answered {body}, the list shows {shown}")
+
+
+@invariant("listConnectors")
+def listed_connectors_read_back_the_same(judged: Judged) -> Iterator[Problem]:
+    """Every listed connector reads back the same with a get, and a batch get finds each under `found`."""
+    listed = _own(judged.body["connectors"])[:MAX_AGREEING]
+    if not listed or not _first_time("connectors", judged):
+        return
+    reader = judged.reader()
+    for connector in listed[:MAX_SINGLE_READS]:
+        connector_id = str(connector.get("connectorId"))
+        got = reader.connector(connector_id)
+        if got.status_code != 200:
+            yield Problem("listed resource not readable", f"GET connector {connector_id} answered {got.status_code}")
+        elif _body(got) != connector:
+            yield Problem(
+                "get differs from the list", f"GET connector {connector_id} answered {_body(got)}, listed {connector}"
+            )
+    yield from _batch_agrees(
+        "connector", listed, "connectorId", reader.batch_connectors([str(c.get("connectorId")) for c in listed])
+    )
+
+
+@invariant("listPhoneNumbers")
+def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
+    """Every listed number reads back the same with a get and a batch get; lookup answers a routed one's connector."""
+    if not _unfiltered(judged):
+        return
+    listed = _own(judged.body["phoneNumbers"])[:MAX_AGREEING]
+    if not listed or not _first_time("numbers", judged):
+        return
+    reader = judged.reader()
+    for record in listed[:MAX_SINGLE_READS]:
+        number = str(record.get("number"))
+        got = reader.number(number)
+        if got.status_code != 200:
+            yield Problem("listed resource not readable", f"GET {number} answered {got.status_code}")
+        elif _body(got) != record:
+            yield Problem("get differs from the list", f"GET {number} answered {_body(got)}, listed {record}")
+    routed = [record for record in listed if record.get("connectorId")][:MAX_SINGLE_READS]
+    for record in routed:
+        number, connector_id = str(record.get("number")), record.get("connectorId")
+        found = reader.lookup(number)
+        answered = _body(found).get("connectorId") if found.status_code == 200 else None
+        if answered != connector_id:
+            yield Problem(
+                "lookup disagrees with the list",
+                f"lookup of {number} answered {found.status_code} {answered!r}; the list routes it to {connector_id}",
+            )
+    yield from _batch_agrees("number", listed, "number", reader.batch_numbers([str(r.get("number")) for r in listed]))
+
+
+def _batch_agrees(noun: str, listed: list[dict[str, Any]], field: str, batch: dict[str, Any]) -> Iterator[Problem]:
+    found = {str(item.get(field)): item for item in batch.get("found", []) if isinstance(item, dict)}
+    missed = [str(record.get(field)) for record in listed if str(record.get(field)) not in found]
+    if missed:
+        yield Problem(
+            "batch get misses listed resources",
+            f"batch get of listed {noun}s left {missed} out of `found` (notFound {batch.get('notFound')})",
+        )
+    differing = [
+        key for key, record in ((str(r.get(field)), r) for r in listed) if key in found and found[key] != record
+    ]
+    if differing:
+        yield Problem("batch get differs from the list", f"batch get answers {differing} unlike the list")
+
+
+@invariant("batchGetPhoneNumbers", "batchGetConnectors")
+def batch_get_finds_what_the_list_shows(judged: Judged) -> Iterator[Problem]:
+    """A batch get files under `notFound` nothing the agent's list shows, and under `found` nothing it does not."""
+    if judged.operation_id == "batchGetConnectors":
+        field, listed = "connectorId", _own(judged.reader().connectors())
+    else:
+        field, listed = "number", _own(judged.reader().numbers())
+    shown = {str(record.get(field)) for record in listed}
+    missed = [str(item) for item in judged.body["notFound"] if str(item) in shown]
+    if missed:
+        yield Problem("batch get misses listed resources", f"{missed} are listed but answered under `notFound`")
+    unknown = [str(item.get(field)) for item in _own(judged.body["found"]) if str(item.get(field)) not in shown]
+    if unknown:
+        yield Problem("batch get finds unlisted resources", f"{unknown} are under `found` but not listed")
+
+
+@invariant("listPhoneNumbers")
+def number_list_honours_its_connector_filter(judged: Judged) -> Iterator[Problem]:
+    """A list filtered by `connectorId` shows exactly the agent's numbers routed to that connector."""
+    if _unfiltered(judged):
+        return
+    wanted = str(judged.case.query["connectorId"])
+    reader = judged.reader()
+    everything = reader.numbers()
+    # The agent's own numbers: another owner's are `agent_sees_only_its_project`'s business.
+    owners = Counter((r.get("projectId"), r.get("accountId")) for r in [*reader.connectors(), *everything])
+    owner = owners.most_common(1)[0][0] if owners else None
+    shown = [
+        r for r in judged.body["phoneNumbers"] if owner is None or (r.get("projectId"), r.get("accountId")) == owner
+    ]
+    others = [str(record.get("number")) for record in shown if record.get("connectorId") != wanted]
+    if others:
+        yield Problem("connector filter ignored", f"the list filtered by {wanted} shows {others}, routed elsewhere")
+        return
+    expected = {str(r.get("number")) for r in everything if r.get("connectorId") == wanted}
+    missing = sorted(expected - {str(record.get("number")) for record in shown})
+    if missing:
+        yield Problem("connector filter drops numbers", f"the list filtered by {wanted} leaves out {missing}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -802,7 +1042,9 @@ def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Respons
     A rate limit or a passing outage says nothing about two keys: the suite could not judge.
     """
     retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_result(lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses),
+        retry=tenacity.retry_if_result(
+            lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses and GUARD_HEADER.lower() not in answer.headers
+        ),
         wait=_probe_wait,
         stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
         | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
@@ -822,8 +1064,9 @@ def _refused_as_unauthorised(answer: httpx.Response) -> bool:
         return False
     if answer.status_code != 401 or not isinstance(body, dict) or body.get("success") is not False:
         return False
-    # Which 401 code is the `auth-codes` assumption's business, not this one's: any 401 code will do.
-    return bool(load_document().get("x-error-codes", {}).get(body.get("error_code"), {}).get("status") == 401)
+    # Which 401 code is the `auth-codes` assumption's business (the envelope check judges it), not
+    # this one's: any code will do.
+    return isinstance(body.get("error_code"), str)
 
 
 @schemathesis.check
@@ -921,9 +1164,10 @@ def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
 class agent_sees_only_its_project:
     """Everything one agent reads belongs to one project and one account: the agent's own.
 
-    The agent's project is learnt from the first resource it shows; a later resource from another
-    project, in the same response or a later one, means another tenant's data leaked. Connector
-    updates are left out: a connector moved away legitimately shows its new project.
+    The agent's project is learnt from the first resource it shows. A later resource of another
+    account, in the same response or a later one, is a tenancy breach; one of another project of
+    the same account refutes `agent-is-project`. Connector updates are left out: a connector moved
+    away legitimately shows its new project.
     """
 
     def __init__(self) -> None:
@@ -939,14 +1183,23 @@ class agent_sees_only_its_project:
     def _problems(self, judged: Judged) -> Iterator[Problem]:
         agent = _path_value(judged.case, "agentId")
         for resource in _resources(judged.operation_id, judged.body):
+            if not (isinstance(resource.get("projectId"), str) and isinstance(resource.get("accountId"), str)):
+                continue  # a resource without its owner breaks the schema, which says so
             owner = (str(resource.get("projectId")), str(resource.get("accountId")))
             expected = self.owners.setdefault(agent, owner)
-            if owner != expected:
-                name = resource.get("number") or resource.get("connectorId")
+            name = resource.get("number") or resource.get("connectorId")
+            if owner[1] != expected[1]:
+                # Keys are scoped to one account (published): another account's data is a breach.
                 yield Problem(
-                    "another tenant's resource shown",
-                    f"{name} belongs to project {owner[0]} of account {owner[1]}, but agent {agent} "
-                    f"has shown project {expected[0]} of account {expected[1]}",
+                    "another account's resource shown",
+                    f"{name} belongs to account {owner[1]}, but agent {agent} has shown account {expected[1]}",
+                    tenancy=True,
+                )
+            elif owner[0] != expected[0]:
+                yield Problem(
+                    "another project's resource shown",
+                    f"{name} belongs to project {owner[0]} of the same account, but agent {agent} "
+                    f"has shown project {expected[0]}",
                     assumption="agent-is-project",
                 )
 

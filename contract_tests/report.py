@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from contract_tests.annotations import Contract
-from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TOOLKIT, Attribution, attribute
+from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TENANCY, TOOLKIT, Attribution, attribute
 from contract_tests.baseline import Entry
 from contract_tests.findings import Finding
 from contract_tests.guard import Guard, redact
@@ -28,8 +28,13 @@ from contract_tests.ledger import Line
 from contract_tests.runner import Outcome
 
 MAX_MESSAGE_LINES = 12
-CLASS_TITLES = {DRIFT: "Drift", ASSUMPTION: "Assumptions refuted", TOOLKIT: "Toolkit"}
-CLASS_COUNTS = {DRIFT: "drift", ASSUMPTION: "assumptions refuted", TOOLKIT: "toolkit"}
+CLASS_TITLES = {
+    TENANCY: "Tenancy: another account's data",
+    DRIFT: "Drift",
+    ASSUMPTION: "Assumptions refuted",
+    TOOLKIT: "Toolkit",
+}
+CLASS_COUNTS = {TENANCY: "tenancy", DRIFT: "drift", ASSUMPTION: "assumptions refuted", TOOLKIT: "toolkit"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -79,6 +84,11 @@ class Judged:
         outcome = self.outcome
         if outcome.interrupted is not None:
             return "INCOMPLETE"
+        # Drift or a refuted assumption found before the retries ran out is still a failure; with
+        # none, a run that could not judge everything it sent has not passed either.
+        judged_failures = [finding for finding in outcome.new_findings if self.klass(finding) != TOOLKIT]
+        if outcome.inconclusive is not None and not judged_failures:
+            return "INCONCLUSIVE"
         if not outcome.passed:
             return "FAIL"
         return f"PASS ({len(self.accepted)} failures accepted into the baseline)" if self.accepted else "PASS"
@@ -122,6 +132,8 @@ def write_summary(
     ]
     if outcome.interrupted:
         lines.append(f"- **cut short**: {outcome.interrupted}; everything below is what was found until then")
+    elif outcome.inconclusive:
+        lines.append(f"- **inconclusive**: {outcome.inconclusive}; what got no answer is under Toolkit")
     elif outcome.stop_reason != "completed":
         lines.append(f"- stopped early ({outcome.stop_reason}): {outcome.stop_explanation or 'see the phases'}")
     if guard is not None:
@@ -163,6 +175,7 @@ def write_summary(
         lines += [f"| {count} | {cell(reason)} |" for reason, count in reasons_.most_common()]
     if guard is not None and guard.cleanup_log:
         lines += ["", "## Released at teardown", "", *(f"- {entry}" for entry in guard.cleanup_log)]
+    lines += _retries(outcome.retries, guard.settled_by_repeat if guard is not None else [])
     lines += _latency(outcome.latency())
     lines += _ledger(judged.ledger)
     text = redact("\n".join(lines) + "\n", *secrets)
@@ -182,6 +195,8 @@ def untested_reason(outcome: Outcome) -> str:
     """Why an operation no phase reported on went untested."""
     if outcome.interrupted:
         return "the run was cut short before reaching it"
+    if outcome.retries and outcome.retries.get("exhausted"):
+        return "the run stopped before reaching it: its retry budget was spent"
     return outcome.stop_explanation or "no phase sent a case for it"
 
 
@@ -234,6 +249,33 @@ def _changes(changes: Changes | None) -> list[str]:
 
 def _named(finding: dict[str, str]) -> str:
     return f"`{finding['id']}` `{finding['check']}` on `{finding['operation']}`: {cell(finding['kind'])}"
+
+
+def _retries(retries: dict[str, Any] | None, settled: list[str]) -> list[str]:
+    """Retries per operation and status: what the target's transient answers cost the run."""
+    if not retries:
+        return []
+    budget = retries["budget"]
+    lines = [
+        "",
+        "## Retries",
+        "",
+        f"{retries['total']} retries, {retries['waited_seconds']} s waited (budget: {budget['retries']} retries, "
+        f"{budget['wait_seconds']:.0f} s of waiting; {budget['attempts']} attempts a request).",
+    ]
+    by_operation: dict[str, dict[str, int]] = retries["by_operation"]
+    if by_operation:
+        statuses = sorted({status for counts in by_operation.values() for status in counts})
+        lines += ["", "| operation | " + " | ".join(statuses) + " |", "|---|" + "---:|" * len(statuses)]
+        lines += [
+            f"| `{operation}` | " + " | ".join(str(counts.get(status, 0)) for status in statuses) + " |"
+            for operation, counts in by_operation.items()
+        ]
+    if settled:
+        lines += ["", "Settled by what the run owns:", "", *(f"- {cell(entry)}" for entry in settled)]
+    if retries["exhausted"]:
+        lines += ["", f"**Budget spent**: {cell(retries['exhausted'])}."]
+    return lines
 
 
 def _latency(latency: dict[str, dict[str, float]]) -> list[str]:
@@ -291,6 +333,7 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "verdict": judged.verdict,
         "passed": outcome.passed,
         "interrupted": outcome.interrupted,
+        "inconclusive": outcome.inconclusive,
         "stop_reason": outcome.stop_reason,
         "cases": outcome.cases,
         "stateful_cases": outcome.stateful_cases,
@@ -312,6 +355,7 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "errors": outcome.errors,
         "stateful_links": dict(outcome.stateful_links.most_common()),
         "latency": outcome.latency(),
+        "retries": outcome.retries,
         "assumptions": {line.assumption.id: line.state for line in judged.ledger},
         "ledger": [line.as_json() for line in judged.ledger],
         "changes": judged.changes.as_json() if judged.changes is not None else None,

@@ -28,8 +28,10 @@ from schemathesis.specs.openapi import _caches
 
 from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, violations_of
-from contract_tests.guard import GUARD_HEADER
+from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, nodes_of, violations_of
+from contract_tests.guard import GAVE_UP, GUARD_HEADER
+from contract_tests.retries import Retries
+from telephony_contract import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -89,6 +91,10 @@ class Outcome:
     # Schemathesis's reason for stopping: completed, max_time (the profile's time limit), ...
     stop_reason: str = "completed"
     stop_explanation: str | None = None
+    # Why the run could not judge everything it sent (the retries ran out), or None.
+    inconclusive: str | None = None
+    # The retry policy's record (Retries.as_json), for a run behind the guard.
+    retries: dict[str, Any] | None = None
 
     @property
     def new_findings(self) -> list[Finding]:
@@ -126,8 +132,12 @@ def build_schema(
     exclude_operations: Iterable[str] = (),
     seed: int | None = None,
     overrides: dict[str, Any] | None = None,
+    only_operations: Iterable[str] = (),
 ) -> Any:
-    """openapi.yaml loaded with schemathesis.toml, adjusted for a target and a profile."""
+    """openapi.yaml loaded with schemathesis.toml, adjusted for a target and a profile.
+
+    `only_operations` (operationIds) narrows the run to those, as a test of one defect does.
+    """
     settings = load_settings()
     if agent_id is not None:
         settings.setdefault("parameters", {})["agentId"] = agent_id
@@ -146,7 +156,10 @@ def build_schema(
     _merge(settings, overrides or {})
     config = SchemathesisConfig.from_dict(settings, base_dir=str(ROOT))
     schema = schemathesis.openapi.from_path(SPEC, config=config)
-    excluded = list(exclude_operations)
+    excluded, only = list(exclude_operations), set(only_operations)
+    if only:
+        # An include joins the configuration's own filters with "or"; leaving the rest out narrows.
+        excluded += [operation_id for operation_id in load_catalogue() if operation_id not in only]
     return schema.exclude(operation_id=excluded) if excluded else schema
 
 
@@ -159,6 +172,38 @@ def _merge(into: dict[str, Any], changes: dict[str, Any]) -> None:
 
 
 INTERRUPTED = "interrupted (SIGINT or SIGTERM) before the plan was done"
+
+
+RETRIES_CHECK = "retries"
+NO_ANSWER_TO_JUDGE = "no answer to judge after retries"
+BUDGET_SPENT = "retry budget spent"
+
+
+def gave_up_findings(retries: Retries) -> list[Finding]:
+    """The toolkit's findings of a run whose retries ran out: one per operation, and one for the budget."""
+    findings = []
+    by_operation: dict[str, list[str]] = {}
+    for item in retries.gave_up:
+        by_operation.setdefault(item.operation, []).append(
+            f"{item.method} {item.path}: {item.last} after {item.attempts} attempt(s)"
+        )
+    for operation, lines in by_operation.items():
+        message = "\n".join([f"{len(lines)} request(s) still transient or unanswered when retrying stopped:", *lines])
+        findings.append(
+            Finding(
+                RETRIES_CHECK,
+                operation,
+                NO_ANSWER_TO_JUDGE,
+                "The run could not get an answer to judge",
+                message,
+                toolkit=True,
+            )
+        )
+    if retries.exhausted is not None:
+        findings.append(
+            Finding(RETRIES_CHECK, "", BUDGET_SPENT, "The run's retry budget ran out", retries.exhausted, toolkit=True)
+        )
+    return findings
 
 
 def cut_short() -> Finding:
@@ -179,6 +224,11 @@ class _Run:
     # Why a phase skipped an operation; only an operation no phase tested is reported untested.
     skips: dict[str, str] = field(default_factory=dict)
     progress: Callable[[str], None] | None = None
+    retries: Retries | None = None
+    # How many give-ups the retry policy had recorded when the current scenario started.
+    gave_up_at_start: int = 0
+    # The run stopped the engine itself, its retry budget spent: not an interruption.
+    budget_stop: bool = False
 
 
 def run(
@@ -188,8 +238,12 @@ def run(
     reset: Callable[[], None] | None = None,
     baseline: Baseline | None = None,
     progress: Callable[[str], None] | None = None,
+    retries: Retries | None = None,
 ) -> Outcome:
     """Run every configured phase against `app` (in-process ASGI) and collect what failed.
+
+    `retries`, the guard's retry policy for a real target: an answer it gave up on is never
+    judged, and once its budget is spent the run stops and says INCONCLUSIVE.
 
     `reset`, given for a mock, restores its seed state as each phase starts and after each
     stateful scenario, so a sequence that deletes a connector does not starve the ones after it.
@@ -202,11 +256,12 @@ def run(
     # pytest session generates exactly what the same run in a fresh process does.
     _caches.clear_all()
     hooks.PROBES.clear()
+    hooks.READ_BACK.clear()
     schema.app = app
     if reset is not None:
         _reset_after_each_scenario(schema, reset)
     outcome = Outcome(seed=schema.config.seed)
-    state = _Run(outcome, Statistic(), reset, baseline, progress=progress)
+    state = _Run(outcome, Statistic(), reset, baseline, progress=progress, retries=retries)
     started = time.monotonic()
     # The engine's probes go over the network to the base URL even when the run calls an app
     # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
@@ -217,6 +272,10 @@ def run(
                 stream = schemathesis.engine.from_schema(schema).execute()
                 for event in stream:
                     _on_event(event, state)
+                    if retries is not None and retries.exhausted is not None and not state.budget_stop:
+                        # Nothing more can be retried: what the run would send next could not be judged.
+                        state.budget_stop = True
+                        stream.stop()
         except KeyboardInterrupt:
             if stream is not None:
                 stream.stop()
@@ -243,6 +302,11 @@ def run(
     }
     if outcome.interrupted is not None:
         outcome.findings.append(cut_short())
+    if retries is not None:
+        outcome.retries = retries.as_json()
+        if retries.gave_up or retries.exhausted is not None:
+            outcome.inconclusive = retries.exhausted or f"{len(retries.gave_up)} request(s) got no answer to judge"
+            outcome.findings += gave_up_findings(retries)
     if baseline is not None:
         outcome.expired_baseline = baseline.expired()
     return outcome
@@ -256,6 +320,8 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
             state.reset()
     elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
         outcome.phases[event.phase.name.value] = event.status.value
+    elif isinstance(event, events.ScenarioStarted) and state.retries is not None:
+        state.gave_up_at_start = len(state.retries.gave_up)
     elif isinstance(event, events.ScenarioFinished) and event.is_test_scenario:
         state.statistic.on_scenario_finished(event.recorder)
         if event.phase == PhaseName.STATEFUL_TESTING:
@@ -269,7 +335,7 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
         outcome.errors.append(f"{event.label}: {event.info.title}: {event.info.message}")
     elif isinstance(event, events.FatalError):
         outcome.errors.append(f"fatal: {event.exception!r}")
-    elif isinstance(event, events.Interrupted):
+    elif isinstance(event, events.Interrupted) and not state.budget_stop:
         outcome.interrupted = INTERRUPTED
     elif isinstance(event, events.EngineFinished):
         outcome.stop_reason = event.stop_reason.value
@@ -358,6 +424,7 @@ def _record_exchanges(recorder: Any, state: _Run) -> None:
 def _collect(recorder: Any, state: _Run) -> None:
     outcome = state.outcome
     seen = {finding.identity for finding in outcome.findings}
+    unjudged = _unjudged_cases(recorder, state)
     for case_id, checks in recorder.checks.items():
         node = recorder.cases.get(case_id)
         case = node.value if node is not None else None
@@ -373,6 +440,8 @@ def _collect(recorder: Any, state: _Run) -> None:
                 else state.labels.get(failure.operation or "", failure.operation or "")
             )
             interaction = recorder.interactions.get(case_id)
+            if (unjudged is None or case_id in unjudged) and not is_toolkit(failure):
+                continue
             finding = Finding(
                 check=check.name,
                 operation=operation,
@@ -384,6 +453,7 @@ def _collect(recorder: Any, state: _Run) -> None:
                 toolkit=is_toolkit(failure),
                 violations=violations,
                 failure=failure,
+                nodes=nodes_of(failure, interaction.response if interaction is not None else None),
             )
             if finding.identity in seen:
                 continue
@@ -391,6 +461,21 @@ def _collect(recorder: Any, state: _Run) -> None:
             entry = state.baseline.match(finding) if state.baseline is not None else None
             finding.known = entry.id if entry is not None else None
             outcome.findings.append(finding)
+
+
+def _unjudged_cases(recorder: Any, state: _Run) -> set[str] | None:
+    """The cases whose answer the guard gave up on; None when it also gave up on a request a check
+    sent itself (a probe, a follow-up read) in this scenario, which leaves none of its cases judged.
+    """
+    marked = {
+        case_id
+        for case_id, interaction in recorder.interactions.items()
+        if interaction.response is not None and _header(interaction.response, GUARD_HEADER) == GAVE_UP
+    }
+    if state.retries is None:
+        return marked
+    gave_up = len(state.retries.gave_up) - state.gave_up_at_start
+    return marked if gave_up <= len(marked) else None
 
 
 def record_baseline(findings: Iterable[Finding], path: Path, *, days: int) -> list[Entry]:

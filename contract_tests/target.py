@@ -18,6 +18,7 @@ from urllib.parse import quote
 import uvicorn
 
 from contract_tests.guard import Guard, RealTarget
+from contract_tests.retries import Retries, RetryBudget
 
 # ---------------------------------------------------------------------------------------------
 # Serving an app on a free loopback port
@@ -31,13 +32,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Serve an ASGI app on a free 127.0.0.1 port in a background thread; yields its base URL."""
+def serve(app: Any, **config: Any) -> Iterator[str]:
+    """Serve an ASGI app on a free 127.0.0.1 port in a background thread; yields its base URL.
+
+    `config` goes to uvicorn's Config (e.g. `timeout_keep_alive`).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="auto"))
+    server = uvicorn.Server(uvicorn.Config(app, **{"log_level": "error", "lifespan": "auto", **config}))
     ready = threading.Event()
     original_startup = server.startup
 
@@ -107,10 +111,13 @@ def select(
     environ: Mapping[str, str] | None = None,
     mock_app: Any = None,
     mock_admin_key: str | None = None,
+    retry_budget: RetryBudget | None = None,
 ) -> Iterator[Selected]:
     """The target named by `kind` ("mock" or "real"); a real target is validated before anything is sent.
 
     `mock_app` replaces the default mock; `mock_admin_key` is its admin key, when its config has one.
+    `retry_budget` bounds the retries of a real target's transient answers (a mock's are never retried:
+    it must conform outright).
     """
     from telephony_mock import create_app
 
@@ -135,11 +142,19 @@ def select(
     real = RealTarget.from_env(environ, allow_live=allow_live, allow_outbound_calls=allow_outbound_calls)
     if dry_run:
         with serve(create_app(admin=True)) as mock_url:
-            guard = Guard(real, upstream=mock_url, dry_run=True, upstream_identity=(agent_id, api_key))
+            guard = Guard(
+                real,
+                upstream=mock_url,
+                dry_run=True,
+                upstream_identity=(agent_id, api_key),
+                retries=Retries(retry_budget),
+            )
             with guard:
+                guard.note_existing_numbers()
                 yield _through_guard(real, guard)
         return
-    with Guard(real) as guard:
+    with Guard(real, retries=Retries(retry_budget)) as guard:
+        guard.note_existing_numbers()
         yield _through_guard(real, guard)
 
 

@@ -7,14 +7,15 @@ keyword is marked assumed, which status is assumed, which codes are published.
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from schemathesis.core.failures import AcceptedNegativeData
 
 from contract_tests.annotations import Contract
-from contract_tests.attribution import ASSUMPTION, DRIFT, TOOLKIT, attribute
-from contract_tests.findings import Evidence, Exchange, Finding, Violation, kind_of
+from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY, TOOLKIT, attribute
+from contract_tests.findings import Evidence, Exchange, Finding, Node, Violation, kind_of
 from contract_tests.ledger import CONFIRMED, NOT_EXERCISED, REFUTED, build
 
 SPEC: dict[str, Any] = {
@@ -79,6 +80,7 @@ SPEC: dict[str, Any] = {
 CONTRACT = Contract(SPEC)
 UNKNOWN_PROPERTY = Violation("additionalProperties", "body", ())
 EMPTY_ID = Violation("minLength", "body", ("numbers", 0))
+BODY_REQUIRED = Node("response", "body", "required")
 
 
 def _accepted(*violations: Violation) -> Finding:
@@ -245,3 +247,97 @@ def test_a_server_error_is_drift_even_where_the_contract_declares_the_status() -
     assert attribute(crash, Contract(with_503)).klass == DRIFT
     # The same status breaking the assumed answer's description refutes the assumption instead.
     assert attribute(broken, Contract(with_503)).assumptions == ("rate-limit",)
+
+
+def test_a_request_check_answered_with_an_assumed_status_is_not_that_status_s_assumption() -> None:
+    # A request without its key answered 500: the published rule (a key is required) is what broke.
+    finding = Finding(
+        "missing_required_header",
+        "batchGet",
+        "missing X-API-KEY not rejected",
+        "",
+        "",
+        evidence=Evidence(429, "", None),
+    )
+
+    assert attribute(finding, CONTRACT).klass == DRIFT
+
+
+def _schema_failure(check: str, *nodes: Node, status: int = 200, schema_path: tuple[str, ...] = ()) -> Finding:
+    # What the runner records for a built-in check: the failure's schema path, and its nodes.
+    failure = SimpleNamespace(schema_path=list(schema_path), missing_headers=None)
+    return Finding(check, "batchGet", "k", "", "", evidence=Evidence(status, "{}", "c-5"), failure=failure, nodes=nodes)
+
+
+def test_a_published_body_field_missing_is_drift_though_a_header_s_required_is_assumed() -> None:
+    # The keyword `required` is assumed on the correlation header, not on the body.
+    missing_field = _schema_failure("response_schema_conformance", BODY_REQUIRED, schema_path=("required",))
+
+    assert attribute(missing_field, CONTRACT).klass == DRIFT
+
+
+def test_a_missing_assumed_header_refutes_its_assumption() -> None:
+    missing = _schema_failure(
+        "response_headers_conformance", Node("response", "header", "required", "x-correlation-id", pointer="/required")
+    )
+
+    assert attribute(missing, CONTRACT).assumptions == ("correlation-header",)
+
+
+def test_a_body_keyword_refutes_only_the_assumption_at_its_own_pointer() -> None:
+    spec = copy.deepcopy(SPEC)
+    spec["paths"]["/numbers/batch"]["post"]["responses"]["200"]["content"] = {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["found"],
+                "properties": {
+                    "found": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Item"},
+                    }
+                },
+            }
+        }
+    }
+    spec["components"]["schemas"]["Item"] = {
+        "type": "object",
+        "required": ["number"],
+        "x-assumed": {"required": "never-tied"},
+        "properties": {"number": {"type": "string"}},
+    }
+    contract = Contract(spec)
+    in_an_item = Node("response", "body", "required", instance_path=("found", 0))
+
+    assert attribute(_schema_failure("response_schema_conformance", in_an_item), contract).assumptions == (
+        "never-tied",
+    )
+    assert attribute(_schema_failure("response_schema_conformance", BODY_REQUIRED), contract).klass == DRIFT
+
+
+def test_a_published_node_among_assumed_ones_makes_the_finding_drift() -> None:
+    header = Node("response", "header", "required", "x-correlation-id", pointer="/required")
+    undeclared = Node("response", "header", "required", "x-other", pointer="/required")
+
+    # A header the answer's description does not declare is no node of the contract's.
+    assert attribute(_schema_failure("response_headers_conformance", header, undeclared), CONTRACT).klass == ASSUMPTION
+    assert attribute(_schema_failure("response_headers_conformance", header, BODY_REQUIRED), CONTRACT).klass == DRIFT
+
+
+def test_another_account_s_data_is_tenancy_whatever_else_the_check_says() -> None:
+    class Breach(AssertionError):
+        basis = "tenancy"
+        assumption = None
+
+    finding = Finding(
+        "agent_sees_only_its_project", "batchGet", "another account's resource shown", "", "", failure=Breach()
+    )
+
+    assert attribute(finding, CONTRACT).klass == TENANCY
+
+
+def test_an_accepted_request_refutes_only_the_assumption_at_the_broken_rule_s_place() -> None:
+    # `additionalProperties` is assumed on the batch's root; inside an item it is not marked.
+    elsewhere = Violation("additionalProperties", "body", ("numbers",))
+
+    assert attribute(_accepted(elsewhere), CONTRACT).klass == DRIFT

@@ -147,7 +147,27 @@ def test_an_answer_the_guard_gave_is_never_judged() -> None:
 
     _judge(app, check, "getPhoneNumber", phoneNumber=NUMBER)
     app.handler = broken_mocks.bare_not_found
-    assert _violation(app, check, "getPhoneNumber", phoneNumber=NUMBER).kind == "envelope field missing"
+    with pytest.raises(FailureGroup) as raised:
+        _judge(app, check, "getPhoneNumber", phoneNumber=NUMBER)
+    assert "envelope field missing" in [getattr(failure, "kind", None) for failure in raised.value.exceptions]
+
+
+def test_a_check_states_published_and_assumed_expectations_apart() -> None:
+    # A bare 404 breaks the published envelope and the assumed `error_id` = correlation header at
+    # once: one finding for each, so that the published one is drift whatever the other says.
+    app = broken_mocks.Broken(create_app(admin=True), broken_mocks.bare_not_found)
+    with pytest.raises(FailureGroup) as raised:
+        _judge(app, hooks.error_carries_envelope_and_correlation_id, "getPhoneNumber", phoneNumber=NUMBER)
+
+    stated = {
+        (type(failure).__name__, getattr(failure, "kind", None), getattr(failure, "assumption", None))
+        for failure in raised.value.exceptions
+    }
+
+    assert stated == {
+        ("ContractViolation", "envelope field missing", None),
+        ("AssumptionRefuted", "error_id differs from the correlation header", "correlation-header"),
+    }
 
 
 async def _unpublished_401_code(app: Any, exchange: broken_mocks.Exchange) -> None:

@@ -115,3 +115,19 @@ def test_no_secret_reaches_the_issue(tmp_path: Path) -> None:
     body = calls[-1]["body"]
     assert key not in body and token not in body
     assert body.count("[REDACTED]") == 2
+
+
+def test_another_account_s_data_is_in_the_issue_every_night_it_is_seen(tmp_path: Path) -> None:
+    # Seen the night before and accepted into the baseline: still news, and first in the issue.
+    breach = {**DRIFT, "class": "tenancy", "check": "agent_sees_only_its_project", "operation": "listPhoneNumbers"}
+    nothing_new = {"previous": "2026-11-26T03:40:00+00:00", "new": [], "gone": [], "newly_refuted": []}
+    _night(tmp_path / "reports", nothing_new)
+    path = tmp_path / "reports" / "conformance-real-20261127T034100.json"
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    figures["findings"] = [{**breach, "kind": "another account's resource shown", "known": "e1"}]
+    path.write_text(json.dumps(figures), encoding="utf-8")
+
+    _, calls = _run(tmp_path, [{"number": 5, "title": TITLE}])
+
+    assert [call["args"][:3] for call in calls] == [["issue", "list", "--state"], ["issue", "comment", "5"]]
+    assert "- TENANCY: `agent_sees_only_its_project` on `listPhoneNumbers`" in calls[1]["body"]

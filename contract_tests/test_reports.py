@@ -55,12 +55,26 @@ def test_a_server_error_shows_status_body_and_correlation_id(tmp_path: Path) -> 
 
     text = _summary(tmp_path, runner.Outcome(findings=[crash]))
 
-    assert text.splitlines()[2].startswith("**1 drift, 0 assumptions refuted, 0 toolkit** new findings")
+    assert text.splitlines()[2].startswith("**0 tenancy, 1 drift, 0 assumptions refuted, 0 toolkit** new findings")
     assert "Answer: status **500**, correlation id `7f3c`; the body:" in text
     assert '```\n{"error_id": "7f3c", "error_message": "upstream <b>timeout</b>"}\n```' in text
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;timeout&lt;/b&gt;" in page and "<b>timeout</b>" not in page
     assert "<table>" in page
+
+
+def test_another_account_s_data_comes_first_in_the_summary(tmp_path: Path) -> None:
+    class Breach(AssertionError):
+        basis, assumption = "tenancy", None
+
+    crash = Finding("not_a_server_error", "getConnector", "server error 500", "", "", evidence=Evidence(500, "", None))
+    breach = Finding("agent_sees_only_its_project", "listPhoneNumbers", "another account's resource shown", "", "")
+    breach.failure = Breach()
+
+    text = _summary(tmp_path, runner.Outcome(findings=[crash, breach]))
+
+    assert text.splitlines()[2].startswith("**1 tenancy, 1 drift,")
+    assert text.index("## Tenancy: another account's data (1 new)") < text.index("## Drift (1 new)")
 
 
 def test_findings_accepted_by_the_run_make_it_pass_and_say_so(tmp_path: Path) -> None:

@@ -14,11 +14,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from polyai_telephony import AsyncPolyAI, ConflictError, NotFoundError, PolyAI
 from polyai_telephony.models import OutboundCallStatus
 
-ENVIRONMENT = "sandbox"
+# Final, so mypy reads it as the literal the client's environment parameters take.
+ENVIRONMENT: Final = "sandbox"
 
 
 class UnknownConnector(Exception):

@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,10 +32,14 @@ sys.path.insert(0, str(ROOT))
 import template_bases as templates  # noqa: E402  (beside this script)
 
 from contract_facts import releases  # noqa: E402
+from telephony_contract import load_catalogue  # noqa: E402
 
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates"
+# The fixed core of the client: plain Python that ruff lints where it stands, copied byte for byte
+# into the package (replacing the generator's stock module of the same name, if any).
+CORE = TEMPLATES / "core"
 TEMPLATE_BASES = ROOT / "generator-template-bases.json"
 RELEASES = ROOT / "contract-releases.json"
 TARGET = ROOT / "generated"
@@ -48,6 +54,64 @@ def generate(spec: Path, output: Path) -> None:
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     changelog = releases.render(releases.load(RELEASES), config["project_name_override"])
     (output / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+
+
+def _templates_with_contract(spec: Path, into: Path) -> Path:
+    """generator-templates/ plus contract.jinja: what the templates need from the contract beyond its schemas.
+
+    openapi-python-client hands its templates the parsed schemas only; `x-` extensions never reach
+    them. The retry decision (may an operation be repeated once the service may have seen it?) is
+    the catalogue's, from the method's semantics and `x-safe`, keyed here by operationId.
+    """
+    shutil.copytree(TEMPLATES, into)
+    retry_safe = {operation.operation_id: operation.retry_safe for operation in load_catalogue(spec).values()}
+    (into / "contract.jinja").write_text(
+        "{# Written by scripts/codegen.py from the contract. #}\n"
+        f"{{% set retry_safe = {json.dumps(retry_safe, sort_keys=True)} %}}\n"
+        f"{{% set read_only_schemas = {json.dumps(read_only_schemas(spec))} %}}\n",
+        encoding="utf-8",
+    )
+    return into
+
+
+def read_only_schemas(spec: Path) -> list[str]:
+    """The named schemas only answers use: the client reads them and never sends them.
+
+    On these models an absent optional field can read as None; a schema that is also sent keeps
+    UNSET, since there a field left out and a field sent as null differ (null clears it).
+    """
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    sent: set[str] = set()
+    answered: set[str] = set()
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            _schemas_in(document, [operation.get("requestBody"), operation.get("parameters")], sent)
+            _schemas_in(document, [operation["responses"]], answered)
+    _schemas_in(document, [item.get("parameters") for item in document.get("paths", {}).values()], sent)
+    return sorted(answered - sent)
+
+
+def _schemas_in(document: dict[str, object], nodes: list[object], found: set[str]) -> None:
+    """Add the name of every schema of components/schemas reachable from *nodes*, following $refs."""
+    stack = list(nodes)
+    seen: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
+                if ref.startswith("#/components/schemas/"):
+                    found.add(ref.rsplit("/", 1)[-1])
+                target: object = document
+                for part in ref.removeprefix("#/").split("/"):
+                    target = target[part] if isinstance(target, dict) else None
+                stack.append(target)
+            stack.extend(value for key, value in node.items() if key != "$ref")
 
 
 def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
@@ -70,8 +134,7 @@ def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
         "--overwrite",
         "--fail-on-warning",
     ]
-    if TEMPLATES.is_dir():
-        command += ["--custom-template-path", str(TEMPLATES)]
+    command += ["--custom-template-path", str(_templates_with_contract(spec, config_path.parent / "templates"))]
     # The post hooks call `ruff`: put the pinned one first on PATH.
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     result = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -79,6 +142,14 @@ def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
     sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
+    copy_core(output)
+
+
+def copy_core(output: Path) -> None:
+    """Copy the fixed modules of generator-templates/core/ into the package, unchanged."""
+    package = output / yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["package_name_override"]
+    for module in sorted(CORE.glob("*.py")):
+        shutil.copyfile(module, package / module.name)
 
 
 def _files(root: Path) -> set[Path]:
@@ -136,6 +207,7 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     args = parser.parse_args()
+    args.spec, args.target = args.spec.resolve(), args.target.resolve()
     if args.command == "generate":
         generate(args.spec, args.target)
         print(f"regenerated {args.target.relative_to(ROOT) if args.target.is_relative_to(ROOT) else args.target}")

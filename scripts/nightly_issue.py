@@ -3,11 +3,13 @@
     python scripts/nightly_issue.py --reports reports
 
 Reads the newest real-target figures (`conformance-real-*.json`) and their summary, and the newest
-fidelity figures (`fidelity-*.json`, from `make fidelity`). When the run found new drift or newly
+fidelity figures (`fidelity-*.json`, from `make fidelity`). When the run saw another account's
+data (tenancy: every night it is seen, new or not, baseline or not), found new drift or newly
 refuted an assumption, compared with the previous night, or the mock's fidelity score dropped, it
-comments on the open issue titled TITLE, or opens it; otherwise it does nothing. `gh` authenticates with
-GH_TOKEN (the workflow's own token). The text posted is the summary, already redacted by the
-run, with every value of the secret-bearing variables in SECRET_VARIABLES redacted once more.
+comments on the open issue titled TITLE, or opens it, tenancy first; otherwise it does nothing.
+`gh` authenticates with GH_TOKEN (the workflow's own token). The text posted is the summary,
+already redacted by the run, with every value of the secret-bearing variables in
+SECRET_VARIABLES redacted once more.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ def newest_figures(reports: Path) -> Path | None:
 def news(figures: dict[str, Any]) -> list[str]:
     """What makes tonight worth a notification, one line each; empty when nothing is."""
     changes = figures.get("changes") or {}
+    # Another account's data in an answer pages someone every night it is seen.
     lines = [
+        f"TENANCY: `{item['check']}` on `{item['operation']}`: {item['kind']}"
+        for item in figures.get("findings", [])
+        if item.get("class") == "tenancy"
+    ]
+    lines += [
         f"new drift: `{item['check']}` on `{item['operation']}`: {item['kind']}"
         for item in changes.get("new", [])
         if item["class"] == "drift"

@@ -15,6 +15,7 @@ Method names: the operationId in snake_case without the words of its tag's noun
 from __future__ import annotations
 
 import dataclasses
+import json
 import keyword
 import re
 import subprocess
@@ -36,7 +37,7 @@ SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates" / "sdk"
 # Rendered into the package, one module per template of the same name.
-MODULES = ("error_codes.py", "settings.py", "transport.py", "pacing.py", "resources.py", "polyai.py")
+MODULES = ("error_codes.py", "settings.py", "resources.py", "polyai.py")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -110,6 +111,7 @@ class Layer:
     regions: tuple[str, ...]
     max_batch_items: int
     api_key_header: str
+    correlation_header: str
     error_codes: list[dict[str, Any]]
     namespaces: list[Namespace] = dataclasses.field(default_factory=list)
 
@@ -123,7 +125,7 @@ class Layer:
                     names.add(method.body_class)
                 for argument in method.body_arguments:
                     names.update(re.findall(r"\b[A-Z][A-Za-z0-9]+\b", argument.annotation))
-        return sorted(names - {"Sequence", "Mapping", "Any", "Unset", "None"})
+        return sorted(names - {"Sequence", "Mapping", "Any", "Literal", "Unset", "None"})
 
 
 def method_name(operation: dict[str, Any], tag: str) -> str:
@@ -172,7 +174,10 @@ def _argument(prop: Any) -> Argument:
         annotation = f"Sequence[{model} | Mapping[str, Any]]"
         convert = f"[item if isinstance(item, {model}) else {model}.from_dict(item) for item in {name}]"
     elif isinstance(prop, EnumProperty):
-        annotation, convert = f"{annotation} | str", f"{annotation}({name})"
+        # The enum or one of its values as a literal, so a type checker refuses any other string;
+        # at run time a wrong value is an InvalidArgumentError listing the valid ones.
+        literal = ", ".join(json.dumps(str(value)) for value in prop.values.values())
+        annotation, convert = f"{annotation} | Literal[{literal}]", f"enum_value({annotation}, {name!r}, {name})"
     elif isinstance(prop, ModelProperty):
         model = prop.class_info.name
         annotation = f"{model} | Mapping[str, Any]"
@@ -182,6 +187,19 @@ def _argument(prop: Any) -> Argument:
     if convert != name:
         convert = f"UNSET if isinstance({name}, Unset) else {convert}"
     return Argument(name, f"{annotation} | Unset", "UNSET", convert)
+
+
+def correlation_header(spec: dict[str, Any]) -> str:
+    """The one response header every error answer of every operation declares: the request's correlation id."""
+    shared: set[str] | None = None
+    for operation in _raw_operations(spec).values():
+        for status, response in operation.get("responses", {}).items():
+            if str(status)[0] in "45":
+                names = set(_resolve(spec, response).get("headers", {}))
+                shared = names if shared is None else shared & names
+    if not shared or len(shared) != 1:
+        raise SystemExit(f"the error answers must share exactly one header, the correlation id; they share {shared}")
+    return shared.pop()
 
 
 def _raw_operations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -297,6 +315,7 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
             for scheme in spec["components"]["securitySchemes"].values()
             if scheme["type"] == "apiKey" and scheme["in"] == "header"
         ),
+        correlation_header=correlation_header(spec),
         error_codes=codes,
     )
     tags = {tag["name"]: _text(tag.get("description")) for tag in spec.get("tags", [])}

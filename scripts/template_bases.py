@@ -31,13 +31,18 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def stock_name(name: str) -> str:
+    """The stock template a file of generator-templates/ stands for: `core/errors.py` replaces `errors.py.jinja`."""
+    return f"{name.removeprefix('core/')}.jinja" if name.startswith("core/") else name
+
+
 def current_record(templates: Path) -> dict[str, object]:
     stock = stock_dir()
     overrides, ours = {}, []
-    for template in sorted(p for p in templates.rglob("*") if p.is_file()):
+    for template in sorted(p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         name = template.relative_to(templates).as_posix()
-        if (stock / name).is_file():
-            overrides[name] = {"stock_sha256": _sha256(stock / name)}
+        if (stock / stock_name(name)).is_file():
+            overrides[name] = {"stock_sha256": _sha256(stock / stock_name(name))}
         else:
             ours.append(name)
     return {"generator": GENERATOR, "version": metadata.version(GENERATOR), "overrides": overrides, "ours": ours}
@@ -100,11 +105,11 @@ def print_three_way(templates: Path, record_path: Path, stock_from: Path | None)
         old_stock = stock_from or fetch_stock(recorded["version"], Path(tmp))
         moved = 0
         for name, base in sorted(recorded["overrides"].items()):
-            new_path = stock / name
+            new_path = stock / stock_name(name)
             if new_path.is_file() and _sha256(new_path) == base["stock_sha256"]:
                 continue
             moved += 1
-            old_path = old_stock / name
+            old_path = old_stock / stock_name(name)
             if _sha256(old_path) != base["stock_sha256"]:
                 print(f"{name}: the stock text fetched for {recorded['version']} does not match the recorded hash")
                 return 1

@@ -57,7 +57,7 @@ def test_ci_installs_from_the_repository_and_runs_make_test() -> None:
     commands = [step.get("run") for step in _steps(workflow)]
 
     assert set(workflow[True]) == {"push", "pull_request"}
-    assert commands.index("make install") < commands.index("make test")
+    assert commands.index("make install") < commands.index("make test") < commands.index("make test-long")
 
 
 def test_nightly_runs_the_real_target_from_secrets_and_keeps_the_reports() -> None:

@@ -6,6 +6,9 @@ member that compares equal to its string and says ``is_known`` False, rather tha
 
 from enum import StrEnum
 
+CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
+"""The header every error answer carries the request's correlation id in (the one all the contract's error answers declare)."""
+
 
 class ErrorCode(StrEnum):
     """An error envelope's ``error_code``; compares equal to the plain string."""

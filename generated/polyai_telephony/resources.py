@@ -7,7 +7,7 @@ call and answering a ``RawResponse`` (the model, the status and the headers).
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Unpack
+from typing import Any, Literal, Unpack
 
 from . import pacing
 from .api.connectors import (
@@ -68,6 +68,7 @@ from .transport import (
     RequestOptions,
     Sender,
     chunks,
+    enum_value,
     joined,
     poll,
     poll_async,
@@ -229,7 +230,7 @@ class PhoneNumbersWithRawResponse:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumbersResponse]:
@@ -255,7 +256,7 @@ class PhoneNumbersWithRawResponse:
 
         body = ImportPhoneNumbersRequest(
             phone_numbers=strings("phone_numbers", phone_numbers),
-            client_env=UNSET if isinstance(client_env, Unset) else ClientEnv(client_env),
+            client_env=UNSET if isinstance(client_env, Unset) else enum_value(ClientEnv, "client_env", client_env),
         )
         request = import_phone_numbers._get_kwargs(
             agent_id=self._sender.agent(agent_id),
@@ -274,7 +275,7 @@ class PhoneNumbersWithRawResponse:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumberResponse]:
@@ -293,7 +294,7 @@ class PhoneNumbersWithRawResponse:
         """
 
         body = ImportPhoneNumberRequest(
-            client_env=UNSET if isinstance(client_env, Unset) else ClientEnv(client_env),
+            client_env=UNSET if isinstance(client_env, Unset) else enum_value(ClientEnv, "client_env", client_env),
         )
         request = import_phone_number._get_kwargs(
             agent_id=self._sender.agent(agent_id),
@@ -553,7 +554,7 @@ class PhoneNumbers:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumbersResponse:
@@ -608,7 +609,7 @@ class PhoneNumbers:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumberResponse:
@@ -851,7 +852,7 @@ class AsyncPhoneNumbersWithRawResponse:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumbersResponse]:
@@ -877,7 +878,7 @@ class AsyncPhoneNumbersWithRawResponse:
 
         body = ImportPhoneNumbersRequest(
             phone_numbers=strings("phone_numbers", phone_numbers),
-            client_env=UNSET if isinstance(client_env, Unset) else ClientEnv(client_env),
+            client_env=UNSET if isinstance(client_env, Unset) else enum_value(ClientEnv, "client_env", client_env),
         )
         request = import_phone_numbers._get_kwargs(
             agent_id=self._sender.agent(agent_id),
@@ -896,7 +897,7 @@ class AsyncPhoneNumbersWithRawResponse:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumberResponse]:
@@ -915,7 +916,7 @@ class AsyncPhoneNumbersWithRawResponse:
         """
 
         body = ImportPhoneNumberRequest(
-            client_env=UNSET if isinstance(client_env, Unset) else ClientEnv(client_env),
+            client_env=UNSET if isinstance(client_env, Unset) else enum_value(ClientEnv, "client_env", client_env),
         )
         request = import_phone_number._get_kwargs(
             agent_id=self._sender.agent(agent_id),
@@ -1175,7 +1176,7 @@ class AsyncPhoneNumbers:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumbersResponse:
@@ -1230,7 +1231,7 @@ class AsyncPhoneNumbers:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | str | Unset = UNSET,
+        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumberResponse:
@@ -2376,7 +2377,7 @@ class OutboundCallsWithRawResponse:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[OutboundCallStatus]:
@@ -2401,7 +2402,7 @@ class OutboundCallsWithRawResponse:
         request = get_outbound_call_status._get_kwargs(
             agent_id=self._sender.agent(agent_id),
             call_sid=call_sid,
-            environment=OutboundEnvironment(environment),
+            environment=enum_value(OutboundEnvironment, "environment", environment),
         )
         return self._sender.call(
             request,
@@ -2415,7 +2416,7 @@ class OutboundCallsWithRawResponse:
     def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2449,7 +2450,7 @@ class OutboundCallsWithRawResponse:
 
         body = TriggerOutboundCallRequest(
             to_number=to_number,
-            environment=OutboundEnvironment(environment),
+            environment=enum_value(OutboundEnvironment, "environment", environment),
             country_code=country_code,
             variant_id=variant_id,
             encryption=encryption,
@@ -2486,7 +2487,7 @@ class OutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OutboundCallStatus:
@@ -2521,7 +2522,7 @@ class OutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
@@ -2562,7 +2563,7 @@ class OutboundCalls:
     def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2618,7 +2619,7 @@ class AsyncOutboundCallsWithRawResponse:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[OutboundCallStatus]:
@@ -2643,7 +2644,7 @@ class AsyncOutboundCallsWithRawResponse:
         request = get_outbound_call_status._get_kwargs(
             agent_id=self._sender.agent(agent_id),
             call_sid=call_sid,
-            environment=OutboundEnvironment(environment),
+            environment=enum_value(OutboundEnvironment, "environment", environment),
         )
         return await self._sender.call(
             request,
@@ -2657,7 +2658,7 @@ class AsyncOutboundCallsWithRawResponse:
     async def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2691,7 +2692,7 @@ class AsyncOutboundCallsWithRawResponse:
 
         body = TriggerOutboundCallRequest(
             to_number=to_number,
-            environment=OutboundEnvironment(environment),
+            environment=enum_value(OutboundEnvironment, "environment", environment),
             country_code=country_code,
             variant_id=variant_id,
             encryption=encryption,
@@ -2728,7 +2729,7 @@ class AsyncOutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OutboundCallStatus:
@@ -2763,7 +2764,7 @@ class AsyncOutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
@@ -2804,7 +2805,7 @@ class AsyncOutboundCalls:
     async def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | str,
+        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,

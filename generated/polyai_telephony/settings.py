@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Mapping
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from attrs import field, frozen
 
@@ -63,12 +64,23 @@ def resolve(
         if chosen_region not in REGIONS:
             raise ConfigurationError(f"unknown region {chosen_region!r}; the API is served in {', '.join(REGIONS)}")
         url = SERVER_URL.replace("{region}", chosen_region)
+    else:
+        _check_base_url(url, "base_url" if base_url else ENV_BASE_URL)
     return Settings(
         api_key=key,
         base_url=url.rstrip("/"),
         agent_id=agent_id or environ.get(ENV_AGENT_ID) or None,
         region=chosen_region,
     )
+
+
+def _check_base_url(url: str, source: str) -> None:
+    """Refuse at construction what would fail only at the first call: a URL without scheme or host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"{source} {url!r} is not an http:// or https:// URL with a host, such as http://127.0.0.1:8000"
+        )
 
 
 def configure_logging(environ: Mapping[str, str] = os.environ) -> None:

@@ -8,18 +8,20 @@ this package's errors, and hands back the parsed model with the HTTP answer it c
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, TypedDict, TypeVar
+from enum import StrEnum
+from typing import Any, Generic, TypedDict, TypeVar, overload
 
 import httpx
 from attrs import field, frozen
 
 from .client import AuthenticatedClient, RetryPolicy, _HeaderAuth
+from .error_codes import CORRELATION_HEADER
 from .errors import (
-    CORRELATION_HEADER,
     ApiConnectionError,
     ApiTimeoutError,
     ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     InvalidResponse,
     UnexpectedStatus,
     WaitTimeoutError,
@@ -109,11 +111,11 @@ class _Wire:
             raise ClientClosedError("this client is closed; build a new one (or use it inside its `with` block)")
         request["url"] = self.settings.base_url + request["url"]
         request["auth"] = self._auth
-        request["timeout"] = options["timeout"] if "timeout" in options else self.timeout
+        request["timeout"] = options.get("timeout", self.timeout)
         extra = options.get("extra_headers")
         if self.default_headers or extra:
             request["headers"] = {**self.default_headers, **request.get("headers", {}), **(extra or {})}
-        return options["retry"] if "retry" in options else self.retry
+        return options.get("retry", self.retry)
 
     def parse(
         self, build: Callable[..., Response[Any]], response: httpx.Response, expected: type[T], started: float
@@ -218,6 +220,18 @@ class AsyncSender(_Wire):
             await self.http.aclose()
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_value(enum: type[E], name: str, value: E | str) -> E:
+    """*value* as a member of *enum*; an ``InvalidArgumentError`` naming *name* and the values it takes, if not one."""
+    try:
+        return enum(value)
+    except ValueError:
+        valid = ", ".join(repr(member.value) for member in enum)
+        raise InvalidArgumentError(f"{name}={value!r} is not one of {valid}") from None
+
+
 def strings(name: str, values: Sequence[str]) -> list[str]:
     """*values* as a list; a lone string is refused rather than split into characters."""
     if isinstance(values, str):
@@ -281,12 +295,20 @@ async def poll_async(
         interval = min(interval * 2, max_interval)
 
 
-def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset:
-    """Optional lists of several answers as one; left out when every answer left it out."""
-    present = [part for part in parts if not isinstance(part, Unset)]
-    if not present:
-        return UNSET
-    return [item for part in present for item in part]
+# The two overlap only for a sequence of plain lists, where either answer is a list: harmless.
+@overload
+def joined(parts: Sequence[list[T] | None]) -> list[T] | None: ...  # type: ignore[overload-overlap]
+@overload
+def joined(parts: Sequence[list[T] | Unset]) -> list[T] | Unset: ...
+def joined(parts: Sequence[list[T] | None] | Sequence[list[T] | Unset]) -> list[T] | Unset | None:
+    """Optional lists of several answers as one; left out when every answer left it out.
+
+    Left out as the answers say it: None on a model the client only reads, UNSET on one also sent.
+    """
+    present = [part for part in parts if isinstance(part, list)]
+    if present:
+        return [item for part in present for item in part]
+    return UNSET if any(isinstance(part, Unset) for part in parts) else None
 
 
 __all__ = [

@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 
 def http_status(code: int) -> HTTPStatus | int:
-    """*code* as an HTTPStatus when it is a standard one; otherwise (520, say) the plain int, rather than a ValueError."""
+    """*code* as an HTTPStatus when it is a standard one; otherwise (520, say) the plain int, not a ValueError."""
     try:
         return HTTPStatus(code)
     except ValueError:

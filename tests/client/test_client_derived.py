@@ -8,7 +8,7 @@ import asyncio
 import httpx
 from client_stubs import Recorder, client_over
 from polyai_telephony.api.phone_numbers import list_phone_numbers
-from polyai_telephony.models import PhoneNumber
+from polyai_telephony.models import ConnectorUpdate, PhoneNumber
 
 EMPTY = {"phoneNumbers": []}
 
@@ -67,7 +67,17 @@ def test_with_timeout_after_use_does_not_touch_the_original() -> None:
 
 
 def test_a_model_repr_shows_unset_by_name() -> None:
-    number = PhoneNumber.from_dict({"number": "+442079460123", "projectId": "p", "accountId": "a", "clientEnv": "live"})
+    # A model that is sent keeps UNSET for a field left out (null would clear it); its repr says so.
+    update = ConnectorUpdate.from_dict({"connectorId": "conn-uk-en"})
 
-    assert "connector_id=UNSET" in repr(number)
-    assert " object at 0x" not in repr(number)
+    assert "voice_name=UNSET" in repr(update)
+    assert " object at 0x" not in repr(update)
+
+
+def test_an_absent_optional_field_of_an_answer_reads_as_none_and_stays_absent() -> None:
+    wire = {"number": "+442079460123", "projectId": "p", "accountId": "a", "clientEnv": "live"}
+
+    number = PhoneNumber.from_dict(wire)
+
+    assert number.connector_id is None
+    assert number.to_dict() == wire  # None goes back out as left out, not as null

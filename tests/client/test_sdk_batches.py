@@ -105,7 +105,7 @@ def test_a_batch_release_with_nothing_refused_leaves_errors_out() -> None:
     answer = counted.client.phone_numbers.delete_many(imported)
 
     assert answer.deleted == imported
-    assert answer.errors is polyai_telephony.UNSET
+    assert answer.errors is None
 
 
 def test_batch_update_takes_plain_dicts_as_the_contract_spells_them() -> None:

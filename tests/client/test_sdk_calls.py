@@ -17,6 +17,7 @@ from polyai_telephony import (
     BadRequestError,
     ConflictError,
     ErrorCode,
+    InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
     PolyAI,
@@ -185,8 +186,8 @@ def test_with_raw_response_gives_the_model_status_and_headers(client: PolyAI) ->
 
 
 def test_a_client_env_string_outside_the_enum_is_refused_before_sending(client: PolyAI) -> None:
-    with pytest.raises(ValueError, match="prod"):
-        client.phone_numbers.import_(["+447700900123"], client_env="prod")
+    with pytest.raises(InvalidArgumentError, match="client_env='prod' is not one of"):
+        client.phone_numbers.import_(["+447700900123"], client_env="prod")  # type: ignore[arg-type]
 
     assert "+447700900123" in client.phone_numbers.batch_get(["+447700900123"]).not_found
 

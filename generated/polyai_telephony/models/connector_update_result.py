@@ -22,14 +22,14 @@ class ConnectorUpdateResult:
     Attributes:
         connector_id (str):
         success (bool):
-        data (Connector | Unset): A voice, language, variant and environment bundle that handles incoming calls.
-        error (str | Unset): Why the update failed, as an error code; present when `success` is false.
+        data (Connector | None): A voice, language, variant and environment bundle that handles incoming calls.
+        error (str | None): Why the update failed, as an error code; present when `success` is false.
     """
 
     connector_id: str
     success: bool
-    data: Connector | Unset = UNSET
-    error: str | Unset = UNSET
+    data: Connector | None = None
+    error: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,11 +37,13 @@ class ConnectorUpdateResult:
 
         success = self.success
 
+        _data: Connector | Unset = UNSET if self.data is None else self.data
         data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+        if not isinstance(_data, Unset):
+            data = _data.to_dict()
 
-        error = self.error
+        _error: str | Unset = UNSET if self.error is None else self.error
+        error = _error
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -79,8 +81,8 @@ class ConnectorUpdateResult:
         connector_update_result = cls(
             connector_id=connector_id,
             success=success,
-            data=data,
-            error=error,
+            data=None if isinstance(data, Unset) else data,
+            error=None if isinstance(error, Unset) else error,
         )
 
         connector_update_result.additional_properties = d

@@ -21,21 +21,22 @@ class DeletePhoneNumbersResponse:
 
     Attributes:
         deleted (list[str]): Numbers that were released.
-        errors (list[DeletePhoneNumberError] | Unset): Numbers that were not released, and why. Absent when every number
+        errors (list[DeletePhoneNumberError] | None): Numbers that were not released, and why. Absent when every number
             was released.
     """
 
     deleted: list[str]
-    errors: list[DeletePhoneNumberError] | Unset = UNSET
+    errors: list[DeletePhoneNumberError] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         deleted = self.deleted
 
+        _errors: list[DeletePhoneNumberError] | Unset = UNSET if self.errors is None else self.errors
         errors: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.errors, Unset):
+        if not isinstance(_errors, Unset):
             errors = []
-            for errors_item_data in self.errors:
+            for errors_item_data in _errors:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
@@ -69,7 +70,7 @@ class DeletePhoneNumbersResponse:
 
         delete_phone_numbers_response = cls(
             deleted=deleted,
-            errors=errors,
+            errors=None if isinstance(errors, Unset) else errors,
         )
 
         delete_phone_numbers_response.additional_properties = d

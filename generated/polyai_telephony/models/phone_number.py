@@ -21,14 +21,14 @@ class PhoneNumber:
         account_id (str): The account this number belongs to.
         client_env (str): The environment the number is assigned to: sandbox, pre-release or live. A plain string here,
             so that a value added by the service does not break a client.
-        connector_id (str | Unset): The connector incoming calls are routed to; absent when none.
+        connector_id (str | None): The connector incoming calls are routed to; absent when none.
     """
 
     number: str
     project_id: str
     account_id: str
     client_env: str
-    connector_id: str | Unset = UNSET
+    connector_id: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +40,8 @@ class PhoneNumber:
 
         client_env = self.client_env
 
-        connector_id = self.connector_id
+        _connector_id: str | Unset = UNSET if self.connector_id is None else self.connector_id
+        connector_id = _connector_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,7 +76,7 @@ class PhoneNumber:
             project_id=project_id,
             account_id=account_id,
             client_env=client_env,
-            connector_id=connector_id,
+            connector_id=None if isinstance(connector_id, Unset) else connector_id,
         )
 
         phone_number.additional_properties = d

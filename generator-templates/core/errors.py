@@ -16,7 +16,7 @@ from http import HTTPStatus
 import httpx
 
 from .client import AuthenticatedClient, Client, parse_retry_after
-from .error_codes import ErrorCode
+from .error_codes import CORRELATION_HEADER, ErrorCode
 from .models.error import Error
 from .types import http_status
 
@@ -25,9 +25,6 @@ from .types import http_status
 UNREADABLE_BODY = (ValueError, KeyError, TypeError, AttributeError)
 
 _SHOWN_BODY = 200  # characters of an undocumented body quoted in a message
-
-
-CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 
 
 class PolyAIError(Exception):
@@ -45,6 +42,13 @@ class ConfigurationError(PolyAIError, ValueError):
     """The client cannot be built or used as configured: no API key, an unknown region, no agent id."""
 
 
+class InvalidArgumentError(PolyAIError, ValueError):
+    """A method was given a value the contract does not allow, such as an environment outside its enum.
+
+    Raised before anything is sent; the message names the argument and the values it takes.
+    """
+
+
 class ClientClosedError(PolyAIError, RuntimeError):
     """A call was made on a client after ``close()`` or the end of its ``with`` block."""
 
@@ -52,13 +56,26 @@ class ClientClosedError(PolyAIError, RuntimeError):
 class ApiConnectionError(PolyAIError):
     """No answer came back: the connection failed or broke, after every retry allowed.
 
-    The httpx exception is the ``__cause__``.
+    The httpx exception is the ``__cause__``; ``host`` is the host (and port) the request was for.
     """
 
     def __init__(self, operation: str, problem: Exception) -> None:
         self.operation = operation
-        # The type and httpx's own text: neither carries a request header.
-        super().__init__(f"{operation}: {type(problem).__name__}: {problem}")
+        self.host = _host(problem)
+        # The type, httpx's own text and the host: none of them carries a request header.
+        where = f" (host {self.host})" if self.host else ""
+        super().__init__(f"{operation}: {type(problem).__name__}: {problem}{where}")
+
+
+def _host(problem: Exception) -> str | None:
+    """The host and port of the request *problem* happened to, if httpx knows it."""
+    try:
+        url = problem.request.url if isinstance(problem, httpx.RequestError) else None
+    except RuntimeError:  # httpx raises this when the error was created without its request
+        return None
+    if url is None or not url.host:
+        return None
+    return f"{url.host}:{url.port}" if url.port is not None else url.host
 
 
 class ApiTimeoutError(ApiConnectionError):
@@ -144,12 +161,12 @@ class ApiError(PolyAIError):
 
     @property
     def correlation_id(self) -> str | None:
-        """The request's correlation id: the ``X-PolyAI-Correlation-Id`` header, else the envelope's ``error_id``."""
+        """The request's correlation id: the ``CORRELATION_HEADER`` header, else the envelope's ``error_id``."""
         return self.headers.get(CORRELATION_HEADER) or (self.envelope.error_id if self.envelope is not None else None)
 
     @property
     def error_id(self) -> str | None:
-        """The envelope's correlation id, or the ``X-PolyAI-Correlation-Id`` header without an envelope."""
+        """The envelope's correlation id, or the correlation header without an envelope."""
         if self.envelope is not None:
             return self.envelope.error_id
         return self.headers.get(CORRELATION_HEADER)
@@ -174,7 +191,9 @@ class ApiError(PolyAIError):
         return f"{where}{self.status_code}{phrase}; {detail}"
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code}, error_code={self.envelope.error_code if self.envelope else None!r}, error_id={self.error_id!r})"
+        error_code = self.envelope.error_code if self.envelope else None
+        name = type(self).__name__
+        return f"{name}(status_code={self.status_code}, error_code={error_code!r}, error_id={self.error_id!r})"
 
 
 class BadRequestError(ApiError):
@@ -302,6 +321,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "InvalidArgumentError",
     "InvalidResponse",
     "NotFoundError",
     "PermissionDeniedError",
@@ -310,8 +330,8 @@ __all__ = [
     "ServerError",
     "UnexpectedStatus",
     "WaitTimeoutError",
-    "error_class",
     "check_error",
     "check_undocumented",
     "check_unreadable",
+    "error_class",
 ]

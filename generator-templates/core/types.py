@@ -1,8 +1,8 @@
-""" Contains some shared types for properties """
+"""Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import BinaryIO, Generic, TypeVar, Literal, IO
+from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -29,16 +29,17 @@ FileTypes = (
 )
 RequestFiles = list[tuple[str, FileTypes]]
 
+
 @define
 class File:
-    """ Contains information for file uploads """
+    """Contains information for file uploads"""
 
     payload: BinaryIO
     file_name: str | None = None
     mime_type: str | None = None
 
     def to_tuple(self) -> FileTypes:
-        """ Return a tuple representation that httpx will accept for multipart/form-data """
+        """Return a tuple representation that httpx will accept for multipart/form-data"""
         return self.file_name, self.payload, self.mime_type
 
 
@@ -46,7 +47,7 @@ T = TypeVar("T")
 
 
 def http_status(code: int) -> HTTPStatus | int:
-    """*code* as an HTTPStatus when it is a standard one; otherwise (520, say) the plain int, rather than a ValueError."""
+    """*code* as an HTTPStatus when it is a standard one; otherwise (520, say) the plain int, not a ValueError."""
     try:
         return HTTPStatus(code)
     except ValueError:
@@ -55,7 +56,7 @@ def http_status(code: int) -> HTTPStatus | int:
 
 @define
 class Response(Generic[T]):
-    """ A response from an endpoint
+    """A response from an endpoint
 
     ``status_code`` is an ``HTTPStatus`` for the standard codes and a plain ``int`` for others.
     """
