@@ -20,15 +20,15 @@ property node and every `$ref` target behind it), so that a comparison can look 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from jsonpointer import escape
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from telephony_contract.document import follow, operation_nodes, parse_document, pointer
+
 # Keywords that constrain a value and are compared as they are written.
 CONSTRAINTS = (
     "enum",
@@ -93,41 +93,31 @@ class Facts:
 def load_document(source: Path | str) -> dict[str, Any]:
     """Parse a JSON or YAML OpenAPI document from a file path or from its text."""
     text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
-    stripped = text.lstrip()
-    # libyaml's loader when present: the pure-Python one is the slowest step of every comparison.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document = json.loads(text) if stripped.startswith("{") else yaml.load(text, Loader=loader)
+    document = parse_document(text)
     if not isinstance(document, dict) or "paths" not in document:
         raise ValueError("not an OpenAPI document: no `paths`")
     return document
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 class _Reader:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
 
-    def resolve(self, node: Any, pointer: str) -> tuple[Any, list[str]]:
+    def resolve(self, node: Any, where: str) -> tuple[Any, list[str]]:
         """Follow `$ref`s from *node*; return the target and every pointer passed on the way."""
-        pointers = [pointer]
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if not ref.startswith("#/") or ref in seen:
-                raise ValueError(f"unsupported or circular $ref {ref!r} at {pointer}")
-            seen.add(ref)
-            target: Any = self.document
-            for token in ref[2:].split("/"):
-                target = target[token.replace("~1", "/").replace("~0", "~")]
-            node, pointer = target, ref[1:]
-            pointers.append(pointer)
-        return node, pointers
+        trail = self._follow(node, where)
+        return trail[-1][1], [path for path, _ in trail]
+
+    def _follow(self, node: Any, where: str) -> list[tuple[str, Any]]:
+        """*node* (at *where*) and each `$ref` target behind it, each with its JSON pointer."""
+        try:
+            trail = list(follow(self.document, node))
+        except ValueError as exc:
+            raise ValueError(f"{exc} at {where}") from None
+        return [(where, node), *((pointer(path), target) for path, target in trail[1:])]
 
     def schema_parts(
-        self, node: Any, pointer: str, alternative: bool = False
+        self, node: Any, where: str, alternative: bool = False
     ) -> Iterator[tuple[Mapping[str, Any], list[str], bool]]:
         """The schema node, each `$ref` target behind it, and every `allOf`/`oneOf`/`anyOf` part.
 
@@ -135,22 +125,14 @@ class _Reader:
         part of the schema too, not only its target. A part under `oneOf`/`anyOf` is flagged as an
         alternative: its properties and types are possible, its `required` list is not binding.
         """
-        seen: set[str] = set()
-        while isinstance(node, Mapping):
-            yield node, [pointer], alternative
-            for combiner in ("allOf", "oneOf", "anyOf"):
-                for index, part in enumerate(node.get(combiner, [])):
-                    yield from self.schema_parts(
-                        part, f"{pointer}/{combiner}/{index}", alternative or combiner != "allOf"
-                    )
-            ref = node.get("$ref")
-            if not isinstance(ref, str):
+        for here, part in self._follow(node, where):
+            if not isinstance(part, Mapping):
                 return
-            if ref in seen:
-                raise ValueError(f"circular $ref {ref!r} at {pointer}")
-            seen.add(ref)
-            node, pointers = self.resolve({"$ref": ref}, pointer)
-            pointer = pointers[-1]
+            yield part, [here], alternative
+            for combiner in ("allOf", "oneOf", "anyOf"):
+                for index, child in enumerate(part.get(combiner, [])):
+                    optional = alternative or combiner != "allOf"
+                    yield from self.schema_parts(child, f"{here}/{combiner}/{index}", optional)
 
     def schema(
         self, node: Any, pointer: str, name: str, out: dict[str, Aspects], origins: dict[str, list[str]]
@@ -174,7 +156,7 @@ class _Reader:
                 types = declared_set if types is None else types | declared_set
             nullable = nullable or part.get("nullable") is True
             for prop, sub in part.get("properties", {}).items():
-                properties.setdefault(prop, (sub, f"{here}/properties/{_escape(prop)}"))
+                properties.setdefault(prop, (sub, f"{here}/properties/{escape(prop)}"))
             if not alternative:
                 required.update(part.get("required", []))
             if "items" in part:
@@ -213,9 +195,9 @@ class _Reader:
         self, path_item: Mapping[str, Any], operation: Mapping[str, Any], path_ptr: str, op_ptr: str
     ) -> dict[tuple[str, str], tuple[Mapping[str, Any], list[str]]]:
         found: dict[tuple[str, str], tuple[Mapping[str, Any], list[str]]] = {}
-        for source, pointer in ((path_item, path_ptr), (operation, op_ptr)):
+        for source, where in ((path_item, path_ptr), (operation, op_ptr)):
             for index, raw in enumerate(source.get("parameters", [])):
-                parameter, pointers = self.resolve(raw, f"{pointer}/parameters/{index}")
+                parameter, pointers = self.resolve(raw, f"{where}/parameters/{index}")
                 # An operation's parameter overrides the path item's one of the same name and place.
                 found[(parameter["in"], parameter["name"])] = (parameter, pointers)
         return found
@@ -240,62 +222,55 @@ def read(document: Mapping[str, Any]) -> Facts:
     """Read *document* into its facts."""
     reader = _Reader(document)
     facts = Facts()
-    for path, raw_item in document.get("paths", {}).items():
-        path_ptr = f"/paths/{_escape(path)}"
-        path_item, _ = reader.resolve(raw_item, path_ptr)
-        for method in HTTP_METHODS:
-            if method not in path_item:
-                continue
-            operation = path_item[method]
-            op_ptr = f"{path_ptr}/{method}"
-            key = (method.upper(), path)
-            locations: dict[str, Aspects] = {}
-            origins: dict[str, list[str]] = {"operation": [op_ptr]}
-            locations["operation"] = {}
-            for (where, name), (parameter, pointers) in reader.parameters(
-                path_item, operation, path_ptr, op_ptr
-            ).items():
-                location = f"parameter {where} {name}"
-                if "schema" in parameter:
-                    reader.schema(parameter["schema"], f"{pointers[-1]}/schema", location, locations, origins)
-                locations.setdefault(location, {})["required"] = bool(parameter.get("required", where == "path"))
-                origins[location] = [*pointers, *(p for p in origins.get(location, []) if p not in pointers)]
-            if "requestBody" in operation:
-                body, pointers = reader.resolve(operation["requestBody"], f"{op_ptr}/requestBody")
-                content = _json_content(body)
-                if content is not None:
-                    media_type, media = content
-                    if "schema" in media:
-                        schema_ptr = f"{pointers[-1]}/content/{_escape(media_type)}/schema"
-                        reader.schema(media["schema"], schema_ptr, "request body", locations, origins)
-                locations.setdefault("request body", {})["required"] = bool(body.get("required", False))
-                origins["request body"] = [
-                    *pointers,
-                    *(p for p in origins.get("request body", []) if p not in pointers),
+    for found in operation_nodes(document):
+        path_item, operation, path = found.item, found.node, found.path
+        path_ptr, op_ptr = pointer(found.where[:2]), found.pointer
+        key = (found.method.upper(), path)
+        locations: dict[str, Aspects] = {}
+        origins: dict[str, list[str]] = {"operation": [op_ptr]}
+        locations["operation"] = {}
+        for (where, name), (parameter, pointers) in reader.parameters(path_item, operation, path_ptr, op_ptr).items():
+            location = f"parameter {where} {name}"
+            if "schema" in parameter:
+                reader.schema(parameter["schema"], f"{pointers[-1]}/schema", location, locations, origins)
+            locations.setdefault(location, {})["required"] = bool(parameter.get("required", where == "path"))
+            origins[location] = [*pointers, *(p for p in origins.get(location, []) if p not in pointers)]
+        if "requestBody" in operation:
+            body, pointers = reader.resolve(operation["requestBody"], f"{op_ptr}/requestBody")
+            content = _json_content(body)
+            if content is not None:
+                media_type, media = content
+                if "schema" in media:
+                    schema_ptr = f"{pointers[-1]}/content/{escape(media_type)}/schema"
+                    reader.schema(media["schema"], schema_ptr, "request body", locations, origins)
+            locations.setdefault("request body", {})["required"] = bool(body.get("required", False))
+            origins["request body"] = [
+                *pointers,
+                *(p for p in origins.get("request body", []) if p not in pointers),
+            ]
+        for status, raw_response in operation.get("responses", {}).items():
+            response, pointers = reader.resolve(raw_response, f"{op_ptr}/responses/{status}")
+            location = f"response {status}"
+            locations[location] = {}
+            origins[location] = pointers
+            for header_name, raw_header in (response.get("headers") or {}).items():
+                header, header_ptrs = reader.resolve(raw_header, f"{pointers[-1]}/headers/{escape(header_name)}")
+                header_loc = f"{location} header {header_name.lower()}"
+                if "schema" in header:
+                    reader.schema(header["schema"], f"{header_ptrs[-1]}/schema", header_loc, locations, origins)
+                locations.setdefault(header_loc, {})["required"] = bool(header.get("required", False))
+                origins[header_loc] = [
+                    *header_ptrs,
+                    *(p for p in origins.get(header_loc, []) if p not in header_ptrs),
                 ]
-            for status, raw_response in operation.get("responses", {}).items():
-                response, pointers = reader.resolve(raw_response, f"{op_ptr}/responses/{status}")
-                location = f"response {status}"
-                locations[location] = {}
-                origins[location] = pointers
-                for header_name, raw_header in (response.get("headers") or {}).items():
-                    header, header_ptrs = reader.resolve(raw_header, f"{pointers[-1]}/headers/{_escape(header_name)}")
-                    header_loc = f"{location} header {header_name.lower()}"
-                    if "schema" in header:
-                        reader.schema(header["schema"], f"{header_ptrs[-1]}/schema", header_loc, locations, origins)
-                    locations.setdefault(header_loc, {})["required"] = bool(header.get("required", False))
-                    origins[header_loc] = [
-                        *header_ptrs,
-                        *(p for p in origins.get(header_loc, []) if p not in header_ptrs),
-                    ]
-                content = _json_content(response)
-                if content is not None and "schema" in content[1]:
-                    media_type, media = content
-                    schema_ptr = f"{pointers[-1]}/content/{_escape(media_type)}/schema"
-                    reader.schema(media["schema"], schema_ptr, f"{location} body", locations, origins)
-            facts.operations[key] = locations
-            for location, pointers in origins.items():
-                facts.origins[(key, location)] = pointers
+            content = _json_content(response)
+            if content is not None and "schema" in content[1]:
+                media_type, media = content
+                schema_ptr = f"{pointers[-1]}/content/{escape(media_type)}/schema"
+                reader.schema(media["schema"], schema_ptr, f"{location} body", locations, origins)
+        facts.operations[key] = locations
+        for location, pointers in origins.items():
+            facts.origins[(key, location)] = pointers
     for code, entry in (document.get("x-error-codes") or {}).items():
         # `documented` is the earlier spelling of `published`.
         published = entry.get("published", entry.get("documented", False))

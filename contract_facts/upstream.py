@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from telephony_contract.document import lookup, operation_nodes, parse_pointer
+
 from .compare import Change, diff, parent
 from .model import Facts, read
 
@@ -48,16 +50,6 @@ def _show(value: Any) -> str:
     return "nothing" if value is None else repr(value)
 
 
-def _node(document: Mapping[str, Any], pointer: str) -> Any:
-    node: Any = document
-    for token in pointer.lstrip("/").split("/"):
-        if token == "":
-            continue
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
-
-
 def _keyword(change: Change) -> str | None:
     """The `x-assumed` keyword that declares *change* on our node."""
     if change.kind == "aspect changed":
@@ -81,10 +73,9 @@ def _in_body(location: str) -> bool:
 
 def assumption_ids(document: Mapping[str, Any]) -> set[str]:
     ids = {entry["id"] for entry in document.get("x-assumptions", [])}
-    for item in document.get("paths", {}).values():
-        for operation in item.values():
-            if isinstance(operation, Mapping) and "x-assumption" in operation and "operationId" in operation:
-                ids.add(operation["operationId"])
+    for found in operation_nodes(document):
+        if "x-assumption" in found.node and "operationId" in found.node:
+            ids.add(found.node["operationId"])
     return ids
 
 
@@ -107,7 +98,7 @@ def _declaration(
     holder = parent(change.location) if keyword in ("required", "properties") and _in_body(change.location) else None
     holder_pointers = ours.origins.get((change.operation, holder), []) if holder else []
     for pointer in [*pointers, *holder_pointers]:
-        node = _node(document, pointer)
+        node = lookup(document, parse_pointer(pointer))
         if not isinstance(node, Mapping):
             continue
         note = node.get("x-upstream")

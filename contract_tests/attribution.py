@@ -21,6 +21,7 @@ from typing import Any
 
 from contract_tests.annotations import Contract, Site, pointer_of
 from contract_tests.findings import Finding, Node, Violation
+from telephony_contract import resolve
 
 TENANCY, DRIFT, ASSUMPTION, TOOLKIT = "tenancy", "drift", "assumption", "toolkit"
 # The report's order: another account's data first, whatever else the night found.
@@ -122,14 +123,11 @@ def _same_node(site: Site, node: Node, pointer: str | None) -> bool:
 
 
 def _response(operation: str, status: int | None, contract: Contract) -> dict[str, Any]:
-    for operation_id, definition, _ in contract.operations():
-        if operation_id != operation:
-            continue
-        responses = definition.get("responses", {})
-        key = next((key for key in responses if _declares(str(key), status)), None)
-        found = contract.resolve(responses[key]) if key is not None else {}
-        return found if isinstance(found, dict) else {}
-    return {}
+    found_operation = contract.catalogue.get(operation)
+    responses = found_operation.responses if found_operation is not None else {}
+    key = next((key for key in responses if _declares(str(key), status)), None)
+    found = responses[key] if key is not None else {}
+    return found if isinstance(found, dict) else {}
 
 
 def _declares(declared: str, status: int | None) -> bool:
@@ -161,7 +159,7 @@ def _body_pointer(node: Node, operation: str, status: int | None, contract: Cont
 
 def _flat(schema: Any, contract: Contract) -> dict[str, Any]:
     """A schema with its `$ref` followed and its `allOf` parts merged, as a value meets it."""
-    schema = contract.resolve(schema)
+    schema = resolve(contract.document, schema)
     if not isinstance(schema, dict):
         return {}
     merged = dict(schema)

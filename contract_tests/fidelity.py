@@ -35,7 +35,8 @@ import orjson
 from contract_tests import replay
 from contract_tests.recording import Exchange, Recording
 from telephony_contract import Catalogue, load_catalogue, load_document
-from telephony_contract.document import ref_path
+from telephony_contract.document import lookup, resolve, resolve_at
+from telephony_contract.document import pointer as json_pointer
 
 MOCK = "mock must change"
 CONTRACT = "contract must change"
@@ -67,7 +68,7 @@ _EXAMPLE_CHARS = 600
 
 
 def pointer(path: tuple[str | int, ...]) -> str:
-    return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    return "#" + json_pointer(path)
 
 
 class ContractView:
@@ -106,20 +107,13 @@ class ContractView:
     def response(self, operation_id: str, status: int) -> tuple[tuple[str, ...], Any] | None:
         """Where the operation's answer with this status is described, after its $ref, and the node."""
         responses = (*self.operation_node(operation_id), "responses")
-        node = self._lookup(responses).get(str(status))
-        if node is None:
+        if str(status) not in self._lookup(responses):
             return None
-        where = (*responses, str(status))
-        while isinstance(node, dict) and "$ref" in node:
-            where = tuple(str(part) for part in ref_path(node["$ref"]))
-            node = self._lookup(where)
-        return where, node
+        where, node = resolve_at(self.document, (*responses, str(status)))
+        return tuple(str(part) for part in where), node
 
     def _lookup(self, path: tuple[str | int, ...]) -> Any:
-        node: Any = self.document
-        for part in path:
-            node = node[part]
-        return node
+        return lookup(self.document, path)
 
     def _validator(self, schema_at: tuple[str, ...]) -> Any:
         validator = self._validators.get(schema_at)
@@ -173,9 +167,7 @@ class ContractView:
         return None
 
     def _resolved(self, node: Any) -> Any:
-        while isinstance(node, dict) and "$ref" in node:
-            node = self._lookup(ref_path(node["$ref"]))
-        return node
+        return resolve(self.document, node)
 
     def schema_node(self, operation_id: str | None, status: int, path: tuple[str | int, ...]) -> str:
         """The schema node that describes the value at `path` of an answer (as deep as the schema goes)."""
@@ -190,9 +182,7 @@ class ContractView:
         while path and isinstance(path[-1], int):
             path = path[:-1]
         for step in path:
-            while isinstance(node, dict) and "$ref" in node:
-                where = ref_path(node["$ref"])
-                node = self._lookup(where)
+            where, node = resolve_at(self.document, where)
             if isinstance(step, int) and isinstance(node, dict) and isinstance(node.get("items"), dict):
                 where, node = (*where, "items"), node["items"]
             elif isinstance(step, str) and isinstance(node, dict) and step in (node.get("properties") or {}):

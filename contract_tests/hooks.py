@@ -35,7 +35,7 @@ from schemathesis.openapi.checks import UseAfterFree
 
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
-from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document
+from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document, resolve
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
 # than rejected as malformed, and nothing generated can name a real subscriber.
@@ -46,6 +46,8 @@ MAX_SINGLE_READS = 3
 # Follow-up reads are retried exactly as the generated client retries a read.
 FOLLOW_UP_RETRY = RetryPolicy()
 FOLLOW_UP_READ_FAILED = "follow-up read failed"
+# The header the contract's one security scheme sends the key in.
+API_KEY_HEADER = load_catalogue().api_key_header
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,8 +332,8 @@ class Reader:
         self._ctx = ctx
         self._case = case
         self.agent_id = _path_value(case, "agentId")
-        key = case.headers.get("X-API-KEY") if case.headers else None
-        self._headers = {"X-API-KEY": key} if key is not None else {}
+        key = case.headers.get(API_KEY_HEADER) if case.headers else None
+        self._headers = {API_KEY_HEADER: key} if key is not None else {}
 
     def send(
         self,
@@ -476,7 +478,8 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
 # ---------------------------------------------------------------------------------------------
 # Phone numbers
 
-IMPORTS = ("importPhoneNumber", "importPhoneNumbers")
+# Operations that add numbers: their success is 201 Created.
+IMPORTS = tuple(operation.operation_id for operation in load_catalogue().values() if operation.creates)
 RELEASES = ("deletePhoneNumber", "deletePhoneNumbers")
 
 
@@ -577,7 +580,26 @@ def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[P
             )
 
 
-BATCH_GETS = {"batchGetPhoneNumbers": ("phoneNumbers", "number"), "batchGetConnectors": ("connectorIds", "connectorId")}
+def _batch_gets() -> dict[str, tuple[str, str | None]]:
+    """Reads of many resources at once, each with its request's one list and the found items' identifier."""
+    catalogue = load_catalogue()
+    found = {}
+    for operation in catalogue.values():
+        answer = resolve(catalogue.document, operation.success_schema) or {}
+        listed = (answer.get("properties") or {}).get("found")
+        body = resolve(catalogue.document, operation.body) or {}
+        properties = body.get("properties") or {}
+        asked = [
+            name
+            for name in body.get("required") or []
+            if resolve(catalogue.document, properties[name]).get("type") == "array"
+        ]
+        if operation.safe and isinstance(listed, dict) and len(asked) == 1:
+            found[operation.operation_id] = (asked[0], catalogue.identifier(listed.get("items")))
+    return found
+
+
+BATCH_GETS = _batch_gets()
 
 
 @invariant(*BATCH_GETS, "deletePhoneNumbers", "batchUpdateConnectors")
@@ -1083,7 +1105,7 @@ class key_sent_twice_is_refused:
 
     def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         operation_id = _operation_id(case)
-        key = case.headers.get("X-API-KEY") if case.headers else None
+        key = case.headers.get(API_KEY_HEADER) if case.headers else None
         if self.probed or operation_id != PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL] or not key:
             return True
         if response.status_code != 200 or _from_guard(response):
@@ -1102,7 +1124,7 @@ class key_sent_twice_is_refused:
         }
         for label, (first, second) in pairs.items():
             started = time.monotonic()
-            answer = _send_probe(judged, [("X-API-KEY", first), ("X-API-KEY", second)])
+            answer = _send_probe(judged, [(API_KEY_HEADER, first), (API_KEY_HEADER, second)])
             error_code = _error_code_of(answer)
             from_guard = GUARD_HEADER.lower() in answer.headers
             PROBES.append(
@@ -1118,7 +1140,7 @@ class key_sent_twice_is_refused:
             if from_guard or _refused_as_unauthorised(answer):
                 continue
             evidence = (
-                f"X-API-KEY sent twice ({label}) answered {answer.status_code} {error_code or ''} "
+                f"{API_KEY_HEADER} sent twice ({label}) answered {answer.status_code} {error_code or ''} "
                 f"({CORRELATION_HEADER}: {answer.headers.get(CORRELATION_HEADER, 'none')}): {answer.text[:200]!r}"
             )
             if 200 <= answer.status_code < 300:
@@ -1143,8 +1165,14 @@ CHECKED_OPERATIONS["key_sent_twice_is_refused"] = frozenset({PROBED_ASSUMPTIONS[
 # ---------------------------------------------------------------------------------------------
 # Tenancy
 
-# Operations whose success body is one resource rather than a list of them.
-SINGLE_RESOURCE_ANSWERS = ("getPhoneNumber", "reassignPhoneNumber", "getConnector", "lookupConnector")
+# Operations whose success body is one resource rather than a list of them, but for those whose
+# request may move the resource to another project (a connector update).
+SINGLE_RESOURCE_ANSWERS = tuple(
+    operation.operation_id
+    for operation in load_catalogue().values()
+    if load_catalogue().answers_one_resource(operation)
+    and "projectId" not in ((resolve(load_document(), operation.body) or {}).get("properties") or {})
+)
 
 
 def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
@@ -1204,4 +1232,7 @@ class agent_sees_only_its_project:
                 )
 
 
-CHECKED_OPERATIONS["agent_sees_only_its_project"] = frozenset(SINGLE_RESOURCE_ANSWERS)
+# It judges every answer that shows resources: one of them, or a list.
+CHECKED_OPERATIONS["agent_sees_only_its_project"] = frozenset(SINGLE_RESOURCE_ANSWERS) | {
+    operation.operation_id for operation in load_catalogue().values() if load_catalogue().lists_resources(operation)
+}

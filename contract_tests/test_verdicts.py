@@ -20,6 +20,7 @@ from contract_tests.annotations import Contract
 from contract_tests.attribution import DRIFT, TOOLKIT
 from contract_tests.conformance import Conducted, conduct
 from contract_tests.target import mock_credentials, serve
+from telephony_contract import resolve
 from telephony_mock import create_app
 from telephony_mock._config import DEFAULT_CONFIG_PATH, config_from_dict
 
@@ -67,15 +68,11 @@ class IgnoresUnknownProperties:
 
 
 def _request_schema(operation: str) -> Any:
-    for operation_id, definition, _ in CONTRACT.operations():
-        if operation_id == operation:
-            body = CONTRACT.resolve(definition.get("requestBody", {}))
-            return CONTRACT.resolve(body.get("content", {}).get("application/json", {}).get("schema"))
-    return None
+    return resolve(CONTRACT.document, CONTRACT.catalogue[operation].body)
 
 
 def _known_only(value: Any, schema: Any) -> Any:
-    schema = CONTRACT.resolve(schema)
+    schema = resolve(CONTRACT.document, schema)
     if not isinstance(schema, dict):
         return value
     if isinstance(value, dict) and "properties" in schema:

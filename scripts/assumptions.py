@@ -10,37 +10,36 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+from telephony_contract import Catalogue, load_document
+from telephony_contract.document import JsonPath, pointer
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 PAGE = ROOT / "docs" / "assumptions.md"
-METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def _annotations(node: Any, where: str, key: str) -> Iterator[tuple[str, Any]]:
+def _annotations(node: Any, where: JsonPath, key: str) -> Iterator[tuple[str, Any]]:
     """Every `key` annotation in the document, with a readable location (a JSON pointer)."""
     if isinstance(node, dict):
         if key in node:
-            yield where or "/", node[key]
+            yield pointer(where) or "/", node[key]
         for name, child in node.items():
             if not str(name).startswith("x-"):
-                token = str(name).replace("~", "~0").replace("/", "~1")
-                yield from _annotations(child, f"{where}/{token}", key)
+                yield from _annotations(child, (*where, name), key)
     elif isinstance(node, list):
         for index, child in enumerate(node):
-            yield from _annotations(child, f"{where}/{index}", key)
+            yield from _annotations(child, (*where, index), key)
 
 
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def render(spec: dict[str, Any]) -> str:
+def render(spec: Mapping[str, Any]) -> str:
     lines = [
         "# Assumptions about the real service",
         "",
@@ -56,7 +55,7 @@ def render(spec: dict[str, Any]) -> str:
         "",
     ]
     used: dict[str, list[str]] = {}
-    for where, mapping in _annotations(spec, "", "x-assumed"):
+    for where, mapping in _annotations(spec, (), "x-assumed"):
         for keyword, assumption in mapping.items():
             used.setdefault(assumption, []).append(f"`{keyword}` at `{where}`")
     for item in spec.get("x-assumptions", []):
@@ -67,15 +66,13 @@ def render(spec: dict[str, Any]) -> str:
     for name, value in spec.get("x-limits", {}).items():
         lines.append(f"| `{name}` | {value} |")
     lines += ["", "## Per operation", "", "| operation | method and path | assumption |", "|---|---|---|"]
-    for path, item in spec["paths"].items():
-        for method in METHODS:
-            operation = item.get(method)
-            if operation and "x-assumption" in operation:
-                lines.append(
-                    f"| `{operation['operationId']}` | `{method.upper()} {path}` | {_cell(operation['x-assumption'])}"
-                    + "".join(f"<br>Marked: {place}." for place in used.get(operation["operationId"], []))
-                    + " |"
-                )
+    for operation in Catalogue.from_document(spec).values():
+        if "x-assumption" in operation.node:
+            lines.append(
+                f"| `{operation}` | `{operation.method} {operation.path}` | {_cell(operation.node['x-assumption'])}"
+                + "".join(f"<br>Marked: {place}." for place in used.get(operation.operation_id, []))
+                + " |"
+            )
     lines += [
         "",
         "## Where the contract differs from the reference on purpose",
@@ -83,7 +80,7 @@ def render(spec: dict[str, Any]) -> str:
         "| where | the reference says | why we differ |",
         "|---|---|---|",
     ]
-    for where, note in _annotations(spec, "", "x-upstream"):
+    for where, note in _annotations(spec, (), "x-upstream"):
         lines.append(f"| `{where}` | {_cell(note['says'])} | {_cell(note['why'])} |")
     lines += [
         "",
@@ -106,7 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail when the page is out of date")
     args = parser.parse_args()
-    text = render(yaml.safe_load(SPEC.read_text()))
+    text = render(load_document(SPEC))
     if args.check:
         if not PAGE.exists() or PAGE.read_text() != text:
             print("docs/assumptions.md is stale; run `make generate` and commit the result.")

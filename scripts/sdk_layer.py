@@ -20,6 +20,7 @@ import keyword
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,15 @@ from openapi_python_client.parser.properties import EnumProperty, ModelProperty
 from openapi_python_client.parser.properties.list_property import ListProperty
 from openapi_python_client.parser.properties.string import StringProperty
 
+from telephony_contract import Catalogue, Operation, resolve
+from telephony_contract.catalogue import api_key_header
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
 TEMPLATES = ROOT / "generator-templates" / "sdk"
 # Rendered into the package, one module per template of the same name.
 MODULES = ("error_codes.py", "settings.py", "resources.py", "polyai.py")
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,26 +131,14 @@ class Layer:
         return sorted(names - {"Sequence", "Mapping", "Any", "Literal", "Unset", "None"})
 
 
-def method_name(operation: dict[str, Any], tag: str) -> str:
-    """The SDK method for an operation: `x-sdk-method`, or the operationId without its tag's noun."""
-    declared = operation.get("x-sdk-method")
-    if isinstance(declared, dict):
-        declared = declared.get("name")
+def method_name(operation_id: str, tag: str, declared: str | None = None) -> str:
+    """The SDK method for an operation: its `x-sdk-method` (`declared`), or the operationId without its tag's noun."""
     if declared:
-        return str(declared)
-    words = re.sub(r"(?<!^)(?=[A-Z])", "_", operation["operationId"]).lower().split("_")
+        return declared
+    words = re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower().split("_")
     noun = {word.rstrip("s") for word in tag.split("-")}
     name = "_".join(word for word in words if word.rstrip("s") not in noun) or words[0]
     return name + "_" if keyword.iskeyword(name) else name
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _parsed(spec: dict[str, Any], spec_path: Path) -> GeneratorData:
@@ -189,37 +180,28 @@ def _argument(prop: Any) -> Argument:
     return Argument(name, f"{annotation} | Unset", "UNSET", convert)
 
 
-def correlation_header(spec: dict[str, Any]) -> str:
+def correlation_header(catalogue: Catalogue) -> str:
     """The one response header every error answer of every operation declares: the request's correlation id."""
     shared: set[str] | None = None
-    for operation in _raw_operations(spec).values():
-        for status, response in operation.get("responses", {}).items():
+    for operation in catalogue.values():
+        for status, response in operation.responses.items():
             if str(status)[0] in "45":
-                names = set(_resolve(spec, response).get("headers", {}))
+                names = set(response.get("headers", {}))
                 shared = names if shared is None else shared & names
     if not shared or len(shared) != 1:
         raise SystemExit(f"the error answers must share exactly one header, the correlation id; they share {shared}")
     return shared.pop()
 
 
-def _raw_operations(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {}
-    for item in spec["paths"].values():
-        for method in HTTP_METHODS:
-            if method in item:
-                found[item[method]["operationId"]] = item[method]
-    return found
-
-
-def _batch(spec: dict[str, Any], operation: dict[str, Any], body: Any, result: Any, limit: int) -> BatchField | None:
+def _batch(spec: Mapping[str, Any], operation: Operation, body: Any, result: Any, limit: int) -> BatchField | None:
     """The body list capped at the batch limit, if the answer is lists that can be concatenated."""
-    if "requestBody" not in operation:
+    schema = resolve(spec, operation.body)
+    if not isinstance(schema, Mapping):
         return None
-    schema = _resolve(spec, _resolve(spec, operation["requestBody"])["content"]["application/json"]["schema"])
     capped = [
         name
         for name, property_schema in schema.get("properties", {}).items()
-        if _resolve(spec, property_schema).get("maxItems") == limit
+        if resolve(spec, property_schema).get("maxItems") == limit
     ]
     if len(capped) != 1:
         return None
@@ -233,7 +215,7 @@ def _batch(spec: dict[str, Any], operation: dict[str, Any], body: Any, result: A
     return BatchField(str(field_prop.python_name), of_strings, merged)
 
 
-def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpoint, limit: int) -> Method:
+def _method(spec: Mapping[str, Any], raw: Operation, tag: str, endpoint: Endpoint, limit: int) -> Method:
     successes = [r for r in endpoint.responses.patterns if r.status_code.range and r.status_code.range[0] < 300]
     if len(successes) != 1 or not isinstance(successes[0].prop, ModelProperty):
         raise SystemExit(f"{endpoint.name}: the SDK layer needs exactly one success answer with a model")
@@ -256,13 +238,13 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
     if len(set(names)) != len(names) or {"agent_id", "options", "self"} & set(names):
         raise SystemExit(f"{endpoint.name}: its arguments {names} collide; rename in the spec")
     return Method(
-        name=method_name(raw, tag),
-        operation_id=raw["operationId"],
+        name=method_name(raw.operation_id, tag, raw.sdk_method),
+        operation_id=raw.operation_id,
         module=str(endpoint.name),
         tag_module="",
-        summary=_text(raw.get("summary")),
-        description=_text(raw.get("description")),
-        assumption=_text(raw.get("x-assumption")),
+        summary=_text(raw.node.get("summary")),
+        description=_text(raw.node.get("description")),
+        assumption=_text(raw.node.get("x-assumption")),
         path_arguments=path_arguments,
         body_arguments=body_arguments,
         query_arguments=query_arguments,
@@ -270,11 +252,11 @@ def _method(spec: dict[str, Any], raw: dict[str, Any], tag: str, endpoint: Endpo
         body_class=body_class,
         result_class=result.class_info.name,
         batch=batch,
-        wait=_wait(raw, result),
+        wait=_wait(raw.node, result),
     )
 
 
-def _wait(operation: dict[str, Any], result: ModelProperty) -> Wait | None:
+def _wait(operation: Mapping[str, Any], result: ModelProperty) -> Wait | None:
     """`x-sdk-method: {name: ..., wait: {field: status, until: [...]}}` asks for a `wait` method."""
     declared = operation.get("x-sdk-method")
     if not isinstance(declared, dict) or "wait" not in declared:
@@ -292,7 +274,7 @@ def _wait(operation: dict[str, Any], result: ModelProperty) -> Wait | None:
 def read_layer(spec_path: Path = SPEC) -> Layer:
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     data = _parsed(spec, spec_path)
-    raw_operations = _raw_operations(spec)
+    catalogue = Catalogue.from_document(spec)
     server = spec["servers"][0]
     region = server.get("variables", {}).get("region", {})
     codes = [
@@ -310,22 +292,17 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
         region_default=region.get("default"),
         regions=tuple(region.get("enum", ())),
         max_batch_items=int(spec["x-limits"]["maxBatchItems"]),
-        api_key_header=next(
-            scheme["name"]
-            for scheme in spec["components"]["securitySchemes"].values()
-            if scheme["type"] == "apiKey" and scheme["in"] == "header"
-        ),
-        correlation_header=correlation_header(spec),
+        api_key_header=api_key_header(spec),
+        correlation_header=correlation_header(catalogue),
         error_codes=codes,
     )
     tags = {tag["name"]: _text(tag.get("description")) for tag in spec.get("tags", [])}
     for tag_module, collection in data.endpoint_collections_by_tag.items():
         endpoints = collection.endpoints
-        tag = raw_operations[_operation_id(raw_operations, endpoints[0])]["tags"][0]
+        tag = _operation(catalogue, endpoints[0]).tag
         methods = []
         for endpoint in endpoints:
-            raw = raw_operations[_operation_id(raw_operations, endpoint)]
-            method = _method(spec, raw, tag, endpoint, layer.max_batch_items)
+            method = _method(spec, _operation(catalogue, endpoint), tag, endpoint, layer.max_batch_items)
             methods.append(dataclasses.replace(method, tag_module=str(tag_module)))
         names = [m.name for m in methods]
         duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -336,10 +313,16 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
     return layer
 
 
-def _operation_id(raw_operations: dict[str, dict[str, Any]], endpoint: Endpoint) -> str:
-    """The operationId the generator turned into *endpoint*'s module name."""
-    snake = {re.sub(r"(?<!^)(?=[A-Z])", "_", op_id).lower(): op_id for op_id in raw_operations}
-    return snake[str(endpoint.name)]
+def _operation(catalogue: Catalogue, endpoint: Endpoint) -> Operation:
+    """The operation the generator turned into *endpoint*: the one its method and path route to.
+
+    The generator renames path parameters ({agentId} -> {agent_id}); routed as a request, each
+    stays a parameter's value and the template's literal segments decide.
+    """
+    match = catalogue.match(endpoint.method, endpoint.path.get_untrusted_value())
+    if match is None:
+        raise SystemExit(f"{endpoint.name}: no operation of the contract at {endpoint.method} {endpoint.path}")
+    return match.operation
 
 
 def _class_name(tag: str) -> str:

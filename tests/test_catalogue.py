@@ -17,7 +17,8 @@ import pytest
 
 from contract_tests import broken_mocks, hooks
 from contract_tests.guard import SafetyPolicy
-from telephony_contract import Catalogue, Operation, load_catalogue, load_document
+from telephony_contract import Catalogue, Operation, Router, load_catalogue, load_document, resolve
+from telephony_contract.router import MethodNotAllowed
 from telephony_mock import create_app
 from telephony_mock._routing import split_path
 
@@ -61,7 +62,7 @@ def test_mock_routes_the_operation_and_writes_only_when_the_catalogue_says(opera
     routed = mock._router.match(operation.method, split_path(_path(operation).encode()))
 
     assert (compiled.method, compiled.path_template) == (operation.method, operation.path)
-    assert routed is not None and routed.operation is compiled
+    assert routed is not None and routed.target is compiled
     assert compiled.writes is operation.writes
     assert set(compiled.responses) == operation.statuses
 
@@ -159,3 +160,95 @@ def test_x_safe_is_only_where_the_method_does_not_already_say_it() -> None:
         for method, operation in item.items():
             if isinstance(operation, dict) and operation.get("x-safe"):
                 assert method.upper() not in ("GET", "HEAD", "OPTIONS"), operation["operationId"]
+
+
+# -- the model's other readers: resources, the key header, the router, assumption sites ----------------
+
+
+def _shop() -> Catalogue:
+    """A tiny contract: items listed and read one at a time, added with 201, looked up in a batch."""
+    item = {"$ref": "#/components/schemas/Item"}
+    ids = {"type": "array", "items": {"type": "string"}}
+
+    def answer(schema: Any, status: str = "200") -> dict[str, Any]:
+        return {status: {"content": {"application/json": {"schema": schema}}}}
+
+    return Catalogue.from_document(
+        {
+            "security": [{"Key": []}],
+            "paths": {
+                "/items": {
+                    "get": {"operationId": "listItems", "responses": answer({"$ref": "#/components/schemas/Items"})},
+                    "post": {"operationId": "addItem", "responses": answer(item, "201")},
+                },
+                "/items/{itemId}": {"get": {"operationId": "getItem", "responses": answer(item)}},
+                "/items/batch": {
+                    "post": {
+                        "operationId": "batchGetItems",
+                        "x-safe": True,
+                        "requestBody": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "required": ["ids"], "properties": {"ids": ids}}
+                                }
+                            }
+                        },
+                        "responses": answer(
+                            {"type": "object", "properties": {"found": {"type": "array", "items": item}}}
+                        ),
+                    }
+                },
+            },
+            "components": {
+                "securitySchemes": {"Key": {"type": "apiKey", "in": "header", "name": "X-Shop-Key"}},
+                "schemas": {
+                    "Item": {
+                        "type": "object",
+                        "required": ["itemId", "name"],
+                        "x-assumed": {"required": "items-named"},
+                        "properties": {"itemId": {"type": "string"}, "name": {"type": "string"}},
+                    },
+                    "Items": {"type": "object", "properties": {"items": {"type": "array", "items": item}}},
+                },
+            },
+        }
+    )
+
+
+def test_the_model_tells_which_answers_carry_one_resource_a_list_or_a_creation() -> None:
+    shop = _shop()
+
+    assert shop.resource_schemas == {"#/components/schemas/Item"}
+    assert [op.operation_id for op in shop.values() if shop.answers_one_resource(op)] == ["addItem", "getItem"]
+    assert [op.operation_id for op in shop.values() if shop.lists_resources(op)] == ["listItems", "batchGetItems"]
+    assert [op.operation_id for op in shop.values() if op.creates] == ["addItem"]
+    assert shop.identifier({"$ref": "#/components/schemas/Item"}) == "itemId"
+    assert shop.api_key_header == "X-Shop-Key"
+
+
+def test_assumption_sites_carry_the_pointer_of_the_node_that_marks_them() -> None:
+    (site,) = [site for site in _shop()["getItem"].sites if site.status == "200"]
+
+    assert (site.keyword, site.assumption, site.part, site.path) == ("required", "items-named", "response", ())
+    assert (site.pointer, site.node) == ("/required", "/components/schemas/Item")
+
+
+def test_the_router_prefers_a_literal_segment_and_answers_405_with_the_path_s_methods() -> None:
+    router = Router([("GET", "/items/{itemId}", "getItem"), ("POST", "/items/batch", "batchGetItems")])
+
+    found = router.match("GET", ("items", "a%2Fb"))
+    assert found is not None and (found.target, found.parameters) == ("getItem", {"itemId": "a%2Fb"})
+    with pytest.raises(MethodNotAllowed) as refused:
+        router.match("GET", ("items", "batch"))
+    assert refused.value.allowed == ("POST",)
+    # Asked for a method the literal path lacks, `find` falls back to the template that has it.
+    fallback = router.find("GET", ("items", "batch"))
+    assert fallback is not None and fallback.target == "getItem"
+    assert router.match("GET", ("items", "")) is None
+
+
+def test_a_ref_cycle_is_refused_with_the_ref_that_closes_it() -> None:
+    document = {"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}}
+
+    with pytest.raises(ValueError, match="cycle through #/b"):
+        resolve(document, document["a"])

@@ -17,14 +17,9 @@ import pytest
 import yaml
 
 from telephony_contract import SPEC_PATH, load_document
-from telephony_contract.catalogue import HTTP_METHODS
-from telephony_contract.fields import (
-    always_present,
-    operation_inputs,
-    parse_pointer,
-    schema_types,
-    schemas_at,
-)
+from telephony_contract.catalogue import Catalogue
+from telephony_contract.document import HTTP_METHODS, parse_pointer
+from telephony_contract.fields import always_present, schema_types, schemas_at
 from telephony_contract.links import LinkProblem, check_links
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +131,7 @@ def test_a_parameter_key_may_name_its_location_and_must_then_be_in_it(tmp_path: 
     link = _link(CONTRACT, source, status, name)
     parameter = _response_body_parameter(link)
     assert parameter is not None
-    takes = operation_inputs(load_document(SPEC_PATH))[link["operationId"]].parameters
+    takes = Catalogue.from_document(load_document(SPEC_PATH))[link["operationId"]].parameters
     (location,) = [where for where, parameter_name in takes if parameter_name == parameter]
     other = "query" if location != "query" else "header"
 

@@ -1,7 +1,8 @@
 """Where a field lives in the contract: what an operation takes, and where a JSON pointer leads in a schema.
 
 The link lint and the mock's check of the fields its rules read ask the same question (does the
-contract have this field?) and answer it here, the same way. A pointer walks a schema the way an
+contract have this field?) and answer it here, the same way; what an operation takes is its
+`catalogue.Operation`. A pointer walks a schema the way an
 instance would be walked: a name through `properties` (or `patternProperties`, or a schema-valued
 `additionalProperties`), a number through `prefixItems` or `items`; `$ref`s are followed and
 `allOf`/`anyOf`/`oneOf` branches searched, so a field exists if any branch has it.
@@ -11,85 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from jsonpointer import JsonPointer, JsonPointerException
-
-from .catalogue import HTTP_METHODS
 from .document import resolve
 
-PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
 _ALL_OF = ("allOf",)
 _INDEX = re.compile(r"0|[1-9][0-9]*")
-
-
-@dataclass(frozen=True, slots=True)
-class OperationInputs:
-    """What one operation takes: its parameters (path-item level included) and its request body."""
-
-    operation_id: str
-    method: str  # lower case, as a key of the path item
-    path: str
-    # (location, name) -> the parameter object; header names in lower case (HTTP compares them so).
-    parameters: Mapping[tuple[str, str], Mapping[str, Any]]
-    # The JSON request body's schema, or None when the operation takes no JSON body.
-    body: Any
-    node: Mapping[str, Any]  # the operation object itself
-
-    def parameter(self, location: str, name: str) -> Mapping[str, Any] | None:
-        return self.parameters.get((location, name.lower() if location == "header" else name))
-
-    def takes(self, name: str) -> bool:
-        """Whether some parameter of any location has this name."""
-        return any(self.parameter(location, name) is not None for location in PARAMETER_LOCATIONS)
-
-
-def operation_inputs(document: Mapping[str, Any]) -> dict[str, OperationInputs]:
-    """Every operation of the document by operationId."""
-    found = {}
-    for template, raw_item in (document.get("paths") or {}).items():
-        item = resolve(document, raw_item)
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, Mapping) or "operationId" not in operation:
-                continue
-            parameters: dict[tuple[str, str], Mapping[str, Any]] = {}
-            # Operation-level parameters override path-item ones of the same name and location.
-            for raw in [*item.get("parameters", []), *operation.get("parameters", [])]:
-                parameter = resolve(document, raw)
-                location, name = str(parameter.get("in")), str(parameter.get("name"))
-                parameters[(location, name.lower() if location == "header" else name)] = parameter
-            found[str(operation["operationId"])] = OperationInputs(
-                operation_id=str(operation["operationId"]),
-                method=method,
-                path=str(template),
-                parameters=parameters,
-                body=json_schema(document, operation.get("requestBody")),
-                node=operation,
-            )
-    return found
-
-
-def json_schema(document: Mapping[str, Any], holder: Any) -> Any:
-    """The JSON schema of a request body or response object (`$ref`s followed); None without JSON content."""
-    holder = resolve(document, holder)
-    if not isinstance(holder, Mapping):
-        return None
-    for media_type, media in (holder.get("content") or {}).items():
-        kind = str(media_type).split(";", 1)[0].strip().lower()
-        if kind == "application/json" or kind.endswith("+json"):
-            return resolve(document, media).get("schema", True)
-    return None
-
-
-def parse_pointer(pointer: str) -> tuple[str, ...]:
-    """The unescaped segments of a JSON pointer (RFC 6901); ValueError if it is not one."""
-    try:
-        return tuple(JsonPointer(pointer).parts)
-    except JsonPointerException as exc:
-        raise ValueError(f"{pointer!r} is not a JSON pointer: {exc}") from None
 
 
 def schemas_at(document: Mapping[str, Any], schema: Any, segments: tuple[str, ...]) -> list[Any]:

@@ -24,16 +24,9 @@ from typing import Any
 
 from jsonpointer import JsonPointer
 
-from .document import resolve
-from .fields import (
-    PARAMETER_LOCATIONS,
-    OperationInputs,
-    json_schema,
-    operation_inputs,
-    parse_pointer,
-    schema_types,
-    schemas_at,
-)
+from .catalogue import PARAMETER_LOCATIONS, Catalogue, Operation
+from .document import json_schema, parse_pointer, resolve
+from .fields import schema_types, schemas_at
 
 # RFC 7230 `token`, the characters a `$request.header.` name may hold.
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
@@ -65,7 +58,7 @@ class _Unresolved(ValueError):
 class _Source:
     """The operation and response a link starts from, which its expressions read."""
 
-    operation: OperationInputs
+    operation: Operation
     response: Mapping[str, Any]
     document: Mapping[str, Any]
 
@@ -118,7 +111,7 @@ class _Source:
 
 def check_links(document: Mapping[str, Any]) -> list[LinkProblem]:
     """Every problem with the links of `document`'s responses, in document order."""
-    operations = operation_inputs(document)
+    operations = Catalogue.from_document(document)
     problems = []
     for operation in operations.values():
         for status, raw_response in (operation.node.get("responses") or {}).items():
@@ -130,7 +123,7 @@ def check_links(document: Mapping[str, Any]) -> list[LinkProblem]:
     return problems
 
 
-def _target(operations: Mapping[str, OperationInputs], link: Mapping[str, Any]) -> OperationInputs | str:
+def _target(operations: Mapping[str, Operation], link: Mapping[str, Any]) -> Operation | str:
     """The operation a link leads to, or why it leads nowhere."""
     if ("operationId" in link) == ("operationRef" in link):
         return "a link names its target by exactly one of operationId and operationRef"
@@ -145,13 +138,13 @@ def _target(operations: Mapping[str, OperationInputs], link: Mapping[str, Any]) 
     except ValueError as exc:
         return f"operationRef: {exc}"
     for operation in operations.values():
-        if segments == ("paths", operation.path, operation.method):
+        if segments == ("paths", operation.path, operation.method.lower()):
             return operation
     return f"operationRef {ref!r} names no operation of the contract"
 
 
 def _link_problems(
-    document: Mapping[str, Any], operations: Mapping[str, OperationInputs], source: _Source, link: Mapping[str, Any]
+    document: Mapping[str, Any], operations: Mapping[str, Operation], source: _Source, link: Mapping[str, Any]
 ) -> Iterator[str]:
     target = _target(operations, link)
     if isinstance(target, str):
@@ -170,7 +163,7 @@ def _link_problems(
         yield from _body_problems(document, source, link["requestBody"], target, (), "requestBody")
 
 
-def _target_parameter(target: OperationInputs, key: str) -> Mapping[str, Any] | None:
+def _target_parameter(target: Operation, key: str) -> Mapping[str, Any] | None:
     """The parameter a link's key names: `id` in any location, or `path.id` in that one."""
     location, _, name = key.partition(".")
     qualified = target.parameter(location, name) if name and location in PARAMETER_LOCATIONS else None
@@ -187,7 +180,7 @@ def _body_problems(
     document: Mapping[str, Any],
     source: _Source,
     value: Any,
-    target: OperationInputs,
+    target: Operation,
     segments: tuple[str, ...],
     where: str,
 ) -> Iterator[str]:

@@ -24,7 +24,9 @@ from typing import Any
 
 from jsonpointer import escape
 
-from telephony_contract.fields import OperationInputs, always_present, operation_inputs, parse_pointer, schemas_at
+from telephony_contract import Catalogue, Operation
+from telephony_contract.document import parse_pointer
+from telephony_contract.fields import always_present, schemas_at
 
 from ._rules import Call, DeclaredRule, Rule, Rules
 from ._spec import Spec
@@ -45,7 +47,7 @@ class _Field:
 
 def check_reads(rules: Rules, document: Mapping[str, Any]) -> list[str]:
     """What each declared rule reads that its operation does not take, one message per field."""
-    operations = operation_inputs(document)
+    operations = Catalogue.from_document(document)
     problems = []
     for operation_id, rule in rules.items():
         operation = operations.get(operation_id)
@@ -74,14 +76,14 @@ def runnable(rules: Rules, spec: Spec, *, strict: bool) -> dict[str, Rule]:
     """The rules as the app calls them: bare, or in strict (self-check) mode behind read-only views."""
     if not strict:
         return {name: rule.function if isinstance(rule, DeclaredRule) else rule for name, rule in rules.items()}
-    operations = operation_inputs(spec.document)
+    operations = Catalogue.from_document(spec.document)
     return {
         name: _strict(name, rule, spec, operations[name]) if isinstance(rule, DeclaredRule) else rule
         for name, rule in rules.items()
     }
 
 
-def _strict(operation_id: str, rule: DeclaredRule, spec: Spec, takes: OperationInputs) -> Rule:
+def _strict(operation_id: str, rule: DeclaredRule, spec: Spec, takes: Operation) -> Rule:
     compiled = spec.operation(operation_id)
     defaults = compiled.body.defaults if compiled.body is not None else {}
 

@@ -17,14 +17,16 @@ from urllib.parse import quote
 import jsonschema_rs
 
 from telephony_contract import SPEC_PATH, Catalogue, load_document
-from telephony_contract.document import lookup, ref_path
+from telephony_contract.catalogue import api_key_header
+from telephony_contract.document import JsonPath, lookup, operation_nodes, ref_path, resolve_at
+from telephony_contract.document import pointer as json_pointer
+from telephony_contract.router import parameter_names
 
 from . import _errors
 
 # The URI the loaded document is registered under, so `$ref`s resolve inside it.
 SPEC_URI = "urn:polyai-telephony:openapi"
 
-METHODS = ("get", "put", "post", "delete", "patch")
 PARAMETER_LOCATIONS = ("path", "query", "header")
 
 # Keywords jsonschema-rs enforces under draft 2020-12.
@@ -82,9 +84,6 @@ class Operation:
     operation_id: str
     method: str  # upper case
     path_template: str
-    # One entry per path segment: the literal text, or None where a parameter goes.
-    segments: tuple[str | None, ...]
-    segment_names: tuple[str | None, ...]
     path: Parameters | None
     query: Parameters | None
     header: Parameters | None
@@ -140,8 +139,9 @@ def component(name: str) -> dict[str, str]:
     return {"$ref": f"{SPEC_URI}#/components/schemas/{name}"}
 
 
-def pointer(path: tuple[str | int, ...]) -> str:
-    return "#" + "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+def pointer(path: JsonPath) -> str:
+    """Where in the spec, as a URI fragment: #/paths/~1v1~1agents/get."""
+    return "#" + json_pointer(path)
 
 
 def _local_ref(ref: Any, where: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -180,16 +180,10 @@ class _Compiler:
 
     def resolve(self, path: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], Any]:
         """Follow `$ref`s (local ones only) from `path` to the object they name."""
-        node = self.lookup(path)
-        seen = set()
-        while isinstance(node, Mapping) and "$ref" in node and len(node) == 1:
-            ref = node["$ref"]
-            if ref in seen:
-                raise SpecError(f"{pointer(path)}: $ref cycle through {ref}")
-            seen.add(ref)
-            path = _local_ref(ref, path)
-            node = self.lookup(path)
-        return path, node
+        try:
+            return resolve_at(self.doc, path)
+        except ValueError as exc:
+            raise SpecError(f"{pointer(path)}: {exc}") from None
 
     def validator(self, path: tuple[str | int, ...]) -> jsonschema_rs.Validator:
         return validator_for(_ref(path), self.registry)
@@ -285,15 +279,10 @@ class _Compiler:
     # -- operations -------------------------------------------------------------------------
 
     def api_key_header(self) -> str:
-        requirements = self.doc.get("security") or []
-        names = {name for requirement in requirements for name in requirement}
-        if len(names) != 1:
-            raise SpecError("the mock supports exactly one global security scheme")
-        (name,) = names
-        scheme = self.doc["components"]["securitySchemes"][name]
-        if scheme.get("type") != "apiKey" or scheme.get("in") != "header":
-            raise SpecError(f"security scheme {name}: the mock supports only an API key in a header")
-        return str(scheme["name"]).lower()
+        try:
+            return api_key_header(self.doc).lower()
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
 
     def parameters(
         self, path_item: tuple[str | int, ...], operation: tuple[str | int, ...]
@@ -380,41 +369,35 @@ class _Compiler:
 
     def operations(self) -> Iterator[Operation]:
         global_security = self.doc.get("security")
-        for template, item in self.doc["paths"].items():
-            path_item = ("paths", template)
-            segments = tuple(template.strip("/").split("/"))
-            segment_names = tuple(s[1:-1] if s.startswith("{") and s.endswith("}") else None for s in segments)
-            for method in METHODS:
-                if method not in item:
-                    continue
-                where = (*path_item, method)
-                operation = item[method]
-                if "security" in operation and operation["security"] != global_security:
-                    raise SpecError(f"{pointer(where)}: per-operation security is not supported")
-                grouped = self.parameters(path_item, where)
-                path_names = {name for name, _, _ in grouped.get("path", [])}
-                if path_names != {name for name in segment_names if name}:
-                    raise SpecError(f"{pointer(where)}: path parameters do not match the template")
-                responses = self.responses(where)
-                successes = [status for status in responses if 200 <= status < 300]
-                if len(successes) != 1:
-                    raise SpecError(f"{pointer(where)}: exactly one 2xx response is supported")
-                code = operation.get("x-validation-error-code", _errors.SCHEMA_VALIDATION_FAILED)
-                yield Operation(
-                    operation_id=operation["operationId"],
-                    method=method.upper(),
-                    path_template=template,
-                    segments=tuple(None if name else s for s, name in zip(segments, segment_names, strict=True)),
-                    segment_names=segment_names,
-                    path=self.fold(grouped.get("path")),
-                    query=self.fold(grouped.get("query")),
-                    header=self.fold(grouped.get("header")),
-                    body=self.body(where),
-                    validation_error_code=self._known_code(code, (*where, "x-validation-error-code"), status=400),
-                    success_status=successes[0],
-                    responses=responses,
-                    writes=self.catalogue[operation["operationId"]].writes,
-                )
+        for found in operation_nodes(self.doc):
+            where: JsonPath = found.where
+            operation = found.node
+            if "operationId" not in operation:
+                raise SpecError(f"{pointer(where)}: an operation needs an operationId")
+            if "security" in operation and operation["security"] != global_security:
+                raise SpecError(f"{pointer(where)}: per-operation security is not supported")
+            grouped = self.parameters(where[:2], where)
+            path_names = {name for name, _, _ in grouped.get("path", [])}
+            if path_names != {name for name in parameter_names(found.path) if name}:
+                raise SpecError(f"{pointer(where)}: path parameters do not match the template")
+            responses = self.responses(where)
+            successes = [status for status in responses if 200 <= status < 300]
+            if len(successes) != 1:
+                raise SpecError(f"{pointer(where)}: exactly one 2xx response is supported")
+            code = operation.get("x-validation-error-code", _errors.SCHEMA_VALIDATION_FAILED)
+            yield Operation(
+                operation_id=operation["operationId"],
+                method=found.method.upper(),
+                path_template=found.path,
+                path=self.fold(grouped.get("path")),
+                query=self.fold(grouped.get("query")),
+                header=self.fold(grouped.get("header")),
+                body=self.body(where),
+                validation_error_code=self._known_code(code, (*where, "x-validation-error-code"), status=400),
+                success_status=successes[0],
+                responses=responses,
+                writes=self.catalogue[operation["operationId"]].writes,
+            )
 
     def compile(self) -> Spec:
         operations = tuple(self.operations())

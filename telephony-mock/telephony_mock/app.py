@@ -24,7 +24,8 @@ import anyio
 from starlette.applications import Starlette
 from starlette.routing import Router as StarletteRouter
 
-from telephony_contract import CORRELATION_HEADER, SPEC_PATH
+from telephony_contract import CORRELATION_HEADER, SPEC_PATH, Router
+from telephony_contract.router import MethodNotAllowed
 
 from . import _errors
 from ._admin import PREFIX as ADMIN_PREFIX
@@ -37,7 +38,7 @@ from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._paged_answers import PagedAnswer, paged
 from ._reads import check_reads, runnable
-from ._routing import MethodNotAllowed, Router, split_path
+from ._routing import split_path
 from ._rule_book import with_replacements
 from ._rules import Call, Rules, Settings
 from ._seed import seed_records
@@ -100,7 +101,7 @@ class TelephonyMock:
                 raise SpecError(
                     f"{operation.operation_id}: every operation must take the {AGENT_PARAMETER} path parameter"
                 )
-        self._router = Router(spec.operations)
+        self._router = Router((operation.method, operation.path_template, operation) for operation in spec.operations)
         self._auth = Auth(config)
         self._errors = ErrorRenderer(spec.error_codes)
         self._correlation_ids = CorrelationIds()
@@ -212,9 +213,9 @@ class TelephonyMock:
             raise ApiError(_errors.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(exc.allowed)}) from None
         if match is None or account is None:
             raise ApiError(_errors.NOT_FOUND)
-        operation = match.operation
+        operation = match.target
         scope[_OPERATION_KEY] = operation
-        caller = self._auth.caller(account, match.path_params[AGENT_PARAMETER])
+        caller = self._auth.caller(account, match.parameters[AGENT_PARAMETER])
 
         if self.faults.active:
             fault = self.faults.pick(operation, fault_header)
@@ -226,7 +227,7 @@ class TelephonyMock:
 
         validator = self._validator
         code = operation.validation_error_code
-        validator.check_parameters(operation.path, match.path_params, code, "path")
+        validator.check_parameters(operation.path, match.parameters, code, "path")
         query: Mapping[str, str] = {}
         if operation.query is not None:
             query = _parse_query(scope["query_string"])
@@ -240,7 +241,7 @@ class TelephonyMock:
             body = validator.parse_body(operation.body, raw, content_type, code)
 
         rule = self._rules[operation.operation_id]
-        call = Call(caller, match.path_params, query, body, self._settings, self.clock.now())
+        call = Call(caller, match.parameters, query, body, self._settings, self.clock.now())
         with self.store.transaction(write=operation.writes) as tx:
             result = rule(tx, call)
         return paged(operation.success_status, result, correlation_id) or json_answer(

@@ -16,9 +16,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
-from telephony_contract import document, load_document
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+from telephony_contract import document, load_catalogue, load_document
 
 # The values every call is made with. The number is in Ofcom's drama range, never a subscriber's.
 PARAMETER_VALUES = {
@@ -122,24 +120,19 @@ class Operation:
 @cache
 def operations() -> tuple[Operation, ...]:
     found = []
-    for path, item in spec()["paths"].items():
-        shared = [resolve(p) for p in item.get("parameters", [])]
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            op = item[method]
-            (tag,) = op["tags"]
-            found.append(
-                Operation(
-                    operation_id=op["operationId"],
-                    method=method.upper(),
-                    path=path,
-                    tag=tag,
-                    parameters=tuple(shared + [resolve(p) for p in op.get("parameters", [])]),
-                    request_body=resolve(op["requestBody"]) if "requestBody" in op else None,
-                    responses={status: resolve(r) for status, r in op["responses"].items()},
-                )
+    for op in load_catalogue().values():
+        (tag,) = op.node["tags"]
+        found.append(
+            Operation(
+                operation_id=op.operation_id,
+                method=op.method,
+                path=op.path,
+                tag=tag,
+                parameters=tuple(op.parameters.values()),
+                request_body=resolve(op.node["requestBody"]) if "requestBody" in op.node else None,
+                responses=dict(op.responses),
             )
+        )
     return tuple(found)
 
 

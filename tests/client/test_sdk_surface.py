@@ -12,6 +12,8 @@ import pytest
 from openapi_cases import Operation, operations, schema_name, snake_case, spec
 from polyai_telephony import AsyncPolyAI, PolyAI, RawResponse
 
+from telephony_contract import load_catalogue
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from sdk_layer import method_name
 
@@ -37,13 +39,11 @@ def _success_model(operation: Operation) -> str:
     ],
 )
 def test_a_method_is_the_operation_id_without_the_tag_s_noun(operation_id: str, tag: str, expected: str) -> None:
-    assert method_name({"operationId": operation_id}, tag) == expected
+    assert method_name(operation_id, tag) == expected
 
 
 def test_x_sdk_method_names_the_method_when_present() -> None:
-    assert method_name({"operationId": "deletePhoneNumbers", "x-sdk-method": "delete_many"}, "phone-numbers") == (
-        "delete_many"
-    )
+    assert method_name("deletePhoneNumbers", "phone-numbers", "delete_many") == "delete_many"
 
 
 @pytest.mark.parametrize("operation", operations(), ids=str)
@@ -82,4 +82,4 @@ def test_the_namespaces_hold_no_method_the_contract_lacks() -> None:
 
 
 def _method_of(operation: Operation) -> str:
-    return method_name(spec()["paths"][operation.path][operation.method.lower()], operation.tag)
+    return method_name(operation.operation_id, operation.tag, load_catalogue()[operation.operation_id].sdk_method)

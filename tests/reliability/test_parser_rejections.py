@@ -20,6 +20,7 @@ import pytest
 import yaml
 from live_server import API_KEY, MockProcess
 
+from telephony_contract import HTTP_METHODS
 from telephony_mock._server import default_stack
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text())
@@ -27,9 +28,7 @@ CORRELATION = "x-polyai-correlation-id"
 NUMBERS = "/v1/agents/agent-dev/telephony/phone-numbers"
 # The methods the contract declares on NUMBERS: what a 405 there must offer in Allow.
 NUMBERS_METHODS = {
-    method.upper()
-    for method in SPEC["paths"]["/v1/agents/{agentId}/telephony/phone-numbers"]
-    if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+    method.upper() for method in SPEC["paths"]["/v1/agents/{agentId}/telephony/phone-numbers"] if method in HTTP_METHODS
 }
 
 
