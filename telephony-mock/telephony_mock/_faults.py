@@ -61,11 +61,14 @@ class Faults:
     ) -> None:
         self._spec = spec
         self._header_enabled = header_enabled
-        # With a seed, the n-th draw is a function of the seed and n alone, and `draws` (the
-        # store's counter) numbers them: every process serving one state file follows one sequence.
+        # With a seed, the n-th draw is the n-th number of random.Random(seed), and `draws` (the
+        # store's counter) says which n this is: every process serving one state file follows
+        # the one sequence a single process would.
         self._seed = seed
         self._draws = draws
         self._random = random.Random(seed)
+        self._drawn = 0  # numbers taken from self._random so far
+        self._draw_lock = threading.Lock()
         # A status maps to a code only where x-error-codes has exactly one code for it.
         by_status: dict[int, list[str]] = {}
         for code, entry in spec.error_codes.items():
@@ -155,7 +158,15 @@ class Faults:
     def _draw(self) -> float:
         if self._seed is None or self._draws is None:
             return self._random.random()
-        return random.Random(f"{self._seed}:{self._draws()}").random()
+        number = self._draws()
+        with self._draw_lock:
+            # The counter only grows, so this process only ever skips forward past the draws
+            # other processes made.
+            while self._drawn < number:
+                self._random.random()
+                self._drawn += 1
+            self._drawn += 1
+            return self._random.random()
 
     def _fault(self, status: int | None, retry_after: str | None, latency_ms: int) -> Fault:
         error = None
