@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract_tests import kinds
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY
 from contract_tests.broken_mocks import (
     Broken,
@@ -31,7 +32,7 @@ from contract_tests.broken_mocks import (
 )
 from contract_tests.runner import load_settings
 from contract_tests.target import mock_credentials
-from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code
+from telephony_contract import CORRELATION_HEADER, Catalogue, error_envelope, generic_code, load_catalogue
 from telephony_mock import create_app
 
 Change = Callable[[Exchange], None]
@@ -371,6 +372,38 @@ ASSUMED = [
 ]
 
 MATRIX = [*PUBLISHED, *ASSUMED]
+
+
+def derived(catalogue: Catalogue) -> list[Mutation]:
+    """The mutations every operation of a kind gets, read from the contract model.
+
+    An operation is not named here: each whose success answer publishes a required field gets that
+    field dropped (see contract_tests/kinds.py), and the run on that one operation must report
+    drift from the schema check. The matrix's hand-written mutations stay for what is specific to
+    one operation or to an assumption.
+    """
+    mutations = []
+    for operation in catalogue.values():
+        name = operation.operation_id
+        # Runs that must first create something, or place calls, take seconds: out of the default run.
+        slow = not operation.safe or operation.places_call
+        fields = kinds.required_fields(catalogue, operation)
+        if fields:
+            mutations.append(
+                Mutation(
+                    f"field-dropped-{name}",
+                    f"{name}'s answer lacks the published required `{fields[0]}`",
+                    DRIFT,
+                    kinds.SCHEMA_CHECK,
+                    (name,),
+                    _on_success(name, _body(_drop(fields[0]))),
+                    slow=slow,
+                )
+            )
+    return mutations
+
+
+DERIVED = derived(load_catalogue())
 
 # Enough for each mutation's few operations to be reached by examples, coverage, fuzzing and a
 # short stateful sequence; a defect only has to be found, not shrunk.
