@@ -374,12 +374,24 @@ ASSUMED = [
 MATRIX = [*PUBLISHED, *ASSUMED]
 
 
+# An account the mock's default config does not have: whatever shows it is another tenant's data.
+OTHER_ACCOUNT = "acct-someone-else"
+
+
+def _strangers_copy(body: Any) -> None:
+    """Each list of resources in the answer also shows a copy of its first, owned by another account."""
+    for value in body.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "accountId" in value[0]:
+            value.append({**value[0], "accountId": OTHER_ACCOUNT})
+
+
 def derived(catalogue: Catalogue) -> list[Mutation]:
     """The mutations every operation of a kind gets, read from the contract model.
 
     An operation is not named here: each whose success answer publishes a required field gets that
     field dropped (see contract_tests/kinds.py), and the run on that one operation must report
-    drift from the schema check. The matrix's hand-written mutations stay for what is specific to
+    drift from the schema check; each that lists resources unasked also shows another account's, and
+    the run must report a tenancy breach. The matrix's hand-written mutations stay for what is specific to
     one operation or to an assumption.
     """
     mutations = []
@@ -397,6 +409,20 @@ def derived(catalogue: Catalogue) -> list[Mutation]:
                     kinds.SCHEMA_CHECK,
                     (name,),
                     _on_success(name, _body(_drop(fields[0]))),
+                    slow=slow,
+                )
+            )
+        # A batch read answers what its request names, so a stranger in its answer would break that
+        # first: only lists read without a body get this one.
+        if catalogue.lists_resources(operation) and operation.body is None:
+            mutations.append(
+                Mutation(
+                    f"another-account-{name}",
+                    f"{name} also shows another account's copy of a resource it lists",
+                    TENANCY,
+                    kinds.TENANCY_CHECK,
+                    (name,),
+                    _on_success(name, _body(_strangers_copy)),
                     slow=slow,
                 )
             )
