@@ -402,6 +402,10 @@ class Reader:
     def connectors(self) -> list[dict[str, Any]]:
         return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
 
+    def listed(self, operation_id: str, key: str) -> list[dict[str, Any]]:
+        """What a list read without parameters shows under `key`."""
+        return list(self._expect_200(operation_id, self.send(operation_id))[key])
+
     def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
         answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
         return dict(self._expect_200("batchGetPhoneNumbers", answer))
@@ -853,19 +857,23 @@ def _unfiltered(judged: Judged) -> bool:
     return not (judged.case.query and judged.case.query.get("connectorId"))
 
 
-@invariant("getPhoneNumber", "getConnector")
+# Every read of one resource by the id its path ends with (derived from the contract).
+SINGLE_GETS = kinds.single_gets(load_catalogue())
+
+
+@invariant(*SINGLE_GETS)
 def a_get_answers_the_resource_asked(judged: Judged) -> Iterator[Problem]:
     """A get of id X answers X, as the agent's list shows it."""
-    numbers = judged.operation_id == "getPhoneNumber"
-    field = "number" if numbers else "connectorId"
-    asked = _path_value(judged.case, "phoneNumber" if numbers else "connectorId")
+    get = SINGLE_GETS[judged.operation_id]
+    asked = _path_value(judged.case, get.parameter)
     body = judged.body
-    if body.get(field) != asked:
-        yield Problem("get answers another resource", f"GET {asked} answered {field} {body.get(field)!r}")
+    if body.get(get.field) != asked:
+        yield Problem("get answers another resource", f"GET {asked} answered {get.field} {body.get(get.field)!r}")
         return
-    reader = judged.reader()
-    listed = reader.numbers() if numbers else reader.connectors()
-    shown = next((record for record in listed if record.get(field) == asked), None)
+    if get.listing is None or get.key is None:
+        return
+    listed = judged.reader().listed(get.listing, get.key)
+    shown = next((record for record in listed if record.get(get.field) == asked), None)
     if shown is not None and shown != body:
         yield Problem("get differs from the list", f"GET {asked} answered {body}, the list shows {shown}")
 

@@ -9,12 +9,15 @@ without anyone naming it; only a behaviour of its own needs a hand-written invar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from telephony_contract import Catalogue, Operation, resolve
 
 SCHEMA_CHECK = "response_schema_conformance"
 TENANCY_CHECK = "agent_sees_only_its_project"
+GET_CHECK = "a_get_answers_the_resource_asked"
 
 
 def required_fields(catalogue: Catalogue, operation: Operation) -> list[str]:
@@ -46,6 +49,46 @@ def shows_resources(catalogue: Catalogue) -> frozenset[str]:
     }
 
 
+@dataclass(frozen=True)
+class SingleGet:
+    """A read of one resource by the id its path ends with, and the list that shows the same resource."""
+
+    operation: str
+    parameter: str  # the path parameter naming the resource asked
+    field: str  # the resource's field naming it
+    listing: str | None  # the read listing the agent's resources of that schema, if there is one
+    key: str | None  # where that list's answer holds them
+
+
+def single_gets(catalogue: Catalogue) -> dict[str, SingleGet]:
+    """The reads that answer one resource named by the last segment of their path."""
+    gets = {}
+    for operation in catalogue.values():
+        last = operation.path.rsplit("/", 1)[-1]
+        if not (operation.method == "GET" and last.startswith("{") and catalogue.answers_one_resource(operation)):
+            continue
+        resource = operation.success_schema
+        field = catalogue.identifier(resource)
+        if field is None:
+            continue
+        listing, key = _listing(catalogue, resource)
+        gets[operation.operation_id] = SingleGet(operation.operation_id, last.strip("{}"), field, listing, key)
+    return gets
+
+
+def _listing(catalogue: Catalogue, resource: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The read without a body whose answer lists `resource`, and the property holding the list."""
+    for operation in catalogue.values():
+        if not operation.safe or operation.body is not None:
+            continue
+        answer: Any = resolve(catalogue.document, operation.success_schema) if operation.success_schema else None
+        for name, prop in ((answer or {}).get("properties") or {}).items():
+            items = (resolve(catalogue.document, prop) or {}).get("items")
+            if isinstance(items, Mapping) and items.get("$ref") == resource.get("$ref"):
+                return operation.operation_id, str(name)
+    return None, None
+
+
 def generic_invariants(catalogue: Catalogue) -> dict[str, frozenset[str]]:
     """Each invariant that judges operations by kind, with the operations of `catalogue` it judges."""
     return {
@@ -53,4 +96,5 @@ def generic_invariants(catalogue: Catalogue) -> dict[str, frozenset[str]]:
             operation.operation_id for operation in catalogue.values() if required_fields(catalogue, operation)
         ),
         TENANCY_CHECK: shows_resources(catalogue),
+        GET_CHECK: frozenset(single_gets(catalogue)),
     }

@@ -1,11 +1,12 @@
 """The mutation matrix: the mock with one fact changed at a time, and the class its finding must have.
 
 Each mutation changes one thing the service could get wrong: a published fact (a field dropped,
-a filter ignored, a read answering the wrong resource, another account's data, a batch get that
-files what it found under `notFound`) or one of the contract's assumptions. A run against it must
-catch it with the right class: a published fact changed is drift (tenancy for another account's
-data), and an assumption changed names that assumption and nothing else. Each mutation lists the
-operations it affects, so its run tests only those.
+a filter ignored, another account's data, a batch get that files what it found under `notFound`)
+or one of the contract's assumptions. A run against it must catch it with the right class: a
+published fact changed is drift (tenancy for another account's data), and an assumption changed
+names that assumption and nothing else. Each mutation lists the operations it affects, so its run
+tests only those. Besides these hand-written ones, `derived` gives every operation of a kind its
+kind's mutations, read from the contract.
 """
 
 from __future__ import annotations
@@ -67,19 +68,6 @@ async def _ignore_connector_filter(app: Any, exchange: Exchange) -> None:
         status, everything = await call(app, "GET", f"/v1/agents/{agent}/telephony/phone-numbers", key)
         if status == 200:
             exchange.set_json(everything)
-
-
-async def _first_connector_whatever_asked(app: Any, exchange: Exchange) -> None:
-    """A connector get answers the agent's first listed connector, whatever id was asked."""
-    await exchange.forward(app)
-    if exchange.operation == "getConnector" and exchange.status in (200, 404):
-        agent = exchange.match[1]["agentId"]
-        status, listed = await call(
-            app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"]
-        )
-        if status == 200 and listed["connectors"]:
-            exchange.status = 200
-            exchange.set_json(listed["connectors"][0])
 
 
 def _found_filed_as_not_found(key: str) -> Change:
@@ -223,14 +211,6 @@ PUBLISHED = [
         "number_list_honours_its_connector_filter",
         ("listPhoneNumbers",),
         _ignore_connector_filter,
-    ),
-    Mutation(
-        "get-answers-another-connector",
-        "a connector get answers the first listed connector whatever id was asked",
-        DRIFT,
-        "a_get_answers_the_resource_asked",
-        ("getConnector",),
-        _first_connector_whatever_asked,
     ),
     Mutation(
         "batch-get-connectors-finds-nothing",
@@ -385,13 +365,31 @@ def _strangers_copy(body: Any) -> None:
             value.append({**value[0], "accountId": OTHER_ACCOUNT})
 
 
+def _first_listed_whatever_asked(catalogue: Catalogue, get: kinds.SingleGet) -> Handler:
+    """A get answers the agent's first listed resource of its kind, whatever id was asked."""
+    assert get.listing is not None and get.key is not None
+    listing, key, header = catalogue[get.listing].path, get.key, catalogue.api_key_header.lower()
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == get.operation and exchange.status in (200, 404):
+            path = listing.replace("{agentId}", exchange.match[1]["agentId"])
+            status, listed = await call(app, "GET", path, exchange.headers[header])
+            if status == 200 and listed[key]:
+                exchange.status = 200
+                exchange.set_json(listed[key][0])
+
+    return handler
+
+
 def derived(catalogue: Catalogue) -> list[Mutation]:
     """The mutations every operation of a kind gets, read from the contract model.
 
     An operation is not named here: each whose success answer publishes a required field gets that
     field dropped (see contract_tests/kinds.py), and the run on that one operation must report
     drift from the schema check; each that lists resources unasked also shows another account's, and
-    the run must report a tenancy breach. The matrix's hand-written mutations stay for what is specific to
+    the run must report a tenancy breach; each read of one resource by id answers another, and
+    the run must report drift. The matrix's hand-written mutations stay for what is specific to
     one operation or to an assumption.
     """
     mutations = []
@@ -424,6 +422,18 @@ def derived(catalogue: Catalogue) -> list[Mutation]:
                     (name,),
                     _on_success(name, _body(_strangers_copy)),
                     slow=slow,
+                )
+            )
+    for get in kinds.single_gets(catalogue).values():
+        if get.listing is not None:
+            mutations.append(
+                Mutation(
+                    f"get-answers-another-{get.operation}",
+                    f"{get.operation} answers the first listed resource whatever was asked",
+                    DRIFT,
+                    kinds.GET_CHECK,
+                    (get.operation,),
+                    _first_listed_whatever_asked(catalogue, get),
                 )
             )
     return mutations
