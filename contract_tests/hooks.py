@@ -33,6 +33,7 @@ from schemathesis.core.failures import Failure, FailureGroup, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
+from contract_tests import kinds
 from contract_tests.check_recorder import Probe
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
@@ -264,7 +265,7 @@ def invariant(
             operation_id = _operation_id(case)
             if (operations and operation_id not in operations) or not answers(response.status_code):
                 return True
-            if _from_guard(response):
+            if _from_guard(response) or _lacks_published_fields(operation_id, response):
                 return True
             _judge(name, body, Judged(ctx, response, case, operation_id))
             return None
@@ -275,6 +276,25 @@ def invariant(
         return schemathesis.check(check)
 
     return register
+
+
+_PUBLISHED_FIELDS = {
+    operation.operation_id: (operation.success_status, kinds.required_fields(load_catalogue(), operation))
+    for operation in load_catalogue().values()
+}
+
+
+def _lacks_published_fields(operation_id: str, response: Response) -> bool:
+    """Whether a success answer lacks a field its schema publishes as required.
+
+    Such an answer is the schema check's to report; an invariant reading it would only fail on
+    the missing field and hide that finding behind an error.
+    """
+    status, fields = _PUBLISHED_FIELDS.get(operation_id, (None, []))
+    if response.status_code != status or not fields:
+        return False
+    body = _body(response)
+    return not isinstance(body, dict) or any(field not in body for field in fields)
 
 
 def _judge(name: str, body: CheckBody, judged: Judged) -> None:
@@ -383,6 +403,10 @@ class Reader:
 
     def connectors(self) -> list[dict[str, Any]]:
         return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
+
+    def listed(self, operation_id: str, key: str) -> list[dict[str, Any]]:
+        """What a list read without parameters shows under `key`."""
+        return list(self._expect_200(operation_id, self.send(operation_id))[key])
 
     def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
         answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
@@ -828,19 +852,23 @@ def _unfiltered(judged: Judged) -> bool:
     return not (judged.case.query and judged.case.query.get("connectorId"))
 
 
-@invariant("getPhoneNumber", "getConnector")
+# Every read of one resource by the id its path ends with (derived from the contract).
+SINGLE_GETS = kinds.single_gets(load_catalogue())
+
+
+@invariant(*SINGLE_GETS)
 def a_get_answers_the_resource_asked(judged: Judged) -> Iterator[Problem]:
     """A get of id X answers X, as the agent's list shows it."""
-    numbers = judged.operation_id == "getPhoneNumber"
-    field = "number" if numbers else "connectorId"
-    asked = _path_value(judged.case, "phoneNumber" if numbers else "connectorId")
+    get = SINGLE_GETS[judged.operation_id]
+    asked = _path_value(judged.case, get.parameter)
     body = judged.body
-    if body.get(field) != asked:
-        yield Problem("get answers another resource", f"GET {asked} answered {field} {body.get(field)!r}")
+    if body.get(get.field) != asked:
+        yield Problem("get answers another resource", f"GET {asked} answered {get.field} {body.get(get.field)!r}")
         return
-    reader = judged.reader()
-    listed = reader.numbers() if numbers else reader.connectors()
-    shown = next((record for record in listed if record.get(field) == asked), None)
+    if get.listing is None or get.key is None:
+        return
+    listed = judged.reader().listed(get.listing, get.key)
+    shown = next((record for record in listed if record.get(get.field) == asked), None)
     if shown is not None and shown != body:
         yield Problem("get differs from the list", f"GET {asked} answered {body}, the list shows {shown}")
 
@@ -1144,14 +1172,8 @@ CHECKED_OPERATIONS["key_sent_twice_is_refused"] = frozenset({PROBED_ASSUMPTIONS[
 # ---------------------------------------------------------------------------------------------
 # Tenancy
 
-# Operations whose success body is one resource rather than a list of them, but for those whose
-# request may move the resource to another project (a connector update).
-SINGLE_RESOURCE_ANSWERS = tuple(
-    operation.operation_id
-    for operation in load_catalogue().values()
-    if load_catalogue().answers_one_resource(operation)
-    and "projectId" not in ((resolve(load_document(), operation.body) or {}).get("properties") or {})
-)
+# Operations whose success body is one resource rather than a list of them (derived from the contract).
+SINGLE_RESOURCE_ANSWERS = kinds.single_resource_answers(load_catalogue())
 
 
 def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
@@ -1212,6 +1234,4 @@ class agent_sees_only_its_project:
 
 
 # It judges every answer that shows resources: one of them, or a list.
-CHECKED_OPERATIONS["agent_sees_only_its_project"] = frozenset(SINGLE_RESOURCE_ANSWERS) | {
-    operation.operation_id for operation in load_catalogue().values() if load_catalogue().lists_resources(operation)
-}
+CHECKED_OPERATIONS[kinds.TENANCY_CHECK] = kinds.shows_resources(load_catalogue())

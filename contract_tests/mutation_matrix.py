@@ -1,11 +1,12 @@
 """The mutation matrix: the mock with one fact changed at a time, and the class its finding must have.
 
 Each mutation changes one thing the service could get wrong: a published fact (a field dropped,
-a filter ignored, a read answering the wrong resource, another account's data, a batch get that
-files what it found under `notFound`) or one of the contract's assumptions. A run against it must
-catch it with the right class: a published fact changed is drift (tenancy for another account's
-data), and an assumption changed names that assumption and nothing else. Each mutation lists the
-operations it affects, so its run tests only those.
+a filter ignored, another account's data, a batch get that files what it found under `notFound`)
+or one of the contract's assumptions. A run against it must catch it with the right class: a
+published fact changed is drift (tenancy for another account's data), and an assumption changed
+names that assumption and nothing else. Each mutation lists the operations it affects, so its run
+tests only those. Besides these hand-written ones, `derived` gives every operation of a kind its
+kind's mutations, read from the contract.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract_tests import kinds
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY
 from contract_tests.broken_mocks import (
     Broken,
@@ -31,7 +33,7 @@ from contract_tests.broken_mocks import (
 )
 from contract_tests.runner import load_settings
 from contract_tests.target import mock_credentials
-from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code
+from telephony_contract import CORRELATION_HEADER, Catalogue, error_envelope, generic_code, load_catalogue
 from telephony_mock import create_app
 
 Change = Callable[[Exchange], None]
@@ -66,19 +68,6 @@ async def _ignore_connector_filter(app: Any, exchange: Exchange) -> None:
         status, everything = await call(app, "GET", f"/v1/agents/{agent}/telephony/phone-numbers", key)
         if status == 200:
             exchange.set_json(everything)
-
-
-async def _first_connector_whatever_asked(app: Any, exchange: Exchange) -> None:
-    """A connector get answers the agent's first listed connector, whatever id was asked."""
-    await exchange.forward(app)
-    if exchange.operation == "getConnector" and exchange.status in (200, 404):
-        agent = exchange.match[1]["agentId"]
-        status, listed = await call(
-            app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"]
-        )
-        if status == 200 and listed["connectors"]:
-            exchange.status = 200
-            exchange.set_json(listed["connectors"][0])
 
 
 def _found_filed_as_not_found(key: str) -> Change:
@@ -224,14 +213,6 @@ PUBLISHED = [
         _ignore_connector_filter,
     ),
     Mutation(
-        "get-answers-another-connector",
-        "a connector get answers the first listed connector whatever id was asked",
-        DRIFT,
-        "a_get_answers_the_resource_asked",
-        ("getConnector",),
-        _first_connector_whatever_asked,
-    ),
-    Mutation(
         "batch-get-connectors-finds-nothing",
         "a connector batch get files every connector it found under `notFound`",
         DRIFT,
@@ -371,6 +352,94 @@ ASSUMED = [
 ]
 
 MATRIX = [*PUBLISHED, *ASSUMED]
+
+
+# An account the mock's default config does not have: whatever shows it is another tenant's data.
+OTHER_ACCOUNT = "acct-someone-else"
+
+
+def _strangers_copy(body: Any) -> None:
+    """Each list of resources in the answer also shows a copy of its first, owned by another account."""
+    for value in body.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "accountId" in value[0]:
+            value.append({**value[0], "accountId": OTHER_ACCOUNT})
+
+
+def _first_listed_whatever_asked(catalogue: Catalogue, get: kinds.SingleGet) -> Handler:
+    """A get answers the agent's first listed resource of its kind, whatever id was asked."""
+    assert get.listing is not None and get.key is not None
+    listing, key, header = catalogue[get.listing].path, get.key, catalogue.api_key_header.lower()
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == get.operation and exchange.status in (200, 404):
+            path = listing.replace("{agentId}", exchange.match[1]["agentId"])
+            status, listed = await call(app, "GET", path, exchange.headers[header])
+            if status == 200 and listed[key]:
+                exchange.status = 200
+                exchange.set_json(listed[key][0])
+
+    return handler
+
+
+def derived(catalogue: Catalogue) -> list[Mutation]:
+    """The mutations every operation of a kind gets, read from the contract model.
+
+    An operation is not named here: each whose success answer publishes a required field gets that
+    field dropped (see contract_tests/kinds.py), and the run on that one operation must report
+    drift from the schema check; each that lists resources unasked also shows another account's, and
+    the run must report a tenancy breach; each read of one resource by id answers another, and
+    the run must report drift. The matrix's hand-written mutations stay for what is specific to
+    one operation or to an assumption.
+    """
+    mutations = []
+    for operation in catalogue.values():
+        name = operation.operation_id
+        # Runs that must first create something, or place calls, take seconds: out of the default run.
+        slow = not operation.safe or operation.places_call
+        fields = kinds.required_fields(catalogue, operation)
+        if fields:
+            mutations.append(
+                Mutation(
+                    f"field-dropped-{name}",
+                    f"{name}'s answer lacks the published required `{fields[0]}`",
+                    DRIFT,
+                    kinds.SCHEMA_CHECK,
+                    (name,),
+                    _on_success(name, _body(_drop(fields[0]))),
+                    slow=slow,
+                )
+            )
+        # A batch read answers what its request names, so a stranger in its answer would break that
+        # first: only lists read without a body get this one.
+        if catalogue.lists_resources(operation) and operation.body is None:
+            mutations.append(
+                Mutation(
+                    f"another-account-{name}",
+                    f"{name} also shows another account's copy of a resource it lists",
+                    TENANCY,
+                    kinds.TENANCY_CHECK,
+                    (name,),
+                    _on_success(name, _body(_strangers_copy)),
+                    slow=slow,
+                )
+            )
+    for get in kinds.single_gets(catalogue).values():
+        if get.listing is not None:
+            mutations.append(
+                Mutation(
+                    f"get-answers-another-{get.operation}",
+                    f"{get.operation} answers the first listed resource whatever was asked",
+                    DRIFT,
+                    kinds.GET_CHECK,
+                    (get.operation,),
+                    _first_listed_whatever_asked(catalogue, get),
+                )
+            )
+    return mutations
+
+
+DERIVED = derived(load_catalogue())
 
 # Enough for each mutation's few operations to be reached by examples, coverage, fuzzing and a
 # short stateful sequence; a defect only has to be found, not shrunk.

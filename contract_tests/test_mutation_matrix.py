@@ -15,13 +15,13 @@ import pytest
 
 from contract_tests import mutation_matrix
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY
-from contract_tests.mutation_matrix import MATRIX, Mutation
+from contract_tests.mutation_matrix import DERIVED, MATRIX, Mutation
 from telephony_mock import create_app
 
 
 @pytest.mark.parametrize(
     "mutation",
-    [pytest.param(m, id=m.name, marks=pytest.mark.slow if m.slow else ()) for m in MATRIX],
+    [pytest.param(m, id=m.name, marks=pytest.mark.slow if m.slow else ()) for m in [*MATRIX, *DERIVED]],
 )
 def test_a_mutation_is_caught_with_its_class_and_nothing_else(mutation: Mutation, tmp_path: Path) -> None:
     caught, _ = mutation_matrix.run(mutation, tmp_path)

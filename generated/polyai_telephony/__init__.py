@@ -26,9 +26,9 @@ from .settings import MAX_BATCH_ITEMS
 from .transport import RawResponse, RequestOptions
 from .types import UNSET, Unset
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 # The `info.version` of the contract this package was generated from.
-__contract_version__ = "1.1.0"
+__contract_version__ = "1.2.0"
 
 __all__ = (
     "DEFAULT_TIMEOUT",

@@ -67,6 +67,9 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     """413: The request body is larger than the API accepts. (Not on PolyAI's published list.)"""
 
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    """408: The request was not received in time; the connection is closed. (Not on PolyAI's published list.)"""
+
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     """415: The request body must be application/json. (Not on PolyAI's published list.)"""
 
@@ -124,6 +127,7 @@ _STATUS: dict[str, int] = {
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "PAYLOAD_TOO_LARGE": 413,
+    "REQUEST_TIMEOUT": 408,
     "UNSUPPORTED_MEDIA_TYPE": 415,
     "TOO_MANY_REQUESTS": 429,
     "INTERNAL_ERROR": 500,

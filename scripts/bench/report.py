@@ -288,6 +288,79 @@ def _scale(results: dict[str, Any]) -> list[str]:
 SDK_TARGET_RATIO = 1.10
 
 
+def small_under_big_section(results: dict[str, Any]) -> list[str]:
+    pieces, whole = results["in pieces"], results["in one piece"]
+
+    def row(name: str, figures: dict[str, Any]) -> str:
+        alone, under = figures["alone"], figures["under_lists"]
+        return (
+            f"| {name} | {_ms(alone['p50_ms'])} / {_ms(alone['p99_ms'])} | "
+            f"{_ms(under['p50_ms'])} / {_ms(under['p99_ms'])} | {figures['list_rps']:.1f} |"
+        )
+
+    return [
+        f"## A small read under big lists: a get of one number while {results['listers']} clients list "
+        f"{results['list_size']:,}",
+        "",
+        "The mock (memory store, default stack, first core) holds 100,000 numbers in one project; wrk "
+        f"lists them all over {results['listers']} connections for {results['list_seconds']:.0f} s (about 9 MB "
+        "an answer) while a client on the second core gets one number every 10 ms. Long lists go out in "
+        "pieces of 2,000 with the event loop free between them; the reference is the same mock sending "
+        "every list in one piece (`scripts/bench/serve.py --one-piece-lists`). Best of "
+        f"{len(pieces['rounds'])} rounds by list throughput; every round in `results.json`. The machine's "
+        f"load average when the run began: {results['load_average']:.1f} on {results['cores']} cores.",
+        "",
+        "| lists sent | get one alone, p50 / p99 (ms) | get one under the lists, p50 / p99 (ms) | lists a second |",
+        "|---|---:|---:|---:|",
+        row("in pieces (the mock)", pieces),
+        row("in one piece (reference)", whole),
+        "",
+        f"Lists a second in pieces against in one piece: {results['list_rps_ratio']:.2f}x "
+        f"(goal: no more than a 10 % drop, {_verdict(results['list_rps_ratio'] >= 0.9)}); a get under the "
+        f"lists, p99 {_ms(pieces['under_lists']['p99_ms'])} ms (goal: under 20 ms, "
+        f"{_verdict(pieces['under_lists']['p99_ms'] < 20)}).",
+        "",
+    ]
+
+
+def workers_section(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Workers: one SQLite state served by 1 and 2 processes",
+        "",
+        f"`telephony-mock --workers N --state FILE` with {results['store_size']:,} numbers seeded, the "
+        "servers unpinned (two workers need both cores) and wrk pinned to the second core, so with two "
+        "workers it shares a core with one of them. Best of "
+        f"{results['settings']['rounds']} interleaved rounds of {results['settings']['duration_s']:.0f} s; "
+        f"the machine's load average when the run began: {results['load_average']:.1f} on "
+        f"{results['cores']} cores.",
+        "",
+        "| operation | 1 worker (req/s) | 2 workers (req/s) | speed-up | p99 (ms), 1 / 2 workers |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in results["operations"]:
+        one, two = results["1"][name], results["2"][name]
+        lines.append(
+            f"| {name} | {_rps(one['throughput_rps'])} | {_rps(two['throughput_rps'])} | "
+            f"{results['speedup'][name]:.2f}x | {_ms(one['p99_ms'])} / {_ms(two['p99_ms'])} |"
+        )
+    lines += [
+        "",
+        f"Goal: at least 1.7x with 2 workers: {_verdict(min(results['speedup'].values()) >= 1.7)}. "
+        + " ".join(
+            f"{name}: the servers used {results['1'][name]['server_cpu']:.0%} and "
+            f"{results['2'][name]['server_cpu']:.0%} of a core, wrk {results['1'][name]['client_cpu']:.0%} and "
+            f"{results['2'][name]['client_cpu']:.0%}."
+            for name in results["operations"]
+        )
+        + " A get is CPU work, and a second worker adds a core less what wrk takes of it. An import is one "
+        "SQLite write transaction that commits with `synchronous=FULL` before it is answered, and SQLite "
+        "admits one writer at a time (the workers queue for it on a lock of the file, so the next starts "
+        "the moment a commit ends), so imports are bound by the disk's flushes more than by a core.",
+        "",
+    ]
+    return lines
+
+
 def _client_run(results: dict[str, Any]) -> list[str]:
     if "date" not in results:
         return []
@@ -505,8 +578,8 @@ def write(results: dict[str, Any], path: Path) -> None:
         "",
         f"Reproduce with `{env['command']}` (about 25 minutes; it installs wrk with apt-get and Prism "
         "with npm into `.bench/` when they are missing). One part: `.venv/bin/python scripts/bench/run.py "
-        "--only compare` (or profile, scale, client, conformance, kit, fidelity). Raw figures, every round included: "
-        "`reports/bench/results.json`.",
+        "--only compare` (or profile, scale, small-under-big, workers, client, conformance, kit, fidelity). "
+        "Raw figures, every round included: `reports/bench/results.json`.",
         "",
         *_environment(env),
     ]
@@ -516,6 +589,10 @@ def write(results: dict[str, Any], path: Path) -> None:
         lines += _profile(results["profile"])
     if "scale" in results:
         lines += _scale(results["scale"])
+    if "small_under_big" in results:
+        lines += small_under_big_section(results["small_under_big"])
+    if "workers" in results:
+        lines += workers_section(results["workers"])
     if "client" in results:
         lines += client_section(results["client"])
     if "kit" in results:

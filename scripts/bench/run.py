@@ -5,6 +5,8 @@
 
 Parts: compare (mock, Prism and the ceiling under wrk), profile (py-spy on the mock under load),
 scale (batch get and delete against stores of 10k, 100k and 1M numbers; memory per number),
+small-under-big (a get of one number while lists of 100,000 go out), workers (get one and
+import with --workers 1 and 2 on one SQLite file),
 client (the clients' cost per call against raw httpx), conformance (the contract
 suite's cases per second in-process and over HTTP), kit (the test kit's fixture per test, and a
 get in-process against over loopback HTTP), fidelity (`make fidelity` on a generated
@@ -32,10 +34,11 @@ import machine
 import profiling
 import report
 import scale
+import workers
 from loadgen import LoadSettings
 from tools import ROOT, ensure_wrk, node_version, prism_version, wrk_version
 
-PARTS = ("compare", "profile", "scale", "client", "conformance", "kit", "fidelity")
+PARTS = ("compare", "profile", "scale", "small-under-big", "workers", "client", "conformance", "kit", "fidelity")
 RESULTS = ROOT / "reports" / "bench"
 
 
@@ -60,7 +63,7 @@ def main() -> int:
     settings = LoadSettings(connections=args.connections, duration_s=args.duration)
 
     # Only the load tests need wrk.
-    wrk = ensure_wrk() if {"compare", "profile"} & set(args.only) else None
+    wrk = ensure_wrk() if {"compare", "profile", "small-under-big", "workers"} & set(args.only) else None
     for part in args.only:
         print(f"== {part}", flush=True)
         if part == "compare":
@@ -71,6 +74,12 @@ def main() -> int:
             results["profile"] = profiling.run(wrk, settings, RESULTS / "profile")
         elif part == "scale":
             results["scale"] = scale.run(RESULTS / "scale")
+        elif part == "small-under-big":
+            assert wrk is not None
+            results["small_under_big"] = scale.small_under_big(wrk, RESULTS / "small-under-big")
+        elif part == "workers":
+            assert wrk is not None
+            results["workers"] = workers.run(wrk, settings, RESULTS / "workers", rounds=args.rounds)
         elif part == "client":
             results["client"] = client_overhead.run(RESULTS / "client")
         elif part == "conformance":

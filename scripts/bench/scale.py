@@ -8,6 +8,10 @@ views of it:
   1,000 numbers, the rule, serialisation and the server.
 Memory per stored number: tracemalloc around filling a memory store, and the server's RSS before
 and after it is seeded with a million numbers. For SQLite, the file's size per number.
+
+`small_under_big` (its own part, `--only small-under-big`): a get of one number, alone and while
+wrk lists 100,000 numbers over 4 connections, against the mock as it is (long lists in pieces)
+and against the mock sending every list in one piece; and the lists' throughput in both.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -27,10 +32,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
-from compare import API_KEY, SEED_CHUNK, mock_server
+from compare import API_KEY, SEED_CHUNK, _serve_py, mock_server
 from fictional import block_start, fictional_number, fictional_numbers
-from servers import LOADGEN_CPU
+from loadgen import LoadResult, LoadSettings, run_wrk
+from servers import LOADGEN_CPU, serve
 
+from contract_tests.target import free_port
 from telephony_mock._auth import Caller
 from telephony_mock._config import OutboundCallsConfig
 from telephony_mock._rule_book import default_rules
@@ -227,6 +234,101 @@ def run(work: Path) -> dict[str, Any]:
     results["http"] = over_http(work)
     for size in SIZES:
         print(f"  http   {size:>9,}: {results['http'][str(size)]}", flush=True)
+    return results
+
+
+BIG_LIST, LISTERS, BIG_LIST_AGENT, BIG_LIST_BLOCK = 100_000, 4, "agent-dev-2", 1
+SMALL_GET = "/v1/agents/agent-dev/telephony/phone-numbers/%2B442079460001"  # seeded by the default config
+LIST_SECONDS, GET_INTERVAL_S, SMALL_ROUNDS = 10.0, 0.01, 2
+
+
+def _get_latencies_ms(client: httpx.Client, until: float) -> list[float]:
+    samples = []
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        response = client.get(SMALL_GET)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.text[:200]
+        time.sleep(GET_INTERVAL_S)
+    return samples
+
+
+def _latency(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "count": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 2),
+    }
+
+
+def _small_under_big_once(wrk: Path, server_url: str, server: Any, work: Path) -> dict[str, Any]:
+    listed: list[LoadResult] = []
+    settings = LoadSettings(connections=LISTERS, duration_s=LIST_SECONDS, warmup_s=0)
+    arguments = ["fixed", "GET", f"/v1/agents/{BIG_LIST_AGENT}/telephony/phone-numbers"]
+    with httpx.Client(base_url=server_url, headers={"X-API-KEY": API_KEY}, timeout=60.0) as client:
+        alone = _get_latencies_ms(client, time.monotonic() + 3)
+        lister = threading.Thread(
+            target=lambda: listed.append(run_wrk(wrk, server, arguments, settings, api_key=API_KEY))
+        )
+        lister.start()
+        time.sleep(0.5)  # let the lists get going
+        under = _get_latencies_ms(client, time.monotonic() + LIST_SECONDS - 1)
+        lister.join()
+    lists = listed[0]
+    if lists.non_2xx or lists.socket_errors:
+        raise RuntimeError(f"lists: {lists.non_2xx} non-2xx, {lists.socket_errors} socket errors")
+    return {
+        "alone": _latency(alone),
+        "under_lists": _latency(under),
+        "list_rps": lists.throughput_rps,
+        # Whether the server or wrk (parsing some 9 MB an answer) was the limit.
+        "list_server_cpu": lists.server_cpu,
+        "list_wrk_cpu": lists.client_cpu,
+    }
+
+
+def small_under_big(wrk: Path, work: Path) -> dict[str, Any]:
+    """A get of one number alone and under 4 clients listing 100,000 numbers, paged and in one piece."""
+    work.mkdir(parents=True, exist_ok=True)
+    load_average = os.getloadavg()[0]  # the machine is shared: say how busy it was
+    variants = {"in pieces": [], "in one piece": ["--one-piece-lists"]}
+    rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {LOADGEN_CPU})
+    try:
+        with ExitStack() as stack:
+            servers = {}
+            for name, flags in variants.items():
+                port = free_port()
+                label = name.replace(" ", "-")
+                servers[name] = stack.enter_context(
+                    serve(label, [*_serve_py("mock", port, "default"), *flags], port, work / f"{label}.log")
+                )
+                with httpx.Client(base_url=servers[name].base_url, timeout=120.0) as client:
+                    start = block_start(BIG_LIST_BLOCK)
+                    for offset in range(0, BIG_LIST, SEED_CHUNK):
+                        numbers = list(fictional_numbers(SEED_CHUNK, start + offset))
+                        seeded = client.post("/_admin/seed", json={"agentId": BIG_LIST_AGENT, "phoneNumbers": numbers})
+                        seeded.raise_for_status()
+            for _ in range(SMALL_ROUNDS):
+                for name, server in servers.items():
+                    measured = _small_under_big_once(wrk, server.base_url, server, work)
+                    print(f"  {name:13} {measured}", flush=True)
+                    rounds[name].append(measured)
+    finally:
+        os.sched_setaffinity(0, affinity)
+    # As elsewhere, the least-disturbed round: the one whose lists went fastest.
+    results: dict[str, Any] = {
+        "list_size": BIG_LIST,
+        "listers": LISTERS,
+        "list_seconds": LIST_SECONDS,
+        "load_average": round(load_average, 2),
+        "cores": os.cpu_count(),
+    }
+    for name, of_variant in rounds.items():
+        results[name] = {**max(of_variant, key=lambda round_: round_["list_rps"]), "rounds": of_variant}
+    results["list_rps_ratio"] = round(results["in pieces"]["list_rps"] / results["in one piece"]["list_rps"], 3)
     return results
 
 

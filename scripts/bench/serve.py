@@ -60,7 +60,16 @@ def main() -> None:
     parser.add_argument("--answers", type=Path, help="the ceiling's fixed answers (JSON)")
     parser.add_argument("--state", type=Path, help="the mock's SQLite state file")
     parser.add_argument("--stack", choices=STACKS, default="default")
+    parser.add_argument(
+        "--one-piece-lists",
+        action="store_true",
+        help="send every list in one piece, as the mock did before it paged long ones (a reference)",
+    )
     args = parser.parse_args()
+    if args.one_piece_lists:
+        from telephony_mock import _paged_answers
+
+        _paged_answers.PAGE = sys.maxsize
     os.environ.update(BENCH_APP=args.app, BENCH_ANSWERS=str(args.answers or ""), BENCH_STATE=str(args.state or ""))
 
     if args.stack == "granian":

@@ -64,13 +64,14 @@ def serve(
     *,
     env: Mapping[str, str] | None = None,
     ready_timeout: float = 60.0,
+    cpu: int | None = SERVER_CPU,
 ) -> Iterator[Server]:
-    """Run `command` (which must listen on 127.0.0.1:port) on SERVER_CPU until the block ends."""
+    """Run `command` (which must listen on 127.0.0.1:port) on `cpu` (None: any) until the block ends."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as log_file:
         # A session of its own, so that stopping it reaches any child it forks and nothing else.
         process = subprocess.Popen(
-            pinned(command, SERVER_CPU),
+            pinned(command, cpu) if cpu is not None else list(command),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

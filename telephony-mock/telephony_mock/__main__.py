@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
 from ._admin import KEY_HEADER as ADMIN_KEY_HEADER
 from ._admin import refuse_open_admin
 from ._config import ConfigError, load_config, with_admin_key_from_env
-from ._server import StackError, choose_stack, serve
+from ._connection_limits import ConnectionLimits
+from ._server import StackError, choose_stack, listen_backlog, serve
 from ._spec import SpecError
+from ._workers import serve_workers
 from .app import create_app
 
 
@@ -27,7 +30,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="serve POST /_admin/reset, /_admin/seed and /_admin/clock (a non-loopback host needs an admin key)",
     )
     parser.add_argument("--faults", action="store_true", help="honour the X-Mock-Fault request header")
-    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="serve from N processes sharing the --state file (needs --state; default 1)",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log one line per request to stderr: peer, method, path, status, time taken, correlation id",
+    )
+    defaults = ConnectionLimits()
+    parser.add_argument(
+        "--header-timeout",
+        type=_positive_seconds,
+        default=defaults.header_timeout,
+        metavar="SECONDS",
+        help="answer 408 and close when a request's head is not in within this (default %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_positive_seconds,
+        default=defaults.body_timeout,
+        metavar="SECONDS",
+        help="answer 408 and close when a request's body is not in within this of its head (default %(default)s)",
+    )
+    parser.add_argument(
+        "--keep-alive-timeout",
+        type=_positive_seconds,
+        default=defaults.keep_alive_timeout,
+        metavar="SECONDS",
+        help="close a connection idle this long between requests (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=defaults.max_connections,
+        metavar="N",
+        help="answer 503 and close any connection over this many open at once (default %(default)s)",
+    )
     parser.add_argument(
         "--http",
         choices=["httptools", "h11"],
@@ -35,12 +78,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    if args.workers > 1 and not args.state:
+        print(
+            f"telephony-mock: --workers {args.workers} needs --state FILE.sqlite3: the memory store lives inside "
+            "one process, so the other workers could not see its state",
+            file=sys.stderr,
+        )
+        return 2
     try:
         stack = choose_stack(args.http)
         config = with_admin_key_from_env(load_config(args.config), os.environ)
         if args.admin:
             refuse_open_admin(args.host, config.admin_key)
-        app = create_app(config, state_path=args.state, admin=args.admin, faults=args.faults)
+        app = create_app(
+            config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
+        )
+        if args.workers > 1:
+            # Checked and seeded here; each worker opens the file again after the fork.
+            app.state.mock.store.close()
     except (ConfigError, SpecError, StackError, OSError) as exc:
         print(f"telephony-mock: {exc}", file=sys.stderr)
         return 2
@@ -57,8 +112,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.admin:
         print("  admin endpoints /_admin/... open to every local process: no admin key is configured", flush=True)
     print(f"  server: {stack.describe()}", flush=True)
-    serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack)
-    return 0
+    limits = ConnectionLimits(args.header_timeout, args.body_timeout, args.keep_alive_timeout, args.max_connections)
+    if args.workers == 1:
+        serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack, limits=limits)
+        return 0
+    print(f"  workers: {args.workers} processes sharing {args.state}", flush=True)
+
+    def serve_one(listener: socket.socket) -> None:
+        worker_app = create_app(
+            config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
+        )
+        serve(
+            worker_app,
+            host=args.host,
+            port=args.port,
+            access_log=args.access_log,
+            stack=stack,
+            limits=limits,
+            sockets=[listener],
+        )
+
+    return serve_workers(args.workers, args.host, args.port, listen_backlog(limits), serve_one)
+
+
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 86_400:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds between 0 and 86400")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
 
 
 if __name__ == "__main__":

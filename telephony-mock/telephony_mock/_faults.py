@@ -10,10 +10,12 @@ faulty answer is still one the contract allows.
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 from . import _errors
 from ._config import ConfigError, FaultRule
@@ -22,6 +24,23 @@ from ._spec import Operation, Spec
 
 HEADER = b"x-mock-fault"
 _ANY_OPERATION = "*"
+# Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); a day is the longest wait asked for.
+MAX_RETRY_AFTER_SECONDS = 86_400
+_DELTA_SECONDS = re.compile(r"[0-9]{1,6}")
+_RETRY_AFTER_RULE = f"retry-after must be whole seconds from 0 to {MAX_RETRY_AFTER_SECONDS}, or an HTTP date"
+
+
+def retry_after_problem(value: str) -> str | None:
+    """Why `value` cannot be sent as a Retry-After header, or None when it can."""
+    if _DELTA_SECONDS.fullmatch(value):
+        return None if int(value) <= MAX_RETRY_AFTER_SECONDS else _RETRY_AFTER_RULE
+    if len(value) <= 40:
+        try:
+            parsedate_to_datetime(value)
+            return None
+        except (TypeError, ValueError, IndexError):
+            pass
+    return _RETRY_AFTER_RULE
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +50,25 @@ class Fault:
 
 
 class Faults:
-    def __init__(self, spec: Spec, rules: Iterable[FaultRule], *, header_enabled: bool, seed: int | None) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        rules: Iterable[FaultRule],
+        *,
+        header_enabled: bool,
+        seed: int | None,
+        draws: Callable[[], int] | None = None,
+    ) -> None:
         self._spec = spec
         self._header_enabled = header_enabled
+        # With a seed, the n-th draw is the n-th number of random.Random(seed), and `draws` (the
+        # store's counter) says which n this is: every process serving one state file follows
+        # the one sequence a single process would.
+        self._seed = seed
+        self._draws = draws
         self._random = random.Random(seed)
+        self._drawn = 0  # numbers taken from self._random so far
+        self._draw_lock = threading.Lock()
         # A status maps to a code only where x-error-codes has exactly one code for it.
         by_status: dict[int, list[str]] = {}
         for code, entry in spec.error_codes.items():
@@ -43,6 +77,8 @@ class Faults:
         self._rules: dict[str, list[FaultRule]] = {}
         for rule in rules:
             targets = spec.operations if rule.operation == _ANY_OPERATION else [self._operation(rule.operation)]
+            if rule.retry_after is not None and retry_after_problem(rule.retry_after):
+                raise ConfigError(f"faults: {rule.operation}: {_RETRY_AFTER_RULE}")
             for operation in targets:
                 if rule.status is not None:
                     problem = self._status_problem(operation, rule.status)
@@ -115,9 +151,22 @@ class Faults:
         if header and self._header_enabled:
             return self._from_header(operation, header)
         for rule in self._rules.get(operation.operation_id, ()):
-            if rule.rate >= 1.0 or self._random.random() < rule.rate:
+            if rule.rate >= 1.0 or self._draw() < rule.rate:
                 return self._fault(rule.status, rule.retry_after, rule.latency_ms)
         return None
+
+    def _draw(self) -> float:
+        if self._seed is None or self._draws is None:
+            return self._random.random()
+        number = self._draws()
+        with self._draw_lock:
+            # The counter only grows, so this process only ever skips forward past the draws
+            # other processes made.
+            while self._drawn < number:
+                self._random.random()
+                self._drawn += 1
+            self._drawn += 1
+            return self._random.random()
 
     def _fault(self, status: int | None, retry_after: str | None, latency_ms: int) -> Fault:
         error = None
@@ -146,11 +195,16 @@ class Faults:
             raise _bad_header("status and latency-ms must be integers") from None
         if latency_ms < 0 or latency_ms > 60_000:
             raise _bad_header("latency-ms must be between 0 and 60000")
+        retry_after = fields.get("retry-after")
+        if retry_after is not None:
+            problem = retry_after_problem(retry_after)
+            if problem:
+                raise _bad_header(problem)
         if status is not None:
             problem = self._status_problem(operation, status)
             if problem:
                 raise _bad_header(problem)
-        return self._fault(status, fields.get("retry-after"), latency_ms)
+        return self._fault(status, retry_after, latency_ms)
 
 
 def _bad_header(problem: str) -> ApiError:

@@ -7,21 +7,24 @@ any token and hands the request to the app, which answers 405 with `Allow` (or 4
 other request. So on that one refusal the connection is handed over, with the bytes of the
 refused request, to the h11 protocol, and the app answers it exactly as on the h11 stack. Any
 other refusal is answered 400 in the envelope, after the answers to any requests pipelined before
-it, which uvicorn's own 400 would cut off.
+it, which uvicorn's own 400 would cut off. Slow clients are cut off as `_connection_limits.py`
+says, from the parser's callbacks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import Any, ClassVar
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ._connection_limits import CutsOffSlowClients, Reading
 from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol, raw_answer
 
 
-class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
+class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
     source: ClassVar[AnswersUnreadable]
     handover: ClassVar[type[EnvelopeH11Protocol]]
 
@@ -32,6 +35,15 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         self._begun = self._completed = self._begun_at_boundary = 0
         self._since_boundary: list[bytes] = []
         self._rejection: bytes | None = None  # held until the requests before it are answered
+        self._heads_complete = 0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._admit()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._unwatch()
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._begun == self._completed:
@@ -40,10 +52,15 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         else:
             self._since_boundary.append(data)
         super().data_received(data)
+        self._watch()
 
     def on_message_begin(self) -> None:
         self._begun += 1
         super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self._heads_complete += 1
+        super().on_headers_complete()
 
     def on_message_complete(self) -> None:
         self._completed += 1
@@ -53,6 +70,19 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if self._rejection is not None and self._idle():
             self._reject()
+        self._watch()
+
+    def timeout_keep_alive_handler(self) -> None:
+        self._log_idle_close()
+        super().timeout_keep_alive_handler()
+
+    def _reading(self) -> Reading:
+        if self._heads_complete > self._completed:
+            return "body"
+        if self._begun > self._completed or self._begun == 0:
+            # Part of a head is here, or a new connection has sent nothing yet.
+            return "head"
+        return "none"
 
     def send_400_response(self, msg: str) -> None:
         # uvicorn calls this from inside its `except httptools.HttpParserError`; the parser is
@@ -80,6 +110,8 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
     def _hand_over(self, data: bytes) -> None:
+        self._unwatch()
+        self._retired = True
         self.connections.discard(self)
         protocol = self.handover(config=self.config, server_state=self.server_state, app_state=self.app_state)
         protocol.connection_made(self.transport)

@@ -105,6 +105,7 @@ class Spec:
     api_key_header: str  # lower case
     max_body_bytes: int
     max_batch_items: int
+    max_json_depth: int
     error_validator: jsonschema_rs.Validator
     registry: jsonschema_rs.Registry
 
@@ -168,8 +169,9 @@ class _Compiler:
         try:
             self.max_body_bytes = int(limits["maxBodyBytes"])
             self.max_batch_items = int(limits["maxBatchItems"])
+            self.max_json_depth = int(limits["maxJsonDepth"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise SpecError("x-limits must give integer maxBodyBytes and maxBatchItems") from exc
+            raise SpecError("x-limits must give integer maxBodyBytes, maxBatchItems and maxJsonDepth") from exc
 
     # -- building blocks ------------------------------------------------------------------
 
@@ -410,6 +412,7 @@ class _Compiler:
             api_key_header=self.api_key_header(),
             max_body_bytes=self.max_body_bytes,
             max_batch_items=self.max_batch_items,
+            max_json_depth=self.max_json_depth,
             error_validator=self.validator(("components", "schemas", "Error")),
             registry=self.registry,
         )

@@ -9,7 +9,9 @@ foreign key, so a rule that broke it would fail its commit instead of corrupting
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -57,40 +59,78 @@ class SqliteStore:
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
             self._conn.executescript(_SCHEMA)
+        # Writers in other processes on this file queue on this lock before BEGIN IMMEDIATE:
+        # the kernel wakes the next one the moment a commit ends, where SQLite's busy handler
+        # would sleep in growing steps. flock, not fcntl, so SQLite's own POSIX locks on the
+        # file are untouched; the descriptor stays open until close(), after the connection,
+        # since closing any descriptor of the file would drop those POSIX locks.
+        self._writer_lock = os.open(self.path, os.O_RDONLY)
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Tx]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                fcntl.flock(self._writer_lock, fcntl.LOCK_EX)
             try:
-                yield _SqliteTx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield _SqliteTx(self._conn)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if write:
+                    fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         with self.transaction(write=True) as tx:
-            self._conn.execute("DELETE FROM phone_numbers")
-            self._conn.execute("DELETE FROM connectors")
-            self._conn.execute("DELETE FROM outbound_calls")
-            for connector in connectors:
-                tx.put_connector(connector)
-            for number in numbers:
-                tx.put_number(number)
-            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', '1')")
+            self._fill(tx, connectors, numbers)
 
     def seed_once(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> bool:
+        # Check and seed in one write transaction: processes starting together on a new file
+        # seed it once, and none wipes what another has written since.
+        with self.transaction(write=True) as tx:
+            if self._conn.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone():
+                return False
+            self._fill(tx, connectors, numbers)
+            return True
+
+    def _fill(self, tx: Tx, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
+        self._conn.execute("DELETE FROM phone_numbers")
+        self._conn.execute("DELETE FROM connectors")
+        self._conn.execute("DELETE FROM outbound_calls")
+        for connector in connectors:
+            tx.put_connector(connector)
+        for number in numbers:
+            tx.put_number(number)
+        self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', '1')")
+
+    def clock_offset(self) -> float:
         with self._lock:
-            seeded = self._conn.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone()
-        if seeded:
-            return False
-        self.reset(connectors, numbers)
-        return True
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
+        return float(row[0]) if row else 0.0
+
+    def advance_clock(self, seconds: float) -> float:
+        return float(self._add_to_meta("clock_offset", seconds))
+
+    def next_fault_draw(self) -> int:
+        return int(self._add_to_meta("fault_draws", 1)) - 1
+
+    def _add_to_meta(self, key: str, amount: float) -> float:
+        """Add `amount` to a number kept in `meta`, in one write transaction; the new value."""
+        with self.transaction(write=True):
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            value = (float(row[0]) if row else 0.0) + amount
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, repr(value)))
+        return value
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._writer_lock >= 0:
+                os.close(self._writer_lock)
+                self._writer_lock = -1
 
 
 def _encode(record: dict[str, Any]) -> str:

@@ -48,7 +48,22 @@ class Tx(Protocol):
 
 
 class Store(Protocol):
+    """The state, and everything else that every process serving it must agree on: the mock's
+    clock and how many fault draws have been made."""
+
     def transaction(self, *, write: bool) -> AbstractContextManager[Tx]: ...
+
+    def clock_offset(self) -> float:
+        """Seconds the mock's clock runs ahead of wall time."""
+        ...
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the clock `seconds` further ahead, atomically; the new offset."""
+        ...
+
+    def next_fault_draw(self) -> int:
+        """The number of the next random draw for a fault rule (0, 1, 2, ...), atomically."""
+        ...
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         """Replace the whole state with these records."""
@@ -70,7 +85,26 @@ class MemoryStore:
         self._numbers_by_connector: dict[str, dict[str, None]] = {}
         self._encoded_numbers: dict[str, orjson.Fragment] = {}
         self._connectors_by_project: dict[str, dict[str, None]] = {}
+        # Lists answered since the project's numbers last changed, by (project, connector or
+        # None): a list of 100,000 numbers is then a lookup, not a sort, while nothing is written.
+        self._listed: dict[tuple[str, str | None], list[orjson.Fragment]] = {}
         self._seeded = False
+        self._clock_offset = 0.0
+        self._fault_draws = 0
+
+    def clock_offset(self) -> float:
+        return self._clock_offset
+
+    def advance_clock(self, seconds: float) -> float:
+        with self._lock:
+            self._clock_offset += seconds
+            return self._clock_offset
+
+    def next_fault_draw(self) -> int:
+        with self._lock:
+            draw = self._fault_draws
+            self._fault_draws += 1
+            return draw
 
     def transaction(self, *, write: bool) -> AbstractContextManager[Tx]:
         return _MemoryTx(self)
@@ -79,6 +113,7 @@ class MemoryStore:
         with self._lock:
             self._numbers.clear()
             self._encoded_numbers.clear()
+            self._listed.clear()
             self._connectors.clear()
             self._calls.clear()
             self._numbers_by_project.clear()
@@ -104,6 +139,10 @@ class MemoryStore:
     def _set_number(self, key: str, record: PhoneNumber | None) -> None:
         old = self._numbers.pop(key, None)
         self._encoded_numbers.pop(key, None)
+        for changed in (old, record):
+            if changed is not None:
+                self._listed.pop((changed["projectId"], None), None)
+                self._listed.pop((changed["projectId"], changed.get("connectorId")), None)
         if old is not None:
             self._numbers_by_project[old["projectId"]].pop(key, None)
             if "connectorId" in old:
@@ -160,12 +199,19 @@ class _MemoryTx:
 
     def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
         store = self._store
+        listed = store._listed.get((project_id, connector_id))
+        if listed is not None:
+            return listed
         encoded = store._encoded_numbers
         if connector_id is None:
-            return [encoded[key] for key in sorted(store._numbers_by_project.get(project_id, ()))]
-        numbers = store._numbers
-        routed = sorted(store._numbers_by_connector.get(connector_id, ()))
-        return [encoded[key] for key in routed if numbers[key]["projectId"] == project_id]
+            listed = [encoded[key] for key in sorted(store._numbers_by_project.get(project_id, ()))]
+        else:
+            numbers = store._numbers
+            routed = sorted(store._numbers_by_connector.get(connector_id, ()))
+            listed = [encoded[key] for key in routed if numbers[key]["projectId"] == project_id]
+        if listed or connector_id is None:  # a query names any connector: only real ones are kept
+            store._listed[(project_id, connector_id)] = listed
+        return listed
 
     def put_number(self, record: PhoneNumber) -> None:
         key = record["number"]

@@ -4,11 +4,16 @@ A schema failure answers with the `x-error-code` of the subschema that failed (t
 schema names PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT), else the operation's
 `x-validation-error-code`, else SCHEMA_VALIDATION_FAILED. When several parts of a request are
 wrong, a failure that carries its own code wins, so a bad phone number is always reported as one.
+
+A body nested deeper than `x-limits.maxJsonDepth` is refused before any schema sees it: the
+schema validator recurses, and gives up with an error of its own a few hundred levels down.
+A body that declares a charset other than UTF-8 is refused with 415, not decoded as UTF-8.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -20,6 +25,9 @@ from ._spec import Body, Parameters, Spec
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
+# A JSON string (whose brackets are text, not nesting), and a bracket outside one.
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[][{}]")
 # Error messages quote the offending value; a 100 000-item array must not come back whole.
 _MAX_MESSAGE = 300
 
@@ -32,6 +40,7 @@ class Validator:
     def __init__(self, spec: Spec) -> None:
         self._codes = spec.schema_error_codes
         self._max_body = spec.max_body_bytes
+        self._max_depth = spec.max_json_depth
 
     def check(self, validator: jsonschema_rs.Validator, instance: Any, default_code: str, where: str) -> None:
         if validator.is_valid(instance):
@@ -85,10 +94,14 @@ class Validator:
             if body_spec.required:
                 raise ApiError(code, "body: a JSON request body is required")
             return dict(body_spec.defaults)
-        media_type = (content_type or "").split(";", 1)[0].strip().lower()
-        if media_type not in body_spec.media_types:
+        media_type, _, parameters = (content_type or "").partition(";")
+        if media_type.strip().lower() not in body_spec.media_types:
             raise ApiError(_errors.UNSUPPORTED_MEDIA_TYPE)
-        document = parse_json(raw)
+        if not _declares_utf8(parameters):
+            raise ApiError(
+                _errors.UNSUPPORTED_MEDIA_TYPE, "A JSON request body must be UTF-8; no other charset is read."
+            )
+        document = parse_json(raw, self._max_depth)
         self.check(body_spec.validator, document, code, "body")
         if body_spec.defaults and isinstance(document, dict):
             for name, value in body_spec.defaults.items():
@@ -100,7 +113,21 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_json(raw: bytes) -> Any:
+def _declares_utf8(parameters: str) -> bool:
+    """Whether a media type's parameters leave the charset UTF-8: none declared, or utf-8."""
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+def parse_json(raw: bytes, max_depth: int) -> Any:
+    # Nesting needs an opening bracket per level, so most bodies are cleared by counting them.
+    if raw.count(b"[") + raw.count(b"{") > max_depth and _deeper_than(raw, max_depth):
+        raise ApiError(
+            _errors.SCHEMA_VALIDATION_FAILED, f"The request body nests arrays and objects deeper than {max_depth}."
+        )
     try:
         document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -110,6 +137,16 @@ def parse_json(raw: bytes) -> Any:
     if (b"\\ud" in raw or b"\\uD" in raw) and not _is_text(document):
         raise ApiError(_errors.SCHEMA_VALIDATION_FAILED, "The request body contains an unpaired UTF-16 surrogate.")
     return document
+
+
+def _deeper_than(raw: bytes, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` deep in the JSON text `raw` (`[[1]]` is 2)."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def _is_text(value: Any) -> bool:

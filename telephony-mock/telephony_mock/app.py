@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import replace
 from functools import lru_cache
@@ -35,6 +36,7 @@ from ._config import MockConfig, load_config
 from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
+from ._paged_answers import PagedAnswer, paged
 from ._reads import check_reads, runnable
 from ._routing import split_path
 from ._rule_book import with_replacements
@@ -46,6 +48,8 @@ from ._store import MemoryStore, Store
 from ._validation import ClientDisconnected, Validator
 
 logger = logging.getLogger("telephony_mock")
+# One line per request when the app is created with `access_log=True` (`--access-log`).
+access_logger = logging.getLogger("telephony_mock.access")
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -73,8 +77,10 @@ class TelephonyMock:
         faults: bool = False,
         validate_responses: bool = False,
         rules: Rules | None = None,
+        access_log: bool = False,
     ) -> None:
         self.spec = spec
+        self._access_log = access_log
         self.config = config
         self.store = store
         all_rules = with_replacements(rules)
@@ -102,11 +108,13 @@ class TelephonyMock:
         self._validator = Validator(spec)
         self._key_header = spec.api_key_header.encode("latin-1")
         # Public, like the store and the clock: the test kit (kit.py) queues faults on it.
-        self.faults = Faults(spec, config.faults, header_enabled=faults, seed=config.fault_seed)
+        self.faults = Faults(
+            spec, config.faults, header_enabled=faults, seed=config.fault_seed, draws=store.next_fault_draw
+        )
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
-        self.clock = MockClock()
+        self.clock = MockClock(store)
         # How a call to each number ends; the test kit scripts more while the mock runs.
         self.outcomes = dict(config.outbound_calls.outcomes)
         self._settings = Settings(
@@ -131,10 +139,26 @@ class TelephonyMock:
         error = ApiError(_errors.SCHEMA_VALIDATION_FAILED, "The request could not be read as HTTP/1.1.")
         return self._errors.render(error, self._correlation_ids.next())
 
+    def timed_out_request(self) -> Answer:
+        """The answer to a client too slow to send its request (the server stack asks)."""
+        error = ApiError(_errors.REQUEST_TIMEOUT)
+        return self._errors.render(error, self._correlation_ids.next())
+
+    def over_capacity(self) -> Answer:
+        """The answer to a connection over the server's cap (the server stack asks)."""
+        error = ApiError(
+            _errors.SERVICE_UNAVAILABLE,
+            "The mock has too many open connections; retry later.",
+            headers={"Retry-After": "1"},
+        )
+        return self._errors.render(error, self._correlation_ids.next())
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # the mock speaks plain HTTP only
             return
+        started = time.perf_counter()
         correlation_id = self._correlation_ids.next()
+        answer: Answer | PagedAnswer
         try:
             answer = await self._answer(scope, receive, correlation_id)
         except ApiError as error:
@@ -144,12 +168,20 @@ class TelephonyMock:
         except Exception:
             logger.exception("unhandled error answering %s %s", scope["method"], scope["path"])
             answer = self._errors.render(ApiError(_errors.INTERNAL_ERROR), correlation_id)
-        if self._validate_responses:
-            self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
-        await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
-        await send({"type": "http.response.body", "body": answer.body})
+        if isinstance(answer, PagedAnswer):
+            if self._validate_responses:
+                answer = answer.whole()
+            else:
+                await answer.send(send)
+        if isinstance(answer, Answer):
+            if self._validate_responses:
+                self._check_answer(answer, scope.get(_OPERATION_KEY), correlation_id)
+            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+        if self._access_log:
+            _log_access(scope, answer.status, started, correlation_id)
 
-    async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer:
+    async def _answer(self, scope: Scope, receive: Receive, correlation_id: str) -> Answer | PagedAnswer:
         api_key = content_type = fault_header = None
         content_length: int | None = None
         key_header = self._key_header
@@ -209,9 +241,12 @@ class TelephonyMock:
             body = validator.parse_body(operation.body, raw, content_type, code)
 
         rule = self._rules[operation.operation_id]
+        call = Call(caller, match.parameters, query, body, self._settings, self.clock.now())
         with self.store.transaction(write=operation.writes) as tx:
-            result = rule(tx, Call(caller, match.parameters, query, body, self._settings, self.clock.now()))
-        return json_answer(operation.success_status, result, correlation_id)
+            result = rule(tx, call)
+        return paged(operation.success_status, result, correlation_id) or json_answer(
+            operation.success_status, result, correlation_id
+        )
 
     async def _answer_admin(
         self,
@@ -270,6 +305,15 @@ class TelephonyMock:
                 raise ResponseContractError(f"{where}: {answer.status} body does not match the spec: {errors[0]}")
 
 
+def _log_access(scope: Scope, status: int, started: float, correlation_id: str) -> None:
+    # The path only: headers (the API key among them) and the query string never reach the log.
+    client = scope.get("client")
+    peer = f"{client[0]}:{client[1]}" if client else "-"
+    path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    access_logger.info("%s %s %s %d %.1fms %s", peer, scope["method"], path, status, elapsed_ms, correlation_id)
+
+
 def _parse_query(query_string: bytes) -> dict[str, str]:
     query: dict[str, str] = {}
     if query_string:
@@ -292,6 +336,7 @@ def create_app(
     validate_responses: bool = False,
     spec_path: str | Path | None = None,
     rules: Rules | None = None,
+    access_log: bool = False,
 ) -> Starlette:
     """Build the mock as a Starlette (ASGI) app.
 
@@ -302,6 +347,8 @@ def create_app(
     `validate_responses`: check every answer against the spec before sending it (for tests).
     `rules`: rules by operationId that replace the mock's own (a rule is `(tx, call) -> body`,
     raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.
+    `access_log`: log one line per request to the `telephony_mock.access` logger (peer, method,
+    path, status, time taken, correlation id; never a header or the query string).
 
     The store stays open for the app's life, across any number of server (or TestClient)
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
@@ -313,7 +360,14 @@ def create_app(
     store: Store = SqliteStore(state_path) if state_path is not None else MemoryStore()
     try:
         mock = TelephonyMock(
-            spec, config, store, admin=admin, faults=faults, validate_responses=validate_responses, rules=rules
+            spec,
+            config,
+            store,
+            admin=admin,
+            faults=faults,
+            validate_responses=validate_responses,
+            rules=rules,
+            access_log=access_log,
         )
     except BaseException:
         store.close()

@@ -18,6 +18,7 @@ from live_server import API_KEY, OTHER_API_KEY
 AGENT = "agent-dev"
 NUMBER = "+442079460123"
 MAX_BODY_BYTES = 1_048_576  # x-limits.maxBodyBytes; test_bad_input checks it against the spec
+MAX_JSON_DEPTH = 32  # x-limits.maxJsonDepth; likewise
 BASE = f"/v1/agents/{AGENT}/telephony"
 
 VALIDATION = frozenset(
@@ -101,6 +102,42 @@ NOT_JSON = (
     b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
 )
 
+
+def _arrays(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def _objects(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+# Valid JSON nested past x-limits.maxJsonDepth: 400 SCHEMA_VALIDATION_FAILED, never a 5xx. The
+# depths span the ranges where a recursive validator or parser gives up (about 256 and 1,000).
+TOO_DEEP = (
+    _arrays(MAX_JSON_DEPTH + 1),
+    _objects(MAX_JSON_DEPTH + 1),
+    _arrays(100),
+    _arrays(255),
+    _arrays(256),
+    _objects(300),
+    _arrays(500),
+    b'{"phoneNumbers": ' + _arrays(700) + b"}",
+    _arrays(979),
+    _arrays(983),
+    _arrays(1_500),
+    b'{"updates": [' + b'{"x":' * 400 + b"0" + b"}" * 400 + b"]}",
+    b"[" * 200 + b'"' + b"]" * 5000 + b'"' + b"]" * 200,  # brackets inside a string are text
+)
+# Wide rather than deep: any 4xx (or a success), never a 5xx.
+WIDE = (
+    _arrays(MAX_JSON_DEPTH),  # exactly at the limit
+    b"[" + b"1," * 200_000 + b"1]",
+    b"{" + b",".join(b'"k%d":1' % index for index in range(50_000)) + b"}",
+    b'{"phoneNumbers": [' + b",".join(b"[]" for _ in range(100_000)) + b"]}",
+    b'{"updates": [' + b",".join(b"{}" for _ in range(100_000)) + b"]}",
+    b'{"phoneNumbers": [' + b",".join(_arrays(MAX_JSON_DEPTH - 1) for _ in range(5_000)) + b"]}",
+)
+
 # JSON, but not what the operation takes (or odd enough to be worth sending): any 4xx or a success.
 ODD_JSON = (
     b"null",
@@ -154,10 +191,21 @@ CONTENT_TYPES_REFUSED = (
     b"json",
     b"\xe2\x98\x8e/json",  # not ASCII
 )
+# JSON is UTF-8 (RFC 8259): a body declared in another charset is refused, not misread.
+CONTENT_TYPES_OTHER_CHARSET = (
+    b"application/json; charset=utf-16",
+    b"application/json; charset=UTF-16BE",
+    b"application/json; charset=latin-1",
+    b"application/json; charset=iso-8859-1",
+    b'application/json; charset="us-ascii"',
+    b"application/json; charset=utf-32",
+    b"application/json; charset=",
+    b"application/json; charset=\xff",
+)
 CONTENT_TYPES_ODD = (
     b"",
-    b"application/json; charset=utf-16",
-    b"application/json; charset=latin-1",
+    b"application/json; charset=utf8",
+    b'application/json; charset="UTF-8"',
     b"APPLICATION/JSON",
     b"application/json;charset=UTF-8",
     b"application/json ; charset=utf-8",
@@ -310,6 +358,20 @@ def corpus() -> Iterator[Malformed]:
             yield Malformed(f"not-json-{index}", operation.method, target, _headers(), body, expected_codes=expected)
         for index, body in enumerate(ODD_JSON):
             yield Malformed(f"odd-json-{index}", operation.method, target, _headers(), body)
+        for index, body in enumerate(TOO_DEEP):
+            yield Malformed(f"too-deep-{index}", operation.method, target, _headers(), body, expected_codes=MALFORMED)
+        for index, body in enumerate(WIDE):
+            yield Malformed(f"wide-{index}", operation.method, target, _headers(), body)
+        for content_type in CONTENT_TYPES_OTHER_CHARSET:
+            for encoding in ("utf-8", "utf-16"):
+                yield Malformed(
+                    f"charset-{content_type[18:40]!r}-{encoding}",
+                    operation.method,
+                    target,
+                    _headers(content_type),
+                    operation.valid_body.decode().encode(encoding),
+                    expected_codes=frozenset({"UNSUPPORTED_MEDIA_TYPE"}),
+                )
         for content_type in CONTENT_TYPES_REFUSED:
             yield Malformed(
                 f"content-type-{content_type[:20]!r}",

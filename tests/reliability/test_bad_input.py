@@ -22,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from live_server import API_KEY, MockProcess
-from malformed_requests import MAX_BODY_BYTES, Malformed, corpus, repeated_key_cases
+from malformed_requests import MAX_BODY_BYTES, MAX_JSON_DEPTH, Malformed, corpus, repeated_key_cases
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SPEC = yaml.safe_load(SPEC_PATH.read_text())
@@ -150,8 +150,9 @@ def assert_still_serves(base_url: str) -> None:
         }
 
 
-def test_corpus_uses_the_contract_body_limit() -> None:
+def test_corpus_uses_the_contract_limits() -> None:
     assert SPEC["x-limits"]["maxBodyBytes"] == MAX_BODY_BYTES
+    assert SPEC["x-limits"]["maxJsonDepth"] == MAX_JSON_DEPTH
 
 
 @pytest.mark.parametrize(

@@ -87,10 +87,18 @@ def held_numbers(client: httpx.Client) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "operations_per_writer",
-    [pytest.param(150, id="short"), pytest.param(1000, id="long", marks=pytest.mark.slow)],
+    ("operations_per_writer", "processes"),
+    [
+        pytest.param(150, 1, id="short"),
+        # Two processes on one state file, the writers split between them: one state, one order.
+        pytest.param(150, 2, id="short-two-processes"),
+        pytest.param(1000, 1, id="long", marks=pytest.mark.slow),
+        pytest.param(1000, 2, id="long-two-processes", marks=pytest.mark.slow),
+    ],
 )
-def test_concurrent_writers_have_a_sequential_explanation(operations_per_writer: int, tmp_path: Path) -> None:
+def test_concurrent_writers_have_a_sequential_explanation(
+    operations_per_writer: int, processes: int, tmp_path: Path
+) -> None:
     exchanges: list[Exchange] = []
     failures: list[BaseException] = []
     start = threading.Barrier(WRITERS)
@@ -98,6 +106,7 @@ def test_concurrent_writers_have_a_sequential_explanation(operations_per_writer:
     def writer(index: int) -> None:
         rng = random.Random(f"writer-{index}")
         try:
+            base_url = mocks[index % len(mocks)].base_url
             with httpx.Client(base_url=base_url, headers={"X-API-KEY": API_KEY}, timeout=30.0) as client:
                 start.wait(timeout=30)
                 mine = [send(client, rng, index) for _ in range(operations_per_writer)]
@@ -105,11 +114,12 @@ def test_concurrent_writers_have_a_sequential_explanation(operations_per_writer:
         except BaseException as error:  # handed to the main thread, which fails the test
             failures.append(error)
 
-    mock = MockProcess(tmp_path / "mock.log")
-    mock.start()
-    base_url = mock.base_url
+    state = tmp_path / "state.sqlite3" if processes > 1 else None
+    mocks = [MockProcess(tmp_path / f"mock-{index}.log", state) for index in range(processes)]
+    for mock in mocks:
+        mock.start()
     try:
-        with httpx.Client(base_url=base_url, headers={"X-API-KEY": API_KEY}, timeout=30.0) as client:
+        with httpx.Client(base_url=mocks[0].base_url, headers={"X-API-KEY": API_KEY}, timeout=30.0) as client:
             initial = held_numbers(client)
             assert not set(initial) & set(POOL), "the seed state already holds a pool number"
             threads = [threading.Thread(target=writer, args=(index,)) for index in range(WRITERS)]
@@ -122,7 +132,8 @@ def test_concurrent_writers_have_a_sequential_explanation(operations_per_writer:
             finished = time.monotonic()
             final = held_numbers(client)
     finally:
-        mock.stop()
+        for mock in mocks:
+            mock.stop()
 
     assert len(exchanges) == WRITERS * operations_per_writer
     invalid = [f"{exchange.label()}: {reason}" for exchange in exchanges if (reason := unexpected(exchange))]
