@@ -32,7 +32,7 @@ SERVER_ERROR_CHECK = "not_a_server_error"
 ANSWER_CHECKS = frozenset(
     {"response_schema_conformance", "response_headers_conformance", "content_type_conformance", ENVELOPE_CHECK}
 )
-# What a contract check says its expectation rests on (`basis` on the failure it raises).
+# What a contract check says its expectation rests on (the `basis` of its finding's failure).
 PUBLISHED_BASIS, TENANCY_BASIS = "published", "tenancy"
 
 
@@ -46,12 +46,12 @@ class Attribution:
 def attribute(finding: Finding, contract: Contract) -> Attribution:
     if finding.toolkit or finding.check == "run":
         return Attribution(TOOLKIT, (), "the toolkit could not judge the operation: " + finding.kind)
-    if _stated(finding, "basis") == TENANCY_BASIS:
+    if finding.failure.basis == TENANCY_BASIS:
         return Attribution(TENANCY, (), "an answer showed another account's data")
     named = _named_assumption(finding, contract)
     if named is not None:
         return Attribution(ASSUMPTION, (named,), f"the check relies on `{named}`")
-    if _stated(finding, "basis") == PUBLISHED_BASIS:
+    if finding.failure.basis == PUBLISHED_BASIS:
         return Attribution(DRIFT, (), "the check's expectation rests on what PolyAI publishes")
     status = finding.evidence.status if finding.evidence is not None else None
     if finding.check == SERVER_ERROR_CHECK:
@@ -82,18 +82,10 @@ def _assumed(ids: Iterable[str], reason: str) -> Attribution:
     return Attribution(ASSUMPTION, tuple(dict.fromkeys(ids)), reason)
 
 
-def _stated(finding: Finding, name: str) -> Any:
-    for candidate in (finding.failure, getattr(finding.failure, "exception", None)):
-        value = getattr(candidate, name, None)
-        if value is not None:
-            return value
-    return None
-
-
 def _named_assumption(finding: Finding, contract: Contract) -> str | None:
     # The contract's checks may say which assumption their expectation rests on.
-    named = _stated(finding, "assumption")
-    return named if isinstance(named, str) and named in contract.assumptions else None
+    named = finding.failure.assumption
+    return named if named in contract.assumptions else None
 
 
 def _by_nodes(nodes: Iterable[Node], operation: str, status: int | None, contract: Contract) -> Attribution:

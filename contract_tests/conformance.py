@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests import history, hooks, ledger, recording, report, runner, target
+from contract_tests import history, hooks, recording, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
 from contract_tests.junit import write_junit
@@ -120,27 +120,22 @@ def conduct(
             selected.guard.release_imported()
             # The teardown's retries count with the run's.
             outcome.retries = selected.guard.retries.as_json()
-        judged = report.Judged.of(outcome, contract)
+        accepted = []
         if accept_days is not None and baseline is not None and baseline_path is not None:
-            judged.accepted = baseline.accept(outcome.new_findings, days=accept_days)
+            accepted = baseline.accept(outcome.new_findings, days=accept_days)
             baseline.save(baseline_path)
             for finding in outcome.new_findings:
                 entry = baseline.match(finding)
                 finding.known = entry.id if entry is not None else None
-        judged.ledger = ledger.build(
-            contract,
-            outcome.exchanges,
-            [(finding, judged.attributions[finding.id]) for finding in outcome.findings],
-            not_tested=outcome.not_tested,
-            probed=hooks.PROBED_ASSUMPTIONS,
-        )
+        judged = report.Judged.of(outcome, contract, accepted=accepted, probed=hooks.PROBED_ASSUMPTIONS)
         target_name = selected.display_base_url if kind == "real" else "mock"
         document = report.figures(judged, target=target_name, operations=contract.operation_ids)
+        changes = None
         if history_path is not None:
             record = {key: document[key] for key in HISTORY_FIELDS}
-            judged.changes = history.compare(history.previous_of(history.read(history_path), target_name), record)
+            changes = history.compare(history.previous_of(history.read(history_path), target_name), record)
             history.append(history_path, record)
-            document["changes"] = judged.changes.as_json()
+            document["changes"] = changes.as_json()
         html = report.write_summary(
             summary,
             judged,
@@ -151,6 +146,7 @@ def conduct(
             guard=selected.guard,
             secrets=selected.secrets,
             base_url=target_name,
+            changes=changes,
         )
         if recorder is not None:
             recorder.close()

@@ -1,66 +1,24 @@
 """What a conformance finding is, and the identity that makes two findings the same one.
 
-A finding is identified by what it means: the check, the operationId, and a kind that the failure
-states in stable terms. Nothing about where the check's code raised it (file, line) takes part,
-so editing the checks never turns a known failure into a new one. The contract's own checks name
-their kind (a `kind` attribute on the failure they raise); for Schemathesis's built-in checks the
-kind is read from the failure's public fields (status code, schema keyword path, header name),
-never from message text that carries generated values.
+A finding is identified by what it means: the check, the operationId, and its kind of failure,
+one typed class each with a stable code (ST1xx Schemathesis's built-in checks, ST9xx the
+contract's own checks and the run's), whose text is the kind in the identity. Nothing about where
+the check's code raised it (file, line) takes part, so editing the checks never turns a known
+failure into a new one. The contract's own checks name their kind (a `kind` attribute on the
+failure they raise); for the built-in checks it is read from the failure's public fields (status
+code, schema keyword path, header name), never from message text that carries generated values.
+schemathesis_boundary.py does that reading; this module knows nothing of Schemathesis.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-from schemathesis.core.failures import (
-    AcceptedNegativeData,
-    CustomFailure,
-    Failure,
-    ResponseTimeExceeded,
-    ServerError,
-)
-from schemathesis.generation.meta import CoverageScenario
-from schemathesis.openapi.checks import (
-    AllowHeaderMismatch,
-    JsonSchemaError,
-    MalformedMediaType,
-    MissingHeaderNotRejected,
-    MissingHeaders,
-    RejectedPositiveData,
-    UndefinedContentType,
-    UndefinedStatusCode,
-    UnsupportedMethodResponse,
-)
+from typing import TYPE_CHECKING, Any, ClassVar
 
 CORRELATION_HEADER = "x-polyai-correlation-id"
 MAX_BODY_CHARS = 600
-
-# The JSON-Schema keyword each negative coverage scenario breaks on purpose.
-SCENARIO_KEYWORDS = {
-    CoverageScenario.VALUE_ABOVE_MAXIMUM: "maximum",
-    CoverageScenario.VALUE_BELOW_MINIMUM: "minimum",
-    CoverageScenario.STRING_ABOVE_MAX_LENGTH: "maxLength",
-    CoverageScenario.STRING_BELOW_MIN_LENGTH: "minLength",
-    CoverageScenario.ARRAY_ABOVE_MAX_ITEMS: "maxItems",
-    CoverageScenario.ARRAY_BELOW_MIN_ITEMS: "minItems",
-    CoverageScenario.OBJECT_ABOVE_MAX_PROPERTIES: "maxProperties",
-    CoverageScenario.OBJECT_BELOW_MIN_PROPERTIES: "minProperties",
-    CoverageScenario.OBJECT_UNEXPECTED_PROPERTIES: "additionalProperties",
-    CoverageScenario.OBJECT_MISSING_REQUIRED_PROPERTY: "required",
-    CoverageScenario.OBJECT_INVALID_PROPERTY_NAME: "propertyNames",
-    CoverageScenario.INCORRECT_TYPE: "type",
-    CoverageScenario.INVALID_ENUM_VALUE: "enum",
-    CoverageScenario.INVALID_FORMAT: "format",
-    CoverageScenario.INVALID_PATTERN: "pattern",
-    CoverageScenario.NOT_MULTIPLE_OF: "multipleOf",
-    CoverageScenario.NON_UNIQUE_ITEMS: "uniqueItems",
-    CoverageScenario.MISSING_PARAMETER: "required",
-}
 
 
 @dataclass(frozen=True)
@@ -116,6 +74,197 @@ class Evidence:
         return cls(response.status_code, text, values[0] if values else None)
 
 
+# ---------------------------------------------------------------------------------------------
+# What a finding is: one class per kind of failure, each with a stable code. Its text (str) is
+# the kind in the finding's identity, so it never carries a value that varies from case to case.
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of failure, in the toolkit's own terms.
+
+    `basis` and `assumption` are what the check that raised it says its expectation rests on
+    (published, assumption, tenancy, toolkit; an assumption's id), when it says.
+    """
+
+    code: ClassVar[str] = "ST000"
+    # The text, from the kind's own fields: `{status}`, `{phrase}`.
+    template: ClassVar[str] = ""
+    basis: str | None = field(default=None, kw_only=True)
+    assumption: str | None = field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        return self.template.format_map(vars(self))
+
+
+# The contract's own checks name their kind; the class says what their expectation rests on.
+
+
+@dataclass(frozen=True)
+class PublishedRule(Kind):
+    """The service contradicts what PolyAI publishes."""
+
+    code: ClassVar[str] = "ST901"
+    template: ClassVar[str] = "{phrase}"
+    phrase: str
+
+
+@dataclass(frozen=True)
+class AssumedRule(PublishedRule):
+    """The service contradicts one of the contract's assumptions, named."""
+
+    code: ClassVar[str] = "ST902"
+
+
+@dataclass(frozen=True)
+class OtherAccountsData(PublishedRule):
+    """An answer showed another account's data."""
+
+    code: ClassVar[str] = "ST903"
+
+
+@dataclass(frozen=True)
+class FollowUpRead(PublishedRule):
+    """A check's own follow-up read kept failing: the suite could not judge the operation."""
+
+    code: ClassVar[str] = "ST904"
+
+
+@dataclass(frozen=True)
+class CheckAssertion(PublishedRule):
+    """A check failed with a bare assertion: its first line, with the values masked."""
+
+    code: ClassVar[str] = "ST905"
+
+
+# Schemathesis's built-in checks, each from the public fields of its failure.
+
+
+@dataclass(frozen=True)
+class UndocumentedStatus(Kind):
+    code: ClassVar[str] = "ST101"
+    template: ClassVar[str] = "undocumented status {status}"
+    status: int
+
+
+@dataclass(frozen=True)
+class ServerError(Kind):
+    code: ClassVar[str] = "ST102"
+    template: ClassVar[str] = "server error {status}"
+    status: int
+
+
+@dataclass(frozen=True)
+class ValidRequestRejected(Kind):
+    code: ClassVar[str] = "ST103"
+    template: ClassVar[str] = "valid request rejected with {status}"
+    status: int
+
+
+@dataclass(frozen=True)
+class SchemaMismatch(Kind):
+    code: ClassVar[str] = "ST104"
+    schema_path: tuple[str | int, ...]
+
+    def __str__(self) -> str:
+        return "schema " + "/".join(map(str, self.schema_path))
+
+
+@dataclass(frozen=True)
+class MissingHeaders(Kind):
+    code: ClassVar[str] = "ST105"
+    names: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "missing header " + ",".join(sorted(self.names))
+
+
+@dataclass(frozen=True)
+class MalformedMediaType(Kind):
+    code: ClassVar[str] = "ST106"
+    template: ClassVar[str] = "malformed media type {media_type}"
+    media_type: str
+
+
+@dataclass(frozen=True)
+class UndocumentedContentType(Kind):
+    code: ClassVar[str] = "ST107"
+    template: ClassVar[str] = "undocumented content type {content_type}"
+    content_type: str
+
+
+@dataclass(frozen=True)
+class MissingHeaderNotRejected(Kind):
+    code: ClassVar[str] = "ST108"
+    template: ClassVar[str] = "missing {header} not rejected"
+    header: str
+
+
+@dataclass(frozen=True)
+class UnsupportedMethodAnswer(Kind):
+    code: ClassVar[str] = "ST109"
+    template: ClassVar[str] = "unsupported method: {reason}"
+    reason: str
+
+
+@dataclass(frozen=True)
+class AllowHeaderMismatch(Kind):
+    code: ClassVar[str] = "ST110"
+    missing: tuple[str, ...]
+    undocumented: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"Allow header missing {sorted(self.missing)} undocumented {sorted(self.undocumented)}"
+
+
+@dataclass(frozen=True)
+class SlowAnswer(Kind):
+    code: ClassVar[str] = "ST111"
+    template: ClassVar[str] = "response time limit exceeded"
+
+
+@dataclass(frozen=True)
+class InvalidRequestAccepted(Kind):
+    """A request that broke the contract on purpose was accepted; which rules it broke, not its values."""
+
+    code: ClassVar[str] = "ST112"
+    status: int
+    broken: tuple[str, ...]  # "minLength at body", sorted
+
+    def __str__(self) -> str:
+        return f"accepted with {self.status}: {', '.join(self.broken) or 'invalid input'}"
+
+
+@dataclass(frozen=True)
+class Unrecognised(Kind):
+    """A failure of a class the boundary does not know: its class's name."""
+
+    code: ClassVar[str] = "ST199"
+    template: ClassVar[str] = "{name}"
+    name: str
+
+
+# The run's own: it could not judge everything it meant to.
+
+
+@dataclass(frozen=True)
+class RunCutShort(Kind):
+    code: ClassVar[str] = "ST951"
+    template: ClassVar[str] = "run cut short"
+
+
+@dataclass(frozen=True)
+class NoAnswerToJudge(Kind):
+    code: ClassVar[str] = "ST952"
+    template: ClassVar[str] = "no answer to judge after retries"
+
+
+@dataclass(frozen=True)
+class RetryBudgetSpent(Kind):
+    code: ClassVar[str] = "ST953"
+    template: ClassVar[str] = "retry budget spent"
+
+
 def identity_id(identity: Iterable[str]) -> str:
     return hashlib.sha256("\0".join(identity).encode()).hexdigest()[:8]
 
@@ -125,7 +274,10 @@ class Identified:
 
     check: str
     operation: str
-    kind: str
+    if TYPE_CHECKING:  # a field of the baseline's entries, a finding's typed failure as text
+
+        @property
+        def kind(self) -> str: ...
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -138,11 +290,11 @@ class Identified:
 
 @dataclass
 class Finding(Identified):
-    """One distinct failure, identified by (check, operation, kind)."""
+    """One distinct failure, identified by (check, operation, kind): the phrase its typed failure states."""
 
     check: str
     operation: str  # the operationId
-    kind: str
+    failure: Kind
     title: str
     message: str
     curl: str = ""
@@ -151,9 +303,12 @@ class Finding(Identified):
     toolkit: bool = False
     violations: tuple[Violation, ...] = ()
     known: str | None = None  # the id of the baseline entry that accepts it
-    failure: Any = field(default=None, repr=False, compare=False)
     # The nodes of the contract the failure is about, when a built-in check's failure says which.
     nodes: tuple[Node, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return str(self.failure)
 
 
 @dataclass(frozen=True)
@@ -168,110 +323,3 @@ class Exchange:
     error_code: str | None = None
     # The assumption a check sent this request to test (a probe of its own), if it is one.
     probe: str | None = None
-
-
-def violations_of(case: Any) -> tuple[Violation, ...]:
-    """The rules a negative case broke on purpose, from the metadata Schemathesis attaches to it."""
-    meta = getattr(case, "meta", None)
-    if meta is None:
-        return ()
-    data = meta.phase.data
-    found: list[Violation] = []
-    scenario = getattr(data, "scenario", None)
-    if scenario in SCENARIO_KEYWORDS:
-        location = data.parameter_location.value if data.parameter_location is not None else "body"
-        found.append(Violation(SCENARIO_KEYWORDS[scenario], location or "body", _coverage_path(data)))
-    for mutation in getattr(data, "mutations", ()) or ():
-        location = mutation.parameter_location.value or "body"
-        path = tuple(mutation.path) if location == "body" else (mutation.parameter or "",)
-        for keyword in mutation.keywords:
-            found.append(Violation(keyword, location, path))
-    return tuple(dict.fromkeys(found))
-
-
-def _coverage_path(data: Any) -> tuple[str | int, ...]:
-    if data.parameter_location is not None and data.parameter_location.value != "body":
-        return (data.parameter,) if data.parameter else ()
-    # The coverage phase gives a pointer into the schema (`/properties/phoneNumbers/items/minLength`);
-    # what identifies the place is the property names along it.
-    parts = [part for part in (data.location or "").strip("/").split("/") if part]
-    return tuple(name for keyword, name in itertools.pairwise(parts) if keyword == "properties")
-
-
-# Built-in failure classes, and the public fields that say what went wrong in stable terms.
-_BUILT_IN_KINDS: list[tuple[type[Failure], Callable[[Any], str]]] = [
-    (UndefinedStatusCode, lambda failure: f"undocumented status {failure.status_code}"),
-    (ServerError, lambda failure: f"server error {failure.status_code}"),
-    (RejectedPositiveData, lambda failure: f"valid request rejected with {failure.status_code}"),
-    (JsonSchemaError, lambda failure: "schema " + "/".join(map(str, failure.schema_path))),
-    (MissingHeaders, lambda failure: "missing header " + ",".join(sorted(failure.missing_headers))),
-    (MalformedMediaType, lambda failure: f"malformed media type {failure.actual}"),
-    (UndefinedContentType, lambda failure: f"undocumented content type {failure.content_type}"),
-    (MissingHeaderNotRejected, lambda failure: f"missing {failure.header_name} not rejected"),
-    (UnsupportedMethodResponse, lambda failure: f"unsupported method: {failure.failure_reason}"),
-    (
-        AllowHeaderMismatch,
-        lambda failure: (
-            f"Allow header missing {sorted(failure.missing_methods)} "
-            f"undocumented {sorted(failure.undocumented_methods)}"
-        ),
-    ),
-    (ResponseTimeExceeded, lambda failure: "response time limit exceeded"),
-]
-# Numbers, quoted values and E.164 numbers vary from case to case; a message's wording does not.
-_VOLATILE = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\+?\b\d[\d.:-]*\b")
-
-
-def kind_of(failure: Failure, violations: tuple[Violation, ...] = ()) -> str:
-    """The stable phrase that says what this failure is, whichever check raised it."""
-    named = _named_kind(failure)
-    if named is not None:
-        return named
-    if isinstance(failure, AcceptedNegativeData):
-        broken = ", ".join(sorted({f"{violation.keyword} at {violation.location}" for violation in violations}))
-        return f"accepted with {failure.status_code}: {broken or 'invalid input'}"
-    for cls, describe in _BUILT_IN_KINDS:
-        if isinstance(failure, cls):
-            return describe(failure)
-    if isinstance(failure, CustomFailure):
-        # A check that raised a bare AssertionError: its first line, with the values masked.
-        first = (failure.message or failure.title).strip().splitlines()[0] if failure.message else failure.title
-        return _VOLATILE.sub("…", first)
-    return type(failure).__name__
-
-
-def _named_kind(failure: Failure) -> str | None:
-    for candidate in (failure, getattr(failure, "exception", None)):
-        kind = getattr(candidate, "kind", None)
-        if isinstance(kind, str) and kind:
-            return kind
-    return None
-
-
-def nodes_of(failure: Failure, response: Any) -> tuple[Node, ...]:
-    """The contract nodes a built-in schema or header failure is about; () for any other failure.
-
-    A header's schema failure does not name its header: it is the declared header whose value
-    is the failing instance.
-    """
-    if isinstance(failure, MissingHeaders):
-        return tuple(
-            Node("response", "header", "required", name.lower(), pointer="/required")
-            for name in failure.missing_headers
-        )
-    if not isinstance(failure, JsonSchemaError) or not failure.schema_path:
-        return ()
-    keyword = str(failure.schema_path[-1])
-    if failure.title != "Response header does not conform to the schema":
-        return (Node("response", "body", keyword, instance_path=tuple(failure.instance_path)),)
-    headers = response.headers if response is not None else {}
-    names = [name for name, values in headers.items() if values and values[0] == str(failure.instance)]
-    inner = "".join(f"/{part}" for part in failure.schema_path)
-    return tuple(Node("response", "header", keyword, name.lower(), pointer="/schema" + inner) for name in names)
-
-
-def is_toolkit(failure: Failure) -> bool:
-    """The failure is about a check's own follow-up read, not the operation under test."""
-    return any(
-        getattr(candidate, "toolkit", False) is True for candidate in (failure, getattr(failure, "exception", None))
-    )

@@ -69,6 +69,7 @@ from telephony_contract import (
     error_envelope,
     generic_code,
     is_loopback,
+    is_safe_method,
     load_catalogue,
 )
 
@@ -96,7 +97,6 @@ NUMBERS = "phone-numbers"
 CONNECTORS = "connectors"
 # Request fields and query parameters whose value `live` reaches real callers, compared casefolded.
 _ENVIRONMENT_NAMES = frozenset({"clientenv", "environment"})
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _METHOD_OVERRIDES = frozenset({"x-http-method-override", "x-http-method", "x-method-override"})
 # A batch release's per-number error for a number the project does not hold.
 NOT_FOUND_CODE = "PHONE_NUMBERS_NOT_FOUND"
@@ -289,7 +289,7 @@ class SafetyPolicy:
 
     def judge(self, request: Outgoing) -> str | None:
         """Why this request, in the form it will be sent, must not be sent; None when it may."""
-        if request.method not in _READ_METHODS:
+        if not is_safe_method(request.method):
             if request.reshaped:
                 return f"its path reads as {request.path} once dot and empty segments are resolved, another request"
             if request.ambiguous:
@@ -308,7 +308,7 @@ class SafetyPolicy:
                 return f"it sets {name} to live, and --allow-live was not given"
         match = self.catalogue.match(method, path)
         if match is None:
-            if method.upper() in _READ_METHODS:
+            if is_safe_method(method):
                 return None  # a read of an undescribed path cannot change anything
             return "it writes to a resource the contract does not describe"
         operation = match.operation
@@ -629,7 +629,7 @@ class Guard:
         and the teardown never releases one the run does not own."""
         path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers"
         request = read("GET", path, "", b"")
-        sent = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)]))
+        sent = self._exchange(request, self._build(request, self._suite_key_header()))
         if not isinstance(sent.outcome, httpx.Response) or sent.outcome.status_code != 200:
             return
         try:
@@ -637,6 +637,9 @@ class Guard:
             self.existing_numbers = {item["number"] for item in listed if isinstance(item, dict)}
         except (ValueError, AttributeError, KeyError, TypeError):
             self.existing_numbers = None
+
+    def _suite_key_header(self) -> list[tuple[str, str]]:
+        return [(self.policy.catalogue.api_key_header, self.suite_key)]
 
     def _upstream_path(self, path: str) -> str:
         own = f"/v1/agents/{quote(self.target.agent_id, safe='')}/"
@@ -656,7 +659,7 @@ class Guard:
             path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
             request = read("DELETE", path, "", b"")
             try:
-                sent = self._exchange(request, self._build(request, [("X-API-KEY", self.suite_key)]))
+                sent = self._exchange(request, self._build(request, self._suite_key_header()))
             except httpx.HTTPError as exc:
                 self.cleanup_log.append(f"{number}: NOT released ({type(exc).__name__})")
                 continue
@@ -700,7 +703,7 @@ def _may_repeat(operation: Operation | None, method: str, outcome: Outcome) -> b
     if isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return True
     if operation is None:
-        return method.upper() in _READ_METHODS
+        return is_safe_method(method)
     if operation.retry_safe:
         return True
     return operation.resource == NUMBERS

@@ -34,8 +34,10 @@ from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
 from contract_tests import kinds
+from contract_tests.check_recorder import Probe
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
+from contract_tests.schemathesis_boundary import recorder_of
 from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document, resolve
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
@@ -825,18 +827,11 @@ def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
 
 # How many of a list's resources each answer's checks read back, and put in one batch get.
 MAX_AGREEING = 20
-# The list answers already read back in this run, by check and agent: the same list answered
-# again (the night sends hundreds) costs the service no second round of reads. The runner
-# empties it as a run starts.
-READ_BACK: set[tuple[str, str, str]] = set()
 
 
 def _first_time(check: str, judged: Judged) -> bool:
-    seen = (check, _path_value(judged.case, "agentId"), judged.response.text)
-    if seen in READ_BACK:
-        return False
-    READ_BACK.add(seen)
-    return True
+    # The same list answered again in this run costs the service no second round of reads.
+    return recorder_of(judged.case).first_time(check, _path_value(judged.case, "agentId"), judged.response.text)
 
 
 def _own(records: Iterable[Any]) -> list[dict[str, Any]]:
@@ -1036,22 +1031,6 @@ PROBE_INVALID_KEY = "conformance-probe-not-an-api-key"
 PROBED_ASSUMPTIONS = {SINGLE_CREDENTIAL: "listPhoneNumbers"}
 
 
-@dataclass(frozen=True)
-class Probe:
-    """A request a check sent itself to test an assumption, and its answer, for the ledger."""
-
-    assumption: str
-    operation: str
-    status: int
-    elapsed: float
-    error_code: str | None
-    from_guard: bool
-
-
-# Filled while a run is in progress; the runner empties it as a run starts and reads it at the end.
-PROBES: list[Probe] = []
-
-
 def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
     """Repeat the request under judgement with exactly `headers`, to the app or base URL the run calls.
 
@@ -1155,7 +1134,7 @@ class key_sent_twice_is_refused:
             answer = _send_probe(judged, [(API_KEY_HEADER, first), (API_KEY_HEADER, second)])
             error_code = _error_code_of(answer)
             from_guard = GUARD_HEADER.lower() in answer.headers
-            PROBES.append(
+            recorder_of(judged.case).probes.append(
                 Probe(
                     SINGLE_CREDENTIAL,
                     judged.operation_id,

@@ -12,11 +12,12 @@ import datetime
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract_tests import ledger
 from contract_tests.annotations import Contract
 from contract_tests.attribution import ASSUMPTION, CLASSES, DRIFT, TENANCY, TOOLKIT, Attribution, attribute
 from contract_tests.baseline import Entry
@@ -59,19 +60,37 @@ def _fence(text: str, language: str = "") -> str:
     return f"{ticks}{language}\n{shown.rstrip()}\n{ticks}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Judged:
-    """A run's findings with their classes, the ledger and the comparison with the previous run."""
+    """A run's findings with their classes, the ledger, and what this run accepted into the baseline.
+
+    Built once, when the run and any acceptance into the baseline are over; nothing changes it after.
+    """
 
     outcome: Outcome
-    attributions: dict[str, Attribution]  # by finding id
-    ledger: list[Line] = field(default_factory=list)
-    changes: Changes | None = None
-    accepted: list[Entry] = field(default_factory=list)  # accepted into the baseline by this run
+    attributions: Mapping[str, Attribution]  # by finding id
+    ledger: tuple[Line, ...] = ()
+    accepted: tuple[Entry, ...] = ()  # accepted into the baseline by this run
 
     @classmethod
-    def of(cls, outcome: Outcome, contract: Contract) -> Judged:
-        return cls(outcome, {finding.id: attribute(finding, contract) for finding in outcome.findings})
+    def of(
+        cls,
+        outcome: Outcome,
+        contract: Contract,
+        *,
+        accepted: Iterable[Entry] = (),
+        probed: Mapping[str, str] | None = None,
+    ) -> Judged:
+        """`probed`: the operation each assumption that checks probe themselves is probed with."""
+        attributions = {finding.id: attribute(finding, contract) for finding in outcome.findings}
+        lines = ledger.build(
+            contract,
+            outcome.exchanges,
+            [(finding, attributions[finding.id]) for finding in outcome.findings],
+            not_tested=outcome.not_tested,
+            probed=probed,
+        )
+        return cls(outcome, attributions, tuple(lines), tuple(accepted))
 
     def klass(self, finding: Finding) -> str:
         return self.attributions[finding.id].klass
@@ -105,10 +124,12 @@ def write_summary(
     guard: Guard | None = None,
     secrets: tuple[str, ...] = (),
     base_url: str | None = None,
+    changes: Changes | None = None,
 ) -> Path:
     """Write the Markdown summary and, beside it, its HTML page; returns the HTML's path.
 
-    `base_url` names the target's address (a real service's base URL), on the page and its title.
+    `base_url` names the target's address (a real service's base URL), on the page and its title;
+    `changes`, the comparison with the previous run, when a history is kept.
     """
     outcome = judged.outcome
     new = outcome.new_findings
@@ -141,7 +162,7 @@ def write_summary(
             f"- safety guard: {len(guard.sent)} requests forwarded, {len(guard.refusals)} refused, "
             f"{len(guard.cleanup_log)} numbers released at teardown"
         )
-    lines += _changes(judged.changes)
+    lines += _changes(changes)
     untested = [operation for operation in operations if operation not in outcome.tested_operation_ids]
     if untested:
         lines += ["", "## Not tested against this target", "", "| operation | why |", "|---|---|"]
@@ -286,7 +307,7 @@ def _latency(latency: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
-def _ledger(ledger: list[Line]) -> list[str]:
+def _ledger(ledger: Sequence[Line]) -> list[str]:
     if not ledger:
         return []
     states = Counter(line.state for line in ledger)
@@ -314,6 +335,7 @@ def finding_record(finding: Finding, attribution: Attribution) -> dict[str, Any]
         "check": finding.check,
         "operation": finding.operation,
         "kind": finding.kind,
+        "code": finding.failure.code,
         "class": attribution.klass,
         "assumptions": list(attribution.assumptions),
         "known": finding.known,
@@ -322,7 +344,9 @@ def finding_record(finding: Finding, attribution: Attribution) -> dict[str, Any]
     }
 
 
-def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[str, Any]:
+def figures(
+    judged: Judged, *, target: str, operations: Sequence[str], changes: Changes | None = None
+) -> dict[str, Any]:
     """The run's figures, for CI, the history file and tests that judge a run made in another process."""
     outcome = judged.outcome
     records = [finding_record(finding, judged.attributions[finding.id]) for finding in outcome.findings]
@@ -358,7 +382,7 @@ def figures(judged: Judged, *, target: str, operations: Sequence[str]) -> dict[s
         "retries": outcome.retries,
         "assumptions": {line.assumption.id: line.state for line in judged.ledger},
         "ledger": [line.as_json() for line in judged.ledger],
-        "changes": judged.changes.as_json() if judged.changes is not None else None,
+        "changes": changes.as_json() if changes is not None else None,
     }
 
 

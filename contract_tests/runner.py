@@ -16,21 +16,30 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import schemathesis
 import schemathesis.engine
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
-from schemathesis.engine.run import PhaseName, probes
+from schemathesis.engine.run import PhaseName
 from schemathesis.engine.statistic import Statistic
-from schemathesis.specs.openapi import _caches
 
-from contract_tests import hooks, interrupt  # hooks registers the checks and the E.164 format
+from contract_tests import hooks, interrupt  # noqa: F401  (hooks registers the checks and the E.164 format)
 from contract_tests.baseline import Baseline, Entry
-from contract_tests.findings import Evidence, Exchange, Finding, is_toolkit, kind_of, nodes_of, violations_of
+from contract_tests.check_recorder import CheckRecorder
+from contract_tests.findings import Evidence, Exchange, Finding, NoAnswerToJudge, RetryBudgetSpent, RunCutShort
 from contract_tests.guard import GAVE_UP, GUARD_HEADER
 from contract_tests.retries import Retries
+from contract_tests.schemathesis_boundary import (
+    attach_recorder,
+    clear_generation_caches,
+    engine_probes_off,
+    failure_kind,
+    is_toolkit,
+    nodes_of,
+    reset_after_each_scenario,
+    violations_of,
+)
 from telephony_contract import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,8 +184,6 @@ INTERRUPTED = "interrupted (SIGINT or SIGTERM) before the plan was done"
 
 
 RETRIES_CHECK = "retries"
-NO_ANSWER_TO_JUDGE = "no answer to judge after retries"
-BUDGET_SPENT = "retry budget spent"
 
 
 def gave_up_findings(retries: Retries) -> list[Finding]:
@@ -193,7 +200,7 @@ def gave_up_findings(retries: Retries) -> list[Finding]:
             Finding(
                 RETRIES_CHECK,
                 operation,
-                NO_ANSWER_TO_JUDGE,
+                NoAnswerToJudge(),
                 "The run could not get an answer to judge",
                 message,
                 toolkit=True,
@@ -201,14 +208,16 @@ def gave_up_findings(retries: Retries) -> list[Finding]:
         )
     if retries.exhausted is not None:
         findings.append(
-            Finding(RETRIES_CHECK, "", BUDGET_SPENT, "The run's retry budget ran out", retries.exhausted, toolkit=True)
+            Finding(
+                RETRIES_CHECK, "", RetryBudgetSpent(), "The run's retry budget ran out", retries.exhausted, toolkit=True
+            )
         )
     return findings
 
 
 def cut_short() -> Finding:
     """The toolkit finding of a run that did not finish: its silence about the rest proves nothing."""
-    return Finding("run", "", "run cut short", "The run stopped early", INTERRUPTED, toolkit=True)
+    return Finding("run", "", RunCutShort(), "The run stopped early", INTERRUPTED, toolkit=True)
 
 
 @dataclass
@@ -252,20 +261,17 @@ def run(
     saying why. `progress`, when given, is told in a line as each phase starts and each
     operation's scenario ends.
     """
-    # Schemathesis keeps generation caches for the whole process; emptied here, a run inside a
-    # pytest session generates exactly what the same run in a fresh process does.
-    _caches.clear_all()
-    hooks.PROBES.clear()
-    hooks.READ_BACK.clear()
+    clear_generation_caches()
+    # What the checks note during this run (the probes they send, the lists they read back).
+    recorder = CheckRecorder()
+    attach_recorder(schema, recorder)
     schema.app = app
     if reset is not None:
-        _reset_after_each_scenario(schema, reset)
+        reset_after_each_scenario(schema, reset)
     outcome = Outcome(seed=schema.config.seed)
     state = _Run(outcome, Statistic(), reset, baseline, progress=progress, retries=retries)
     started = time.monotonic()
-    # The engine's probes go over the network to the base URL even when the run calls an app
-    # in-process; here the base URL only labels curl lines, so nothing may be sent to it.
-    with mock.patch.object(probes, "PROBES", ()):
+    with engine_probes_off():
         stream = None
         try:
             with interrupt.engine():
@@ -290,7 +296,7 @@ def run(
             error_code=probe.error_code,
             probe=probe.assumption,
         )
-        for probe in hooks.PROBES
+        for probe in recorder.probes
     ]
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = set(state.statistic.tested_operations)
@@ -342,7 +348,7 @@ def _on_event(event: events.EngineEvent, state: _Run) -> None:
         outcome.stop_explanation = event.stop_reason.skip_explanation
         for failure in event.failures:
             operation = state.labels.get(failure.operation or "", failure.operation or "")
-            outcome.findings.append(Finding("run", operation, kind_of(failure), failure.title, failure.message))
+            outcome.findings.append(Finding("run", operation, failure_kind(failure), failure.title, failure.message))
     if state.progress is not None:
         line = _progress_line(event, state)
         if line is not None:
@@ -369,26 +375,6 @@ def _successful_links(recorder: Any) -> Iterable[str]:
 
 def _operation_id(operation: Any) -> str:
     return str(operation.definition.raw.get("operationId", operation.label))
-
-
-def _reset_after_each_scenario(schema: Any, reset: Callable[[], None]) -> None:
-    # The engine builds its state machine from the schema; `teardown` is the machine's public
-    # end-of-scenario step and the engine's own subclass chains up to it. Schemathesis offers no
-    # hook at the end of a stateful scenario; test_schemathesis_seams.py fails by name if the
-    # engine stops building its machine through this method.
-    build = schema.build_state_machine
-
-    def build_state_machine(**kwargs: Any) -> Any:
-        machine = build(**kwargs)
-
-        class FromSeedState(machine):  # type: ignore[misc, valid-type]
-            def teardown(self) -> None:
-                super().teardown()
-                reset()
-
-        return FromSeedState
-
-    schema.build_state_machine = build_state_machine
 
 
 def _header(response: Any, name: str) -> str | None:
@@ -445,14 +431,13 @@ def _collect(recorder: Any, state: _Run) -> None:
             finding = Finding(
                 check=check.name,
                 operation=operation,
-                kind=kind_of(failure, violations),
+                failure=failure_kind(failure, violations),
                 title=failure.title,
                 message=failure.message,
                 curl=info.code_sample,
                 evidence=Evidence.of(interaction.response if interaction is not None else None),
                 toolkit=is_toolkit(failure),
                 violations=violations,
-                failure=failure,
                 nodes=nodes_of(failure, interaction.response if interaction is not None else None),
             )
             if finding.identity in seen:

@@ -19,6 +19,7 @@ import uvicorn
 
 from contract_tests.guard import Guard, RealTarget
 from contract_tests.retries import Retries, RetryBudget
+from telephony_contract import load_catalogue
 
 # ---------------------------------------------------------------------------------------------
 # Serving an app on a free loopback port
@@ -177,7 +178,7 @@ def list_connectors(selected: Selected) -> list[str]:
 
     path = f"/v1/agents/{quote(selected.agent_id, safe='')}/telephony/connectors"
     with asgi.get_client(selected.app) as client:
-        answer = client.get(path, headers={"X-API-KEY": selected.api_key})
+        answer = client.get(path, headers={load_catalogue().api_key_header: selected.api_key})
     if answer.status_code != 200:
         return []
     return [item["connectorId"] for item in answer.json().get("connectors", []) if item.get("connectorId")]

@@ -7,16 +7,27 @@ keyword is marked assumed, which status is assumed, which codes are published.
 from __future__ import annotations
 
 import copy
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.failures import AcceptedNegativeData, CustomFailure
 
 from contract_tests.annotations import Contract
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY, TOOLKIT, attribute
-from contract_tests.findings import Evidence, Exchange, Finding, Node, Violation, kind_of
+from contract_tests.findings import (
+    Evidence,
+    Exchange,
+    Finding,
+    MissingHeaderNotRejected,
+    Node,
+    PublishedRule,
+    RunCutShort,
+    SchemaMismatch,
+    ServerError,
+    Violation,
+)
 from contract_tests.ledger import CONFIRMED, NOT_EXERCISED, REFUTED, build
+from contract_tests.schemathesis_boundary import failure_kind
 
 SPEC: dict[str, Any] = {
     "x-assumptions": [
@@ -88,12 +99,11 @@ def _accepted(*violations: Violation) -> Finding:
     return Finding(
         "negative_data_rejection",
         "batchGet",
-        kind_of(failure, violations),
+        failure_kind(failure, violations),
         failure.title,
         "",
         evidence=Evidence(200, "{}", "c-1"),
         violations=violations,
-        failure=failure,
     )
 
 
@@ -116,7 +126,7 @@ def test_the_kind_of_an_accepted_request_names_the_broken_rule_not_the_values() 
 
 def test_an_answer_with_an_assumed_status_refutes_that_assumption() -> None:
     finding = Finding(
-        "response_schema_conformance", "batchGet", "schema type", "", "", evidence=Evidence(429, "", None)
+        "response_schema_conformance", "batchGet", SchemaMismatch(("type",)), "", "", evidence=Evidence(429, "", None)
     )
 
     attribution = attribute(finding, CONTRACT)
@@ -128,7 +138,7 @@ def test_an_unknown_code_on_a_status_with_only_assumed_codes_refutes_them() -> N
     unknown_401 = Finding(
         "error_carries_envelope_and_correlation_id",
         "release",
-        "`error_code` … is not one of the contract's x-error-codes",
+        PublishedRule("`error_code` … is not one of the contract's x-error-codes"),
         "",
         "",
         evidence=Evidence(401, '{"error_code": "AUTH_USER_UNAUTHORISED"}', "c-2"),
@@ -143,13 +153,16 @@ def test_a_check_may_name_the_assumption_it_relies_on() -> None:
     class ReleasedStillReadable(AssertionError):
         assumption = "release"
 
-    finding = Finding("delete_then_get_is_404", "release", "still readable", "", "", failure=ReleasedStillReadable())
+    raised = CustomFailure(
+        operation="DELETE /numbers/{number}", title="", message="", exception=ReleasedStillReadable()
+    )
+    finding = Finding("delete_then_get_is_404", "release", failure_kind(raised), "", "")
 
     assert attribute(finding, CONTRACT).assumptions == ("release",)
 
 
 @pytest.mark.parametrize(
-    "finding", [Finding("run", "", "run cut short", "", ""), Finding("c", "o", "k", "", "", toolkit=True)]
+    "finding", [Finding("run", "", RunCutShort(), "", ""), Finding("c", "o", PublishedRule("k"), "", "", toolkit=True)]
 )
 def test_a_failed_follow_up_read_or_a_cut_run_is_the_toolkits(finding: Finding) -> None:
     assert attribute(finding, CONTRACT).klass == TOOLKIT
@@ -241,8 +254,10 @@ def test_a_server_error_is_drift_even_where_the_contract_declares_the_status() -
     unavailable = {"description": "down", "x-assumed": {"status": "rate-limit"}}
     with_503 = copy.deepcopy(SPEC)
     with_503["paths"]["/numbers/batch"]["post"]["responses"] = {**responses, "503": unavailable}
-    crash = Finding("not_a_server_error", "batchGet", "server error 503", "", "", evidence=Evidence(503, "{}", "c-4"))
-    broken = Finding("response_schema_conformance", "batchGet", "schema type", "", "", evidence=Evidence(503, "", None))
+    crash = Finding("not_a_server_error", "batchGet", ServerError(503), "", "", evidence=Evidence(503, "{}", "c-4"))
+    broken = Finding(
+        "response_schema_conformance", "batchGet", SchemaMismatch(("type",)), "", "", evidence=Evidence(503, "", None)
+    )
 
     assert attribute(crash, Contract(with_503)).klass == DRIFT
     # The same status breaking the assumed answer's description refutes the assumption instead.
@@ -254,7 +269,7 @@ def test_a_request_check_answered_with_an_assumed_status_is_not_that_status_s_as
     finding = Finding(
         "missing_required_header",
         "batchGet",
-        "missing X-API-KEY not rejected",
+        MissingHeaderNotRejected("X-API-KEY"),
         "",
         "",
         evidence=Evidence(429, "", None),
@@ -265,8 +280,8 @@ def test_a_request_check_answered_with_an_assumed_status_is_not_that_status_s_as
 
 def _schema_failure(check: str, *nodes: Node, status: int = 200, schema_path: tuple[str, ...] = ()) -> Finding:
     # What the runner records for a built-in check: the failure's schema path, and its nodes.
-    failure = SimpleNamespace(schema_path=list(schema_path), missing_headers=None)
-    return Finding(check, "batchGet", "k", "", "", evidence=Evidence(status, "{}", "c-5"), failure=failure, nodes=nodes)
+    failure = SchemaMismatch(schema_path)
+    return Finding(check, "batchGet", failure, "", "", evidence=Evidence(status, "{}", "c-5"), nodes=nodes)
 
 
 def test_a_published_body_field_missing_is_drift_though_a_header_s_required_is_assumed() -> None:
@@ -329,9 +344,8 @@ def test_another_account_s_data_is_tenancy_whatever_else_the_check_says() -> Non
         basis = "tenancy"
         assumption = None
 
-    finding = Finding(
-        "agent_sees_only_its_project", "batchGet", "another account's resource shown", "", "", failure=Breach()
-    )
+    raised = CustomFailure(operation="POST /numbers/batch", title="", message="shown", exception=Breach())
+    finding = Finding("agent_sees_only_its_project", "batchGet", failure_kind(raised), "", "")
 
     assert attribute(finding, CONTRACT).klass == TENANCY
 

@@ -19,7 +19,7 @@ from schemathesis.core.failures import CustomFailure
 from contract_tests import broken_mocks, runner
 from contract_tests.baseline import Baseline
 from contract_tests.conformance import conduct
-from contract_tests.findings import kind_of
+from contract_tests.schemathesis_boundary import failure_kind
 from contract_tests.target import mock_credentials, serve
 from telephony_mock import create_app
 
@@ -166,4 +166,8 @@ def test_a_bare_assertion_keeps_its_kind_wherever_it_is_raised() -> None:
     ]
 
     assert failures[0].origin != failures[1].origin
-    assert kind_of(failures[0]) == kind_of(failures[1]) == "GET … after its import answered …, expected …"
+    assert (
+        str(failure_kind(failures[0]))
+        == str(failure_kind(failures[1]))
+        == "GET … after its import answered …, expected …"
+    )

@@ -23,6 +23,7 @@ from schemathesis.python import asgi
 from contract_tests import runner
 from contract_tests.attribution import ASSUMPTION, DRIFT, TOOLKIT
 from contract_tests.conformance import Conducted, conduct
+from contract_tests.findings import RetryBudgetSpent
 from contract_tests.guard import GAVE_UP, GUARD_HEADER, Guard, RealTarget, acceptable_codings
 from contract_tests.realism import TRANSIENT, Realism, RealismFront
 from contract_tests.retries import Retries, RetryBudget
@@ -99,7 +100,7 @@ def test_a_service_that_always_answers_503_is_inconclusive_not_drift(tmp_path: P
     assert figures["verdict"] == "INCONCLUSIVE"
     assert figures["counts"][DRIFT] == 0 and figures["counts"][ASSUMPTION] == 0
     assert figures["counts"][TOOLKIT] >= 1
-    assert any(f["kind"] == runner.BUDGET_SPENT and f["class"] == TOOLKIT for f in figures["findings"])
+    assert any(f["kind"] == str(RetryBudgetSpent()) and f["class"] == TOOLKIT for f in figures["findings"])
     assert figures["retries"]["exhausted"]
     assert not run.outcome.passed
     for report in (run.summary, run.html, run.junit, run.figures):

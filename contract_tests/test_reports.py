@@ -17,7 +17,16 @@ from contract_tests import plan, report, runner
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Entry
 from contract_tests.conformance import Conducted, conduct
-from contract_tests.findings import Evidence, Finding
+from contract_tests.findings import (
+    Evidence,
+    Finding,
+    OtherAccountsData,
+    PublishedRule,
+    SchemaMismatch,
+    ServerError,
+    UndocumentedContentType,
+    UndocumentedStatus,
+)
 from contract_tests.guard import Guard, RealTarget, Refusal, SentRequest
 from contract_tests.junit import write_junit
 from contract_tests.target import mock_credentials, serve
@@ -34,8 +43,7 @@ TINY = {
 
 
 def _summary(tmp_path: Path, outcome: runner.Outcome, accepted: list[Entry] | None = None) -> str:
-    judged = report.Judged.of(outcome, CONTRACT)
-    judged.accepted = accepted or []
+    judged = report.Judged.of(outcome, CONTRACT, accepted=accepted or [])
     path = tmp_path / "summary.md"
     report.write_summary(
         path, judged, target="real service", profile="deep", command="c", operations=CONTRACT.operation_ids
@@ -47,7 +55,7 @@ def test_a_server_error_shows_status_body_and_correlation_id(tmp_path: Path) -> 
     crash = Finding(
         "not_a_server_error",
         "getConnector",
-        "server error 500",
+        ServerError(500),
         "Server error",
         "",
         evidence=Evidence(500, '{"error_id": "7f3c", "error_message": "upstream <b>timeout</b>"}', "7f3c"),
@@ -64,12 +72,9 @@ def test_a_server_error_shows_status_body_and_correlation_id(tmp_path: Path) -> 
 
 
 def test_another_account_s_data_comes_first_in_the_summary(tmp_path: Path) -> None:
-    class Breach(AssertionError):
-        basis, assumption = "tenancy", None
-
-    crash = Finding("not_a_server_error", "getConnector", "server error 500", "", "", evidence=Evidence(500, "", None))
-    breach = Finding("agent_sees_only_its_project", "listPhoneNumbers", "another account's resource shown", "", "")
-    breach.failure = Breach()
+    crash = Finding("not_a_server_error", "getConnector", ServerError(500), "", "", evidence=Evidence(500, "", None))
+    shown = OtherAccountsData("another account's resource shown", basis="tenancy")
+    breach = Finding("agent_sees_only_its_project", "listPhoneNumbers", shown, "", "")
 
     text = _summary(tmp_path, runner.Outcome(findings=[crash, breach]))
 
@@ -78,7 +83,7 @@ def test_another_account_s_data_comes_first_in_the_summary(tmp_path: Path) -> No
 
 
 def test_findings_accepted_by_the_run_make_it_pass_and_say_so(tmp_path: Path) -> None:
-    finding = Finding("content_type_conformance", "listConnectors", "undocumented content type text/plain", "", "")
+    finding = Finding("content_type_conformance", "listConnectors", UndocumentedContentType("text/plain"), "", "")
     entry = Entry(*finding.identity, expires="2099-01-01", accepted="2026-11-27")
     finding.known = entry.id
 
@@ -153,16 +158,18 @@ def test_a_dry_run_is_a_short_plan_with_progress(tmp_path: Path) -> None:
 
 def test_junit_counts_one_failure_per_new_finding(tmp_path: Path) -> None:
     on_one_operation = [
-        Finding("not_a_server_error", "getConnector", f"server error {status}", "Server error", "")
+        Finding("not_a_server_error", "getConnector", ServerError(status), "Server error", "")
         for status in (500, 502, 503)
     ]
     others = [
-        Finding("response_schema_conformance", "listPhoneNumbers", "schema required", "Schema", ""),
-        Finding("error_carries_envelope_and_correlation_id", "getConnector", "no envelope", "Envelope", ""),
-        Finding("status_code_conformance", "listConnectors", "undocumented status 418", "Status", ""),
+        Finding("response_schema_conformance", "listPhoneNumbers", SchemaMismatch(("required",)), "Schema", ""),
+        Finding(
+            "error_carries_envelope_and_correlation_id", "getConnector", PublishedRule("no envelope"), "Envelope", ""
+        ),
+        Finding("status_code_conformance", "listConnectors", UndocumentedStatus(418), "Status", ""),
         runner.cut_short(),
     ]
-    known = Finding("content_type_conformance", "listConnectors", "undocumented content type text/plain", "", "")
+    known = Finding("content_type_conformance", "listConnectors", UndocumentedContentType("text/plain"), "", "")
     known.known = "KF-1"
     outcome = runner.Outcome(
         findings=[*on_one_operation, *others, known],
@@ -202,7 +209,7 @@ def test_pass_and_fail_look_different_and_the_page_names_the_target(tmp_path: Pa
 
     passed = page(runner.Outcome(), "pass")
     failed = page(
-        runner.Outcome(findings=[Finding("not_a_server_error", "getConnector", "server error 500", "", "")]), "fail"
+        runner.Outcome(findings=[Finding("not_a_server_error", "getConnector", ServerError(500), "", "")]), "fail"
     )
     cut = page(runner.Outcome(interrupted=runner.INTERRUPTED, findings=[runner.cut_short()]), "cut")
 

@@ -9,7 +9,7 @@ from polyai_telephony import RetryPolicy
 
 from contract_tests import runner
 from contract_tests.annotations import Contract
-from contract_tests.findings import Finding
+from contract_tests.findings import Finding, NoAnswerToJudge, ServerError
 from contract_tests.report import Judged
 from contract_tests.retries import Outcome, Retries, RetryBudget, Sent
 
@@ -125,11 +125,11 @@ def test_a_retry_after_longer_than_the_waiting_left_ends_the_run_without_sleepin
 
 def test_a_run_without_answers_is_inconclusive_unless_it_judged_something_wrong() -> None:
     contract = Contract.load(runner.SPEC)
-    gave_up = Finding(runner.RETRIES_CHECK, "getPhoneNumber", runner.NO_ANSWER_TO_JUDGE, "t", "m", toolkit=True)
+    gave_up = Finding(runner.RETRIES_CHECK, "getPhoneNumber", NoAnswerToJudge(), "t", "m", toolkit=True)
     outcome = runner.Outcome(inconclusive="1 request(s) got no answer to judge", findings=[gave_up])
     assert Judged.of(outcome, contract).verdict == "INCONCLUSIVE"
     # Drift found before the retries ran out still fails the run.
-    outcome.findings.append(Finding("not_a_server_error", "listPhoneNumbers", "server error 500", "t", "m"))
+    outcome.findings.append(Finding("not_a_server_error", "listPhoneNumbers", ServerError(500), "t", "m"))
     assert Judged.of(outcome, contract).verdict == "FAIL"
 
 

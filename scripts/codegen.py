@@ -21,7 +21,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import sdk_layer
 import yaml
@@ -33,6 +35,7 @@ import template_bases as templates  # noqa: E402  (beside this script)
 
 from contract_facts import releases  # noqa: E402
 from telephony_contract import load_catalogue  # noqa: E402
+from telephony_contract.document import follow  # noqa: E402
 
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "generator-config.yaml"
@@ -74,44 +77,39 @@ def _templates_with_contract(spec: Path, into: Path) -> Path:
     return into
 
 
+SCHEMAS = ("components", "schemas")
+
+
 def read_only_schemas(spec: Path) -> list[str]:
     """The named schemas only answers use: the client reads them and never sends them.
 
     On these models an absent optional field can read as None; a schema that is also sent keeps
     UNSET, since there a field left out and a field sent as null differ (null clears it).
     """
-    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    catalogue = load_catalogue(spec)
     sent: set[str] = set()
     answered: set[str] = set()
-    for item in document.get("paths", {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            _schemas_in(document, [operation.get("requestBody"), operation.get("parameters")], sent)
-            _schemas_in(document, [operation["responses"]], answered)
-    _schemas_in(document, [item.get("parameters") for item in document.get("paths", {}).values()], sent)
+    for operation in catalogue.values():
+        sent |= _schemas_in(catalogue.document, [operation.node.get("requestBody"), *operation.parameters.values()])
+        answered |= _schemas_in(catalogue.document, list(operation.responses.values()))
     return sorted(answered - sent)
 
 
-def _schemas_in(document: dict[str, object], nodes: list[object], found: set[str]) -> None:
-    """Add the name of every schema of components/schemas reachable from *nodes*, following $refs."""
-    stack = list(nodes)
-    seen: set[str] = set()
+def _schemas_in(document: Mapping[str, Any], nodes: list[Any]) -> set[str]:
+    """The names of the schemas of components/schemas reachable from *nodes*, `$ref`s followed."""
+    found: set[str] = set()
+    stack, seen = list(nodes), set()
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
-        elif isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref not in seen:
-                seen.add(ref)
-                if ref.startswith("#/components/schemas/"):
-                    found.add(ref.rsplit("/", 1)[-1])
-                target: object = document
-                for part in ref.removeprefix("#/").split("/"):
-                    target = target[part] if isinstance(target, dict) else None
-                stack.append(target)
+        elif isinstance(node, Mapping) and id(node) not in seen:
+            seen.add(id(node))
+            chain = list(follow(document, node))
+            found.update(str(where[2]) for where, _ in chain if where[:2] == SCHEMAS and len(where) == 3)
             stack.extend(value for key, value in node.items() if key != "$ref")
+            stack.extend(target for _, target in chain[1:])
+    return found
 
 
 def _run_generator(spec: Path, output: Path, config_path: Path) -> None:

@@ -9,7 +9,7 @@ lives (an operation's parameters and request schema, a JSON pointer's place in a
 `links` lints the contract's OpenAPI links with it. `hosts` says which hosts are this machine only.
 """
 
-from .catalogue import Catalogue, Operation, load_catalogue
+from .catalogue import Catalogue, Operation, is_safe_method, load_catalogue
 from .document import HTTP_METHODS, SPEC_PATH, load_document, resolve
 from .envelope import CORRELATION_HEADER, error_envelope, generic_code
 from .hosts import is_loopback
@@ -27,6 +27,7 @@ __all__ = [
     "error_envelope",
     "generic_code",
     "is_loopback",
+    "is_safe_method",
     "load_catalogue",
     "load_document",
     "resolve",

@@ -186,6 +186,11 @@ class Catalogue(Mapping[str, Operation]):
         return None if required[0] is None else str(required[0])
 
 
+def is_safe_method(method: str) -> bool:
+    """Whether the method alone says a request only reads (RFC 9110), whatever path it is sent to."""
+    return method.upper() in _SAFE_METHODS
+
+
 def api_key_header(document: Mapping[str, Any]) -> str:
     """The name of the header of the document's one global API-key scheme; ValueError otherwise."""
     names = {name for requirement in document.get("security") or [] for name in requirement}
@@ -224,7 +229,7 @@ def _operation(document: Mapping[str, Any], found: OperationNode) -> Operation:
         location, name = str(parameter.get("in")), str(parameter.get("name"))
         parameters[(location, name.lower() if location == "header" else name)] = parameter
     body = json_schema(document, raw.get("requestBody"))
-    safe = verb in _SAFE_METHODS or raw.get("x-safe") is True
+    safe = is_safe_method(verb) or raw.get("x-safe") is True
     statuses = frozenset(int(status) for status in raw.get("responses", {}) if str(status).isdigit())
     declared = raw.get("x-sdk-method")
     sdk_method = declared.get("name") if isinstance(declared, Mapping) else declared
