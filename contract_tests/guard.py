@@ -45,7 +45,7 @@ import os
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -60,7 +60,7 @@ from starlette.types import Receive, Scope, Send
 from contract_tests.fictional_ranges import is_fictional
 from contract_tests.recording import Recorder
 from contract_tests.retries import Outcome, Retries, Sent, is_transient
-from contract_tests.wire import Outgoing, Unreadable, read
+from contract_tests.wire import Outgoing, Unreadable, read, strings
 from contract_tests.wire import query_parameters as read_query
 from telephony_contract import (
     CORRELATION_HEADER,
@@ -191,17 +191,6 @@ def _as_number(value: str) -> str | None:
     return f"+{digits}" if digits else None
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _reads_live(value: Any) -> bool:
     """Whether a lenient service could read `value` as the live environment."""
     if isinstance(value, list):
@@ -328,7 +317,7 @@ class SafetyPolicy:
             in_path = [match.parameters["phoneNumber"]] if "phoneNumber" in match.parameters else []
             if operation.method == "POST":
                 return self._import_refusal(in_path, body)
-            return self._ownership_refusal(in_path or list(_strings(body)))
+            return self._ownership_refusal(in_path or list(strings(body)))
         return f"it writes to {operation.resource}, which the suite has no rule to keep safe"
 
     def _call_refusal(self, body: Any) -> str | None:
@@ -346,7 +335,7 @@ class SafetyPolicy:
         environment = body.get("clientEnv") if isinstance(body, dict) else None
         if not self.allow_live and not (isinstance(environment, str) and not _reads_live(environment)):
             return "the import would default clientEnv to live, and --allow-live was not given"
-        for value in [*path_numbers, *_strings(body)]:
+        for value in [*path_numbers, *strings(body)]:
             number = _as_number(value)
             if number is not None and not is_fictional(number):
                 return f"{value!r} is not a number from the fictional ranges"
@@ -381,12 +370,12 @@ class SafetyPolicy:
         if in_path is not None:
             asked = [in_path]
         else:
-            asked = list(_strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
+            asked = list(strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
         numbers = [number for number in map(_as_number, asked) if number is not None]
         answered = answer if isinstance(answer, dict) else {}
         if operation.method == "POST":
             if status is not None and 200 <= status < 300 and "imported" in answered:
-                imported = {_as_number(value) for value in _strings(answered["imported"])}
+                imported = {_as_number(value) for value in strings(answered["imported"])}
                 self.owned.update(number for number in numbers if number in imported)
                 self.unsure.update(number for number in numbers if number not in imported)
             elif status is not None and 200 <= status < 300:
@@ -400,10 +389,10 @@ class SafetyPolicy:
         if status is not None and (200 <= status < 300 or status == 404) and in_path is not None:
             gone = numbers  # released now, or not held by the project at all
         elif status is not None and 200 <= status < 300:
-            gone = [value for value in _strings(answered.get("deleted", [])) if _as_number(value) is not None]
+            gone = [value for value in strings(answered.get("deleted", [])) if _as_number(value) is not None]
             for error in answered.get("errors") or []:
                 if isinstance(error, dict) and error.get("error") == NOT_FOUND_CODE:
-                    gone += _strings(error.get("phoneNumber"))
+                    gone += strings(error.get("phoneNumber"))
         for value in gone:
             number = _as_number(value)
             self.owned.discard(number or value)
@@ -616,7 +605,7 @@ class Guard:
         if "phoneNumber" in match.parameters:
             asked = [match.parameters["phoneNumber"]]
         else:
-            asked = list(_strings(request.body.get("phoneNumbers"))) if isinstance(request.body, dict) else []
+            asked = list(strings(request.body.get("phoneNumbers"))) if isinstance(request.body, dict) else []
         numbers = {number for number in map(_as_number, asked) if number is not None}
         credited = (numbers & self.policy.unsure) - self.existing_numbers
         if credited:

@@ -31,6 +31,7 @@ import yaml
 
 from contract_tests import recording
 from contract_tests.recording import Exchange
+from contract_tests.wire import strings
 from telephony_contract import Catalogue, load_catalogue, load_document
 from telephony_mock import create_app
 from telephony_mock._clock import MockClock
@@ -101,17 +102,6 @@ def _records(value: Any, required: frozenset[str]) -> Iterator[dict[str, Any]]:
             yield from _records(item, required)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _json(raw: bytes) -> Any:
     try:
         return orjson.loads(raw) if raw else None
@@ -147,7 +137,7 @@ def seed_of(exchanges: Iterable[Exchange], catalogue: Catalogue | None = None) -
         if operation.writes:
             # What a write names is the run's from now on; a connector write may move any number.
             touched.update(match.parameters.values())
-            touched.update(_strings(_json(exchange.request_body)))
+            touched.update(strings(_json(exchange.request_body)))
             connectors_changed = connectors_changed or operation.resource == _CONNECTORS
             continue
         answer = _json(exchange.response_body)

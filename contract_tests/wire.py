@@ -11,6 +11,7 @@ exactly it. What cannot be read into one meaning is `Unreadable`, and the guard 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, unquote_plus
@@ -141,3 +142,15 @@ def _depth(content: bytes) -> int:
         elif byte in (0x5D, 0x7D):  # ] }
             depth -= 1
     return deepest
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, at any depth: where a phone number or an environment can hide."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
