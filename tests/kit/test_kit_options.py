@@ -71,3 +71,11 @@ def test_rules_replace_the_mocks_own(polyai_mock: PolyAIMock, polyai_client: Pol
     with pytest.raises(NotFoundError):
         polyai_client.phone_numbers.get(SEEDED)
     assert polyai_mock.calls.of("getPhoneNumber").call_count == 1
+
+
+def test_the_toolkits_own_run_loads_the_plugin_from_its_entry_point(pytestconfig: pytest.Config) -> None:
+    # The SDK's and the contract tests' fixtures come from it; without the entry point they would
+    # fail for want of a fixture rather than say why.
+    plugin = pytestconfig.pluginmanager.get_plugin("polyai_telephony_mock")
+    assert plugin is not None
+    assert plugin.__name__ == "telephony_mock.pytest_plugin"
