@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from contract_tests import runner
-from contract_tests.target import mock_credentials, serve
-from telephony_mock import create_app
+from contract_tests.target import mock_credentials
+from telephony_mock import PolyAIMock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,8 @@ def test_the_status_file_is_written_when_the_run_crashes(tmp_path: Path, monkeyp
 def test_sigterm_from_timeout_reaches_the_script_through_make(tmp_path: Path) -> None:
     """The nightly workflow's form: the run is cut, and every report is written before `timeout` returns."""
     agent, key = mock_credentials(runner.load_settings())
-    with serve(create_app(admin=True)) as url:
+    with PolyAIMock(admin=True, auto_advance=False) as mock:
+        url = mock.serve()
         environ = {"POLYAI_BASE_URL": url, "POLYAI_API_KEY": key, "POLYAI_AGENT_ID": agent}
         result = subprocess.run(
             [

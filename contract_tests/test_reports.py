@@ -29,8 +29,8 @@ from contract_tests.findings import (
 )
 from contract_tests.guard import Guard, RealTarget, Refusal, SentRequest
 from contract_tests.junit import write_junit
-from contract_tests.target import mock_credentials, serve
-from telephony_mock import create_app
+from contract_tests.target import mock_credentials
+from telephony_mock import PolyAIMock
 
 CONTRACT = Contract.load(runner.SPEC)
 AGENT, KEY = mock_credentials(runner.load_settings())
@@ -229,7 +229,8 @@ def test_pass_and_fail_look_different_and_the_page_names_the_target(tmp_path: Pa
 @pytest.fixture(scope="module")
 def real_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conducted]:
     reports = tmp_path_factory.mktemp("reports")
-    with serve(create_app(admin=True)) as url:
+    with PolyAIMock(admin=True, auto_advance=False) as mock:
+        url = mock.serve()
         environ = {"POLYAI_BASE_URL": url, "POLYAI_API_KEY": KEY, "POLYAI_AGENT_ID": AGENT}
         yield conduct(
             "real",

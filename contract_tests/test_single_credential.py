@@ -20,9 +20,9 @@ from contract_tests import broken_mocks, hooks, ledger, runner
 from contract_tests.annotations import Contract
 from contract_tests.attribution import ASSUMPTION, TOOLKIT, attribute
 from contract_tests.guard import Guard, RealTarget
-from contract_tests.target import mock_credentials, serve
+from contract_tests.target import mock_credentials
 from telephony_contract import CORRELATION_HEADER, error_envelope, load_catalogue
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock, create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
 CONTRACT = Contract.load(runner.SPEC)
@@ -136,7 +136,7 @@ def test_an_unreached_probe_is_named_as_not_tested() -> None:
 @pytest.fixture
 def guard() -> Iterator[Guard]:
     """The guard in front of the mock on loopback, as in front of a real service."""
-    with serve(create_app(admin=True)) as url, Guard(RealTarget(url, AGENT, KEY)) as guard:
+    with PolyAIMock(admin=True, auto_advance=False) as mock, Guard(RealTarget(mock.serve(), AGENT, KEY)) as guard:
         yield guard
 
 

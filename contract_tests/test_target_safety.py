@@ -32,7 +32,7 @@ from contract_tests.plan import plan_night
 from contract_tests.target import mock_credentials, serve
 from telephony_contract import Catalogue, load_catalogue, load_document
 from telephony_contract.document import resolve
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 AGENT, KEY = mock_credentials(runner.load_settings())
 SEEDED_NUMBER = "+442079460001"  # agent-dev's seeded number in the mock's default config
@@ -68,8 +68,8 @@ def _number_path(number: str, agent: str = AGENT) -> str:
 
 @pytest.fixture
 def service() -> Iterator[Service]:
-    with serve(create_app(admin=True)) as url:
-        yield Service(url)
+    with PolyAIMock(admin=True, auto_advance=False) as mock:
+        yield Service(mock.serve())
 
 
 @pytest.fixture

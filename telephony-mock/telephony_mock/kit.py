@@ -44,6 +44,7 @@ from ._errors import ApiError
 from ._in_process import InProcessTransport
 from ._loopback import LoopbackServer
 from ._request_log import Recorder, RequestLog
+from ._rules import Rules
 from ._seed import connector_record
 from ._validation import Validator
 from .app import _OPERATION_KEY, TelephonyMock, create_app
@@ -94,12 +95,34 @@ class PolyAIMock:
     `agent-dev` and `agent-dev-2`). `api_key` and `agent_id` are the first account's first key
     and agent, what `client()` sends. `auto_advance`: see the module's docstring.
     `validate_responses`: fail a request whose answer the contract would not allow.
+
+    The rest are `create_app`'s options, for tests of the mock's own edges: `state`, a SQLite
+    file that keeps the state (created if missing) instead of memory; `faults`, honour the
+    `X-Mock-Fault` request header; `admin`, serve the /_admin endpoints; `rules`, rules by
+    operationId that replace the mock's own (a mock broken on purpose).
     """
 
-    def __init__(self, config: Config = None, *, auto_advance: bool = True, validate_responses: bool = False) -> None:
+    def __init__(
+        self,
+        config: Config = None,
+        *,
+        auto_advance: bool = True,
+        validate_responses: bool = False,
+        state: str | Path | None = None,
+        faults: bool = False,
+        admin: bool = False,
+        rules: Rules | None = None,
+    ) -> None:
         self.config = _config(config)
         self.auto_advance = auto_advance
-        self.starlette_app = create_app(self.config, validate_responses=validate_responses)
+        self.starlette_app = create_app(
+            self.config,
+            state_path=state,
+            admin=admin,
+            faults=faults,
+            validate_responses=validate_responses,
+            rules=rules,
+        )
         self._mock: TelephonyMock = self.starlette_app.state.mock
         self._recorder = Recorder(self.starlette_app, _OPERATION_KEY)
         self.app = self._recorder  # the ASGI app: the mock, recording every request

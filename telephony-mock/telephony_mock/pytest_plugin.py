@@ -8,7 +8,8 @@
 `polyai_mock` is a fresh `PolyAIMock` for each test, in this process, with no port and no thread,
 so tests are independent and safe under pytest-xdist. `polyai_client` is a `PolyAI` already
 pointed at it; for `AsyncPolyAI`, `async with polyai_mock.async_client() as client:` in the test.
-`@pytest.mark.polyai_mock(config=..., auto_advance=False)` changes how a test's mock is built.
+`@pytest.mark.polyai_mock(config=..., auto_advance=False)` changes how a test's mock is built; it
+takes `PolyAIMock`'s arguments (`state=`, `faults=`, `admin=`, `rules=` among them).
 
 Loading this plugin imports nothing of the mock: a test session that asks for neither fixture
 pays nothing for it.
@@ -32,7 +33,8 @@ _MARKER = "polyai_mock"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{_MARKER}(config=None, auto_advance=True, validate_responses=False): "
+        f"{_MARKER}(config=None, auto_advance=True, validate_responses=False, state=None, faults=False, "
+        "admin=False, rules=None): "
         "how the polyai_mock fixture builds this test's mock (telephony_mock.PolyAIMock's arguments)",
     )
 

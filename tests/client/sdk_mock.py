@@ -8,7 +8,7 @@ import httpx
 from polyai_telephony import AsyncPolyAI, PolyAI, RetryPolicy
 from starlette.applications import Starlette
 
-from telephony_mock import InProcessTransport, create_app
+from telephony_mock import InProcessTransport, PolyAIMock
 
 DEV_KEY = "polyai-mock-dev-key"
 MOCK_URL = "http://mock.test"
@@ -17,7 +17,10 @@ SEEDED = ["+442079460001", "+442079460002"]  # agent-dev's numbers in the mock's
 
 
 def mock_app(**options: Any) -> Starlette:
-    return create_app(**options)
+    """The test kit's mock as an ASGI app, for a test that needs no fixture; `options` go to
+    `PolyAIMock` (`config=`, `faults=`, `admin=`...). Clients here wait as the test tells them,
+    so the kit does not take over the SDK's pacing."""
+    return PolyAIMock(auto_advance=False, **options).starlette_app
 
 
 def no_wait_retry(**settings: Any) -> RetryPolicy:

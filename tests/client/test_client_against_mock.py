@@ -16,7 +16,7 @@ from polyai_telephony import ApiError, AuthenticatedClient, RetryPolicy
 from polyai_telephony.api.phone_numbers import import_phone_numbers, list_phone_numbers
 from polyai_telephony.models import Error, ImportPhoneNumbersRequest, ListPhoneNumbersResponse
 
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 DEV_KEY = "polyai-mock-dev-key"
 NEW_NUMBER = "+447700900123"
@@ -53,9 +53,13 @@ def _client(
     )
 
 
+# The plugin's mock, honouring X-Mock-Fault headers; retries here wait on each test's FakeSleep.
+pytestmark = pytest.mark.polyai_mock(faults=True, auto_advance=False)
+
+
 @pytest.fixture
-def mock() -> httpx.AsyncBaseTransport:
-    return httpx.ASGITransport(app=create_app(faults=True))
+def mock(polyai_mock: PolyAIMock) -> httpx.AsyncBaseTransport:
+    return httpx.ASGITransport(app=polyai_mock.starlette_app)
 
 
 def _listed(transport: httpx.AsyncBaseTransport) -> set[str]:

@@ -30,12 +30,19 @@ from polyai_telephony import (
 from polyai_telephony.models import PhoneNumber
 from sdk_mock import SEEDED, async_client, mock_app, no_wait_retry, sync_client
 
+from telephony_mock import PolyAIMock
+
 MISSING = "+447700900999"
 
 
+# The plugin's mock for the `client` fixture, honouring X-Mock-Fault headers; the clients here
+# wait as each test says, so the kit leaves the SDK's pacing alone.
+pytestmark = pytest.mark.polyai_mock(faults=True, auto_advance=False)
+
+
 @pytest.fixture
-def client() -> PolyAI:
-    return sync_client(mock_app(faults=True))
+def client(polyai_mock: PolyAIMock) -> PolyAI:
+    return sync_client(polyai_mock.starlette_app)
 
 
 def _raised(call: Any) -> ApiError:

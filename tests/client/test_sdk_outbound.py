@@ -9,10 +9,10 @@ import httpx
 import pytest
 from polyai_telephony import BadRequestError, ErrorCode, InvalidArgumentError, PolyAI, ServerError, WaitTimeoutError
 from polyai_telephony.models import OutboundCallState, OutboundCallStatus
-from sdk_mock import MOCK_URL, async_client, mock_app, sync_client, sync_http
+from sdk_mock import MOCK_URL, async_client, sync_client, sync_http
 from starlette.applications import Starlette
 
-from telephony_mock import load_config
+from telephony_mock import PolyAIMock, load_config
 
 CALLS = load_config().outbound_calls
 ANSWERS = next(number for number, outcome in CALLS.outcomes.items() if outcome.status == "SUCCESS")
@@ -40,9 +40,14 @@ class MockTime:
         return self.now
 
 
+# The plugin's mock, with the admin clock the tests move and header faults; waits sleep only as
+# each test's MockTime says, so the kit leaves the SDK's pacing alone.
+pytestmark = pytest.mark.polyai_mock(admin=True, faults=True, auto_advance=False)
+
+
 @pytest.fixture
-def app() -> Starlette:
-    return mock_app(admin=True, faults=True)
+def app(polyai_mock: PolyAIMock) -> Starlette:
+    return polyai_mock.starlette_app
 
 
 def _client_and_time(app: Starlette) -> tuple[PolyAI, MockTime]:

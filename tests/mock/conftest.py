@@ -16,7 +16,7 @@ from mock_support import OTHER_KEY, TestClient, api_client, http_client
 from polyai_telephony import AuthenticatedClient
 from starlette.applications import Starlette
 
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -25,11 +25,17 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(store_kind: str, tmp_path: Path) -> Iterator[Starlette]:
+def mock(store_kind: str, tmp_path: Path) -> Iterator[PolyAIMock]:
+    # The test kit's mock with every test-only surface on; the clock moves only when a test says
+    # so (through /_admin/clock or `mock.advance`), never by a client's wait.
     state = tmp_path / "state.sqlite3" if store_kind == "sqlite" else None
-    application = create_app(state_path=state, admin=True, faults=True, validate_responses=True)
-    yield application
-    application.state.mock.store.close()
+    with PolyAIMock(state=state, admin=True, faults=True, validate_responses=True, auto_advance=False) as kit:
+        yield kit
+
+
+@pytest.fixture
+def app(mock: PolyAIMock) -> Starlette:
+    return mock.starlette_app
 
 
 @pytest.fixture

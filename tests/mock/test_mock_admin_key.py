@@ -26,7 +26,7 @@ from mock_support import (
 from starlette.applications import Starlette
 
 from telephony_contract import is_loopback, load_catalogue
-from telephony_mock import ADMIN_KEY_HEADER, ConfigError, create_app, load_config
+from telephony_mock import ADMIN_KEY_HEADER, ConfigError, PolyAIMock, load_config
 from telephony_mock import __main__ as cli
 from telephony_mock._admin import refuse_open_admin
 from telephony_mock._config import ADMIN_KEY_ENV, DEFAULT_CONFIG_PATH, config_from_dict, with_admin_key_from_env
@@ -46,9 +46,9 @@ def _raw_config(**extra: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def keyed_app() -> Iterator[Starlette]:
-    app = create_app(config_from_dict(_raw_config(admin={"key": ADMIN_KEY})), admin=True, validate_responses=True)
-    yield app
-    app.state.mock.store.close()
+    config = config_from_dict(_raw_config(admin={"key": ADMIN_KEY}))
+    with PolyAIMock(config, admin=True, validate_responses=True, auto_advance=False) as mock:
+        yield mock.starlette_app
 
 
 @pytest.fixture
@@ -122,8 +122,10 @@ def test_admin_request_with_the_admin_key_is_served(keyed: TestClient) -> None:
 
 
 def test_without_an_admin_key_the_in_process_admin_endpoints_stay_open() -> None:
-    app = create_app(admin=True, validate_responses=True)
-    with http_client(app, key=None) as http:
+    with (
+        PolyAIMock(admin=True, validate_responses=True, auto_advance=False) as mock,
+        http_client(mock.starlette_app, key=None) as http,
+    ):
         assert http.post("/_admin/reset").status_code == 200
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from mock_support import AGENT, TestClient, http_client
 
 from telephony_contract import load_document
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 PATTERN = load_document()["components"]["schemas"]["E164Number"]["pattern"]
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
@@ -31,10 +31,8 @@ near_numbers = st.text(
 
 @pytest.fixture(scope="module")
 def http() -> Iterator[TestClient]:
-    app = create_app(validate_responses=True)
-    with http_client(app) as client:
+    with PolyAIMock(validate_responses=True, auto_advance=False) as mock, http_client(mock.starlette_app) as client:
         yield client
-    app.state.mock.store.close()
 
 
 def _accepted_in_path(http: TestClient, number: str) -> bool:

@@ -18,7 +18,7 @@ from mock_support import (
 )
 from starlette.applications import Starlette
 
-from telephony_mock import ConfigError, create_app, load_config
+from telephony_mock import ConfigError, PolyAIMock, load_config
 from telephony_mock._config import FaultRule
 
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
@@ -28,7 +28,8 @@ ONE = f"{NUMBERS}/%2B{SEEDED_ROUTED[1:]}"
 def _app_with(*rules: FaultRule, faults: bool = False, seed: int | None = None) -> Starlette:
     config = load_config()
     config = type(config)(config.accounts, tuple(rules), seed, config.source)
-    return create_app(config, faults=faults, validate_responses=True)
+    # A memory store holds nothing to release, so the kit's mock need not be closed.
+    return PolyAIMock(config, faults=faults, validate_responses=True, auto_advance=False).starlette_app
 
 
 def _client(app: Starlette) -> TestClient:

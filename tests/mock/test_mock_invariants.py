@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from mock_support import AGENT, AGENT_2, SEEDED_ROUTED, SEEDED_UNROUTED, fictional, http_client
 
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 AGENTS = [AGENT, AGENT_2]
 NUMBERS = [fictional(i) for i in range(8)]
@@ -29,12 +29,12 @@ connectors = st.sampled_from(CONNECTORS)
 class ConnectorInvariants(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.app = create_app(validate_responses=True)
-        self.http = http_client(self.app).__enter__()
+        self.mock = PolyAIMock(validate_responses=True, auto_advance=False)
+        self.http = http_client(self.mock.starlette_app).__enter__()
 
     def teardown(self) -> None:
         self.http.__exit__(None, None, None)
-        self.app.state.mock.store.close()
+        self.mock.close()
 
     def base(self, agent: str) -> str:
         return f"/v1/agents/{agent}/telephony"

@@ -11,7 +11,7 @@ from typing import Any
 from mock_support import AGENT, SEEDED_ROUTED, SEEDED_UNROUTED, TestClient, http_client
 from starlette.applications import Starlette
 
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 from telephony_mock._paged_answers import PAGE
 
 NUMBERS = f"/v1/agents/{AGENT}/telephony/phone-numbers"
@@ -55,13 +55,11 @@ def test_a_long_list_follows_every_write(http: TestClient) -> None:
 def test_the_loop_runs_other_work_while_a_long_list_goes_out(store_kind: str, tmp_path: Any) -> None:
     # Outside self-check mode, which needs the whole body at once.
     state = tmp_path / "state.sqlite3" if store_kind == "sqlite" else None
-    app: Starlette = create_app(state_path=state, admin=True)
-    try:
+    with PolyAIMock(state=state, admin=True, auto_advance=False) as mock:
+        app: Starlette = mock.starlette_app
         with http_client(app) as http:
             _seed_many(http)
         pieces, ticks_at_piece = asyncio.run(_list_while_ticking(app))
-    finally:
-        app.state.mock.store.close()
 
     assert len(pieces) > 1
     assert ticks_at_piece[-1] > ticks_at_piece[0], "nothing else ran while the list was sent"

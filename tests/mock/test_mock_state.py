@@ -30,7 +30,7 @@ from polyai_telephony.models import (
 )
 
 from contract_tests.target import free_port
-from telephony_mock import create_app
+from telephony_mock import PolyAIMock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,8 +48,8 @@ def _snapshot(client: AuthenticatedClient) -> dict[str, object]:
 
 def test_state_file_survives_a_restart(tmp_path: Path) -> None:
     state_file = tmp_path / "mock.sqlite3"
-    first = create_app(state_path=state_file, validate_responses=True)
-    with http_client(first) as http:
+    first = PolyAIMock(state=state_file, validate_responses=True, auto_advance=False)
+    with http_client(first.starlette_app) as http:
         client = api_client(http)
         body = ImportPhoneNumbersRequest(phone_numbers=[fictional(1), fictional(2)])
         assert import_phone_numbers.sync_detailed(AGENT, client=client, body=body).status_code == 201
@@ -64,9 +64,12 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
         )
         assert delete_connector.sync_detailed(AGENT, "conn-dev-en", client=client).status_code == 200
         before = _snapshot(client)
-    first.state.mock.store.close()
+    first.close()
 
-    with http_client(create_app(state_path=state_file, validate_responses=True)) as http:
+    with (
+        PolyAIMock(state=state_file, validate_responses=True, auto_advance=False) as second,
+        http_client(second.starlette_app) as http,
+    ):
         after = _snapshot(api_client(http))
 
     assert after == before
@@ -84,10 +87,16 @@ def test_state_file_survives_a_restart(tmp_path: Path) -> None:
 
 def test_state_file_reset_by_admin_returns_to_the_seed(tmp_path: Path) -> None:
     state_file = tmp_path / "mock.sqlite3"
-    with http_client(create_app(state_path=state_file, admin=True, validate_responses=True)) as http:
+    with (
+        PolyAIMock(state=state_file, admin=True, validate_responses=True, auto_advance=False) as first,
+        http_client(first.starlette_app) as http,
+    ):
         http.delete(f"/v1/agents/{AGENT}/telephony/connectors/conn-dev-en")
         assert http.post("/_admin/reset").status_code == 200
-    with http_client(create_app(state_path=state_file, validate_responses=True)) as http:
+    with (
+        PolyAIMock(state=state_file, validate_responses=True, auto_advance=False) as second,
+        http_client(second.starlette_app) as http,
+    ):
         numbers = http.get(f"/v1/agents/{AGENT}/telephony/phone-numbers").json()["phoneNumbers"]
     assert [n["number"] for n in numbers] == [SEEDED_ROUTED, SEEDED_UNROUTED]
 
