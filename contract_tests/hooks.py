@@ -15,12 +15,16 @@ never as a violation by the operation under test.
 
 from __future__ import annotations
 
+import functools
+import json
+import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import anyio
 import httpx
@@ -33,12 +37,15 @@ from schemathesis.core.failures import Failure, FailureGroup, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
-from contract_tests import kinds
+from contract_tests import attribution, kinds
+from contract_tests.broken_mocks import Exchange, Handler, Mutation, call, on_success
 from contract_tests.check_recorder import Probe
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
+from contract_tests.registry import Declared, Registry
 from contract_tests.schemathesis_boundary import recorder_of
 from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document, resolve
+from telephony_mock import ApiError, Call, load_config
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
 # than rejected as malformed, and nothing generated can name a real subscriber.
@@ -224,8 +231,6 @@ def failed(status: int) -> bool:
 
 
 CheckBody = Callable[["Judged"], Iterable[Problem]]
-# Every operationId a check names, by check, so a test can prove each one is in the catalogue.
-CHECKED_OPERATIONS: dict[str, frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -250,16 +255,16 @@ class Judged:
 
 
 def invariant(
-    *operations: str, answers: Callable[[int], bool] = succeeded
+    *operations: str, answers: Callable[[int], bool] = succeeded, proven_by: Iterable[Mutation] = ()
 ) -> Callable[[CheckBody], Callable[[CheckContext, Response, Case[Any]], bool | None]]:
-    """Register a check that judges only `operations` (all when none are named) and only `answers`.
+    """Register a check that judges only `operations` (all when none are named) and only `answers`,
+    and the broken mocks it must catch.
 
     An answer the safety guard gave in the service's place is never judged.
     """
 
     def register(body: CheckBody) -> Callable[[CheckContext, Response, Case[Any]], bool | None]:
         name = body.__name__
-        CHECKED_OPERATIONS[name] = frozenset(operations)
 
         def check(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
             operation_id = _operation_id(case)
@@ -273,6 +278,7 @@ def invariant(
         check.__name__ = name
         check.__qualname__ = name
         check.__doc__ = body.__doc__
+        check.declared = Declared(frozenset(operations), tuple(proven_by))  # type: ignore[attr-defined]
         return schemathesis.check(check)
 
     return register
@@ -451,7 +457,53 @@ def _envelope_fields() -> list[str]:
     return list(load_document()["components"]["schemas"]["Error"]["required"])
 
 
-@invariant(answers=failed)
+async def bare_not_found(app: Any, exchange: Exchange) -> None:
+    """404s lose the envelope: a framework-style body instead."""
+    await exchange.forward(app)
+    if exchange.status == 404:
+        exchange.set_json({"detail": "Not Found"})
+
+
+async def _error_id_not_the_correlation_id(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    body = exchange.json()
+    if exchange.status >= 400 and isinstance(body, dict) and "error_id" in body:
+        exchange.set_json({**body, "error_id": "not-" + str(body["error_id"])})
+
+
+async def _unpublished_401_code(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    if exchange.status == 401:
+        exchange.set_json({**exchange.json(), "error_code": "AUTH_KEY_REJECTED"})
+
+
+@invariant(
+    answers=failed,
+    proven_by=[
+        Mutation(
+            "error-without-envelope",
+            "404s answer {detail: Not Found}",
+            ("getConnector", "getPhoneNumber"),
+            bare_not_found,
+        ),
+        Mutation(
+            "error-id-not-correlation-id",
+            "an error's `error_id` differs from the correlation header",
+            ("getPhoneNumber",),
+            _error_id_not_the_correlation_id,
+            klass=attribution.ASSUMPTION,
+            assumption="correlation-header",
+        ),
+        Mutation(
+            "unpublished-401-code",
+            "a refused key answers 401 with a code PolyAI does not publish",
+            ("getPhoneNumber",),
+            _unpublished_401_code,
+            klass=attribution.ASSUMPTION,
+            assumption="auth-codes",
+        ),
+    ],
+)
 def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Problem]:
     """Every 4xx/5xx body is the envelope, its code belongs to its status, and `error_id` is the correlation id."""
     response, body = judged.response, judged.body
@@ -519,7 +571,21 @@ def _listed(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@invariant(*IMPORTS)
+async def forgets_imports(app: Any, exchange: Exchange) -> None:
+    """An import answers 201 but the numbers are gone straight away."""
+    await exchange.forward(app)
+    if exchange.operation in IMPORTS and exchange.status == 201:
+        agent, key = exchange.match[1]["agentId"], exchange.headers.get("x-api-key", "")
+        for number in _listed(exchange.json()["imported"]):
+            await call(app, "DELETE", f"/v1/agents/{agent}/telephony/phone-numbers/{quote(number, safe='')}", key)
+
+
+@invariant(
+    *IMPORTS,
+    proven_by=[
+        Mutation("state-not-kept-after-import", "imported numbers are gone straight away", IMPORTS, forgets_imports)
+    ],
+)
 def import_then_get_returns_number_and_client_env(judged: Judged) -> Iterator[Problem]:
     """An import imports exactly what was asked, and each number then reads back with the requested clientEnv."""
     imported = _listed(judged.body["imported"])
@@ -570,7 +636,30 @@ def delete_then_get_is_404(judged: Judged) -> Iterator[Problem]:
             )
 
 
-@invariant(*IMPORTS, *RELEASES)
+def _reversed(*keys: str) -> Callable[[Any, Exchange], None]:
+    def apply(body: Any, _exchange: Exchange) -> None:
+        for key in keys:
+            if isinstance(body.get(key), list):
+                body[key] = body[key][::-1]
+
+    return apply
+
+
+@invariant(
+    *IMPORTS,
+    *RELEASES,
+    proven_by=[
+        Mutation(
+            "batch-get-out-of-order",
+            "a number batch get answers `found` and `notFound` in reverse request order",
+            ("importPhoneNumbers", "batchGetPhoneNumbers"),
+            on_success("batchGetPhoneNumbers", _reversed("found", "notFound")),
+            klass=attribution.ASSUMPTION,
+            assumption="batchGetPhoneNumbers",
+            slow=True,
+        )
+    ],
+)
 def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[Problem]:
     """After an import the list and batch get show every number; after a release, none of them."""
     present = judged.operation_id in IMPORTS
@@ -715,7 +804,27 @@ def numbers_route_to_existing_connectors(judged: Judged) -> Iterator[Problem]:
             )
 
 
-@invariant("deleteConnector")
+def delete_connector_without_cascade(tx: Any, call: Call) -> Any:
+    """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
+    connector_id = call.path["connectorId"]
+    connector = tx.connector(connector_id)
+    if connector is None or connector["projectId"] != call.caller.project_id:
+        raise ApiError("CONNECTORS_NOT_FOUND", f"Connector {connector_id} does not exist.")
+    tx.delete_connector(connector_id)
+    return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
+
+
+@invariant(
+    "deleteConnector",
+    proven_by=[
+        Mutation(
+            "cascade-delete-not-applied",
+            "deleting a connector leaves its numbers routed to it",
+            ("deleteConnector",),
+            rules={"deleteConnector": delete_connector_without_cascade},
+        )
+    ],
+)
 def connector_delete_cascades_to_numbers(judged: Judged) -> Iterator[Problem]:
     """Deleting a connector releases every number routed to it, and reports exactly those."""
     deleted = judged.body["deletedConnector"]
@@ -731,7 +840,47 @@ def connector_delete_cascades_to_numbers(judged: Judged) -> Iterator[Problem]:
             yield Problem("released number still listed", f"{number} reported released with {deleted} but still listed")
 
 
-@invariant("lookupConnector", answers=lambda status: status in (200, 404))
+async def lookup_answers_another_connector(app: Any, exchange: Exchange) -> None:
+    """Lookup answers some other connector of the agent than the one the number routes to."""
+    await exchange.forward(app)
+    if exchange.operation == "lookupConnector" and exchange.status == 200:
+        right = exchange.json()
+        agent = exchange.match[1]["agentId"]
+        _, listed = await call(app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"])
+        others = [item for item in listed["connectors"] if item["connectorId"] != right["connectorId"]]
+        if others:
+            exchange.set_json(others[0])
+
+
+async def _lookup_404_with_the_other_code(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    if exchange.operation == "lookupConnector" and exchange.status == 404:
+        body = exchange.json()
+        swap = {"PHONE_NUMBERS_NOT_FOUND": "CONNECTORS_NOT_FOUND", "CONNECTORS_NOT_FOUND": "PHONE_NUMBERS_NOT_FOUND"}
+        exchange.set_json({**body, "error_code": swap.get(body["error_code"], body["error_code"])})
+
+
+@invariant(
+    "lookupConnector",
+    answers=lambda status: status in (200, 404),
+    proven_by=[
+        Mutation(
+            "lookup-answers-another-connector",
+            "a lookup answers another connector than the one the number routes to",
+            ("lookupConnector",),
+            lookup_answers_another_connector,
+            klass=attribution.DRIFT,
+        ),
+        Mutation(
+            "lookup-404-other-code",
+            "a lookup that finds nothing answers the other not-found code",
+            ("lookupConnector",),
+            _lookup_404_with_the_other_code,
+            klass=attribution.ASSUMPTION,
+            assumption="lookupConnector",
+        ),
+    ],
+)
 def lookup_returns_the_connector_the_number_routes_to(judged: Judged) -> Iterator[Problem]:
     """Lookup answers the connector the number routes to, and 404 with the right code when there is none."""
     number = judged.request.get("phoneNumber")
@@ -795,7 +944,30 @@ def _applied(operation_id: str, update: dict[str, Any], connector: dict[str, Any
         )
 
 
-@invariant("updateConnector", "batchUpdateConnectors")
+async def null_leaves_connector_fields_unchanged(app: Any, exchange: Exchange) -> None:
+    """An update ignores `null` instead of clearing the field to ""."""
+    if exchange.operation == "updateConnector":
+        try:
+            changes = json.loads(exchange.body)
+        except ValueError:
+            changes = None
+        if isinstance(changes, dict):
+            exchange.body = json.dumps({name: value for name, value in changes.items() if value is not None}).encode()
+    await exchange.forward(app)
+
+
+@invariant(
+    "updateConnector",
+    "batchUpdateConnectors",
+    proven_by=[
+        Mutation(
+            "update-null-does-not-clear",
+            "a connector update ignores null instead of clearing the field",
+            ("batchUpdateConnectors", "updateConnector"),
+            null_leaves_connector_fields_unchanged,
+        )
+    ],
+)
 def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
     """An update sets the fields it names (null clears to ""), and the connector then reads back the same."""
     if judged.operation_id == "updateConnector":
@@ -873,28 +1045,59 @@ def a_get_answers_the_resource_asked(judged: Judged) -> Iterator[Problem]:
         yield Problem("get differs from the list", f"GET {asked} answered {body}, the list shows {shown}")
 
 
-@invariant("listConnectors")
+def _found_filed_as_not_found(key: str) -> Callable[[Any, Exchange], None]:
+    """A batch get answers everything it was asked under `notFound`."""
+    return lambda body, exchange: body.update(found=[], notFound=json.loads(exchange.body)[key])
+
+
+def _read_back(judged: Judged, listed: list[dict[str, Any]], get: kinds.SingleGet) -> Iterator[Problem]:
+    """Each listed resource (a few) reads back the same with its get."""
+    for record in listed[:MAX_SINGLE_READS]:
+        asked = str(record.get(get.field))
+        got = judged.reader().send(get.operation, path={get.parameter: asked})
+        if got.status_code != 200:
+            yield Problem("listed resource not readable", f"{get.operation} {asked} answered {got.status_code}")
+        elif _body(got) != record:
+            yield Problem(
+                "get differs from the list", f"{get.operation} {asked} answered {_body(got)}, listed {record}"
+            )
+
+
+@invariant(
+    "listConnectors",
+    proven_by=[
+        Mutation(
+            "batch-get-connectors-finds-nothing",
+            "a connector batch get files every connector it found under `notFound`",
+            ("listConnectors", "batchGetConnectors"),
+            on_success("batchGetConnectors", _found_filed_as_not_found("connectorIds")),
+            klass=attribution.DRIFT,
+        )
+    ],
+)
 def listed_connectors_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     """Every listed connector reads back the same with a get, and a batch get finds each under `found`."""
     listed = _own(judged.body["connectors"])[:MAX_AGREEING]
     if not listed or not _first_time("connectors", judged):
         return
-    reader = judged.reader()
-    for connector in listed[:MAX_SINGLE_READS]:
-        connector_id = str(connector.get("connectorId"))
-        got = reader.connector(connector_id)
-        if got.status_code != 200:
-            yield Problem("listed resource not readable", f"GET connector {connector_id} answered {got.status_code}")
-        elif _body(got) != connector:
-            yield Problem(
-                "get differs from the list", f"GET connector {connector_id} answered {_body(got)}, listed {connector}"
-            )
-    yield from _batch_agrees(
-        "connector", listed, "connectorId", reader.batch_connectors([str(c.get("connectorId")) for c in listed])
-    )
+    yield from _read_back(judged, listed, SINGLE_GETS["getConnector"])
+    batch = judged.reader().batch_connectors([str(c.get("connectorId")) for c in listed])
+    yield from _batch_agrees("connector", listed, "connectorId", batch)
 
 
-@invariant("listPhoneNumbers")
+@invariant(
+    "listPhoneNumbers",
+    proven_by=[
+        Mutation(
+            "batch-get-numbers-finds-nothing",
+            "a number batch get files every number it found under `notFound`",
+            ("listPhoneNumbers", "batchGetPhoneNumbers"),
+            on_success("batchGetPhoneNumbers", _found_filed_as_not_found("phoneNumbers")),
+            klass=attribution.DRIFT,
+            slow=True,
+        )
+    ],
+)
 def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     """Every listed number reads back the same with a get and a batch get; lookup answers a routed one's connector."""
     if not _unfiltered(judged):
@@ -902,14 +1105,8 @@ def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     listed = _own(judged.body["phoneNumbers"])[:MAX_AGREEING]
     if not listed or not _first_time("numbers", judged):
         return
+    yield from _read_back(judged, listed, SINGLE_GETS["getPhoneNumber"])
     reader = judged.reader()
-    for record in listed[:MAX_SINGLE_READS]:
-        number = str(record.get("number"))
-        got = reader.number(number)
-        if got.status_code != 200:
-            yield Problem("listed resource not readable", f"GET {number} answered {got.status_code}")
-        elif _body(got) != record:
-            yield Problem("get differs from the list", f"GET {number} answered {_body(got)}, listed {record}")
     routed = [record for record in listed if record.get("connectorId")][:MAX_SINGLE_READS]
     for record in routed:
         number, connector_id = str(record.get("number")), record.get("connectorId")
@@ -954,7 +1151,28 @@ def batch_get_finds_what_the_list_shows(judged: Judged) -> Iterator[Problem]:
         yield Problem("batch get finds unlisted resources", f"{unknown} are under `found` but not listed")
 
 
-@invariant("listPhoneNumbers")
+async def _ignore_connector_filter(app: Any, exchange: Exchange) -> None:
+    """A number list answers every number of the agent, whatever its `connectorId` filter."""
+    await exchange.forward(app)
+    if exchange.operation == "listPhoneNumbers" and exchange.status == 200 and "connectorId=" in exchange.query:
+        agent, key = exchange.match[1]["agentId"], exchange.headers["x-api-key"]
+        status, everything = await call(app, "GET", f"/v1/agents/{agent}/telephony/phone-numbers", key)
+        if status == 200:
+            exchange.set_json(everything)
+
+
+@invariant(
+    "listPhoneNumbers",
+    proven_by=[
+        Mutation(
+            "filter-ignored",
+            "a number list ignores its `connectorId` filter",
+            ("listPhoneNumbers",),
+            _ignore_connector_filter,
+            klass=attribution.DRIFT,
+        )
+    ],
+)
 def number_list_honours_its_connector_filter(judged: Judged) -> Iterator[Problem]:
     """A list filtered by `connectorId` shows exactly the agent's numbers routed to that connector."""
     if _unfiltered(judged):
@@ -982,7 +1200,22 @@ def number_list_honours_its_connector_filter(judged: Judged) -> Iterator[Problem
 # Outbound calls
 
 
-@invariant("triggerOutboundCall")
+def trigger_without_keeping_the_call(tx: Any, call: Call) -> Any:
+    """triggerOutboundCall's rule answering a fresh SID but keeping no call: its status is unknown."""
+    return {"callSid": f"OUT-{uuid.uuid4()}", "status": "QUEUED"}
+
+
+@invariant(
+    "triggerOutboundCall",
+    proven_by=[
+        Mutation(
+            "triggered-call-forgotten",
+            "a triggered call's SID is unknown to the status operation",
+            ("triggerOutboundCall",),
+            rules={"triggerOutboundCall": trigger_without_keeping_the_call},
+        )
+    ],
+)
 def triggered_call_is_queued_and_known_to_its_status(judged: Judged) -> Iterator[Problem]:
     """A triggered call answers an OUT- SID and QUEUED, and its status is then readable in its environment."""
     sid, status = judged.body.get("callSid"), judged.body.get("status")
@@ -1002,7 +1235,25 @@ def triggered_call_is_queued_and_known_to_its_status(judged: Judged) -> Iterator
         yield Problem("status of another call", f"the status of {sid} answered callSid {_body(read).get('callSid')!r}")
 
 
-@invariant("getOutboundCallStatus")
+def _reason_when_not_failed(body: Any, _exchange: Exchange) -> None:
+    if body.get("status") != "FAILURE":
+        body["reason"] = "The call is going well."
+
+
+@invariant(
+    "getOutboundCallStatus",
+    proven_by=[
+        Mutation(
+            "reason-without-failure",
+            "a call that did not fail comes with a reason",
+            ("triggerOutboundCall", "getOutboundCallStatus"),
+            on_success("getOutboundCallStatus", _reason_when_not_failed),
+            klass=attribution.ASSUMPTION,
+            assumption="getOutboundCallStatus",
+            slow=True,
+        )
+    ],
+)
 def call_status_gives_a_reason_only_for_failure(judged: Judged) -> Iterator[Problem]:
     """A call's `reason` is set when it failed and empty otherwise."""
     status, reason = judged.body.get("status"), judged.body.get("reason")
@@ -1027,8 +1278,6 @@ def call_status_gives_a_reason_only_for_failure(judged: Judged) -> Iterator[Prob
 SINGLE_CREDENTIAL = "single-credential"
 # A key no account has. The probe pairs it with the run's own key, never with another account's.
 PROBE_INVALID_KEY = "conformance-probe-not-an-api-key"
-# Assumptions that checks test with requests of their own, and the read those requests send.
-PROBED_ASSUMPTIONS = {SINGLE_CREDENTIAL: "listPhoneNumbers"}
 
 
 def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
@@ -1098,6 +1347,15 @@ def _refused_as_unauthorised(answer: httpx.Response) -> bool:
     return isinstance(body.get("error_code"), str)
 
 
+async def acts_for_the_last_key(app: Any, exchange: Exchange) -> None:
+    """A key header sent twice acts for the last key instead of being refused."""
+    keys = [exchange.headers.get("x-api-key"), *(v for k, v in exchange.repeated_headers if k == "x-api-key")]
+    if len(keys) > 1:
+        exchange.headers["x-api-key"] = str(keys[-1])
+        exchange.repeated_headers = tuple((k, v) for k, v in exchange.repeated_headers if k != "x-api-key")
+    await exchange.forward(app)
+
+
 @schemathesis.check
 class key_sent_twice_is_refused:
     """A request carrying X-API-KEY twice is 401 in the envelope, whichever key comes first.
@@ -1107,13 +1365,28 @@ class key_sent_twice_is_refused:
     Only reads are sent, and never another account's key.
     """
 
+    declared = Declared(
+        frozenset({"listPhoneNumbers"}),
+        proven_by=(
+            Mutation(
+                "two-keys-resolved",
+                "a key header sent twice acts for the last key",
+                ("listPhoneNumbers",),
+                acts_for_the_last_key,
+                klass=attribution.ASSUMPTION,
+                assumption=SINGLE_CREDENTIAL,
+            ),
+        ),
+        probes={SINGLE_CREDENTIAL: "listPhoneNumbers"},
+    )
+
     def __init__(self) -> None:
         self.probed = False
 
     def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         operation_id = _operation_id(case)
         key = case.headers.get(API_KEY_HEADER) if case.headers else None
-        if self.probed or operation_id != PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL] or not key:
+        if self.probed or operation_id not in self.declared.judges or not key:
             return True
         if response.status_code != 200 or _from_guard(response):
             return True
@@ -1166,9 +1439,6 @@ def _error_code_of(answer: httpx.Response) -> str | None:
     return body.get("error_code") if isinstance(body, dict) else None
 
 
-CHECKED_OPERATIONS["key_sent_twice_is_refused"] = frozenset({PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL]})
-
-
 # ---------------------------------------------------------------------------------------------
 # Tenancy
 
@@ -1187,6 +1457,28 @@ def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
     return []
 
 
+def _also_lists(operation: str, key: str, agent: str, agents_key: str | None = None) -> Handler:
+    """`operation`'s list also shows what it shows `agent` (read with `agents_key`, else the run's key)."""
+    path = load_catalogue()[operation].path.replace("{agentId}", agent)
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == operation and exchange.status == 200 and exchange.match[1]["agentId"] != agent:
+            _, theirs = await call(app, "GET", path, agents_key or exchange.headers["x-api-key"])
+            exchange.set_json({**exchange.json(), key: exchange.json()[key] + theirs[key]})
+
+    return handler
+
+
+def shows_another_tenants_numbers(dev_key: str) -> Handler:
+    """The number list also shows the numbers of an agent of another account."""
+    for account in load_config().accounts:
+        agent = next((agent for agent in account.agents if agent.phone_numbers), None)
+        if dev_key not in account.api_keys and agent is not None:
+            return _also_lists("listPhoneNumbers", "phoneNumbers", agent.id, account.api_keys[0])
+    raise LookupError("the mock's config has no other account holding numbers")
+
+
 # A class, because it remembers what earlier responses showed; named in lower case because
 # Schemathesis reports a check by its class name.
 @schemathesis.check
@@ -1198,6 +1490,29 @@ class agent_sees_only_its_project:
     the same account refutes `agent-is-project`. Connector updates are left out: a connector moved
     away legitimately shows its new project.
     """
+
+    # Every answer that shows resources, one or a list; proven for each by kinds.derived too.
+    declared = Declared(
+        kinds.shows_resources(load_catalogue()),
+        proven_by=(
+            Mutation(
+                "another-accounts-numbers",
+                "the number list shows another account's numbers",
+                ("listPhoneNumbers",),
+                keyed=shows_another_tenants_numbers,
+                klass=attribution.TENANCY,
+            ),
+            Mutation(
+                "another-projects-connectors",
+                "the connector list shows another project's connectors of the same account",
+                ("listConnectors",),
+                # agent-dev-2 is agent-dev's neighbour in the mock's default config: same account, its own project.
+                _also_lists("listConnectors", "connectors", "agent-dev-2"),
+                klass=attribution.ASSUMPTION,
+                assumption="agent-is-project",
+            ),
+        ),
+    )
 
     def __init__(self) -> None:
         self.owners: dict[str, tuple[str, str]] = {}
@@ -1233,5 +1548,7 @@ class agent_sees_only_its_project:
                 )
 
 
-# It judges every answer that shows resources: one of them, or a list.
-CHECKED_OPERATIONS[kinds.TENANCY_CHECK] = kinds.shows_resources(load_catalogue())
+@functools.cache
+def registry() -> Registry:
+    """What the checks of this module declare, read once."""
+    return Registry.of(sys.modules[__name__])
