@@ -78,7 +78,7 @@ class ContractViolation(Failure):
     kind_title: ClassVar[str] = "Contract invariant violated"
     basis: ClassVar[str] = "published"
 
-    __slots__ = ("assumption", "check", "kind", "toolkit")
+    __slots__ = ("about", "assumption", "check", "kind", "toolkit")
 
     def __init__(
         self,
@@ -89,6 +89,7 @@ class ContractViolation(Failure):
         message: str,
         toolkit: bool = False,
         assumption: str | None = None,
+        about: tuple[str, ...] = (),
         case_id: str | None = None,
     ) -> None:
         title = f"{check}: {kind}" + (" (the suite's own follow-up read; not the operation's fault)" if toolkit else "")
@@ -101,6 +102,8 @@ class ContractViolation(Failure):
         # operationId whose `x-assumption` says it), when it rests on one rather than on what
         # PolyAI publishes: the report then names it as refuted instead of calling it drift.
         self.assumption = assumption
+        # The answer's fields the problems are about, for the attribution to tell a code apart.
+        self.about = about
 
     @property
     def _unique_key(self) -> str:
@@ -139,14 +142,16 @@ class Problem:
     """One thing a check found wrong, and what its expectation rests on.
 
     `assumption` names the contract's assumption it rests on (see ContractViolation.assumption);
-    `tenancy` marks another account's data. A check whose expectation mixes published and assumed
-    facts yields a problem for each, so that each is classed on its own.
+    `tenancy` marks another account's data; `about`, the answer's field it is about, when one is.
+    A check whose expectation mixes published and assumed facts yields a problem for each, so that
+    each is classed on its own.
     """
 
     kind: str
     detail: str
     assumption: str | None = None
     tenancy: bool = False
+    about: str | None = None
 
     @property
     def basis(self) -> str:
@@ -165,6 +170,7 @@ def violation_of(check: str, operation: str, problems: list[Problem], case_id: s
         kind=first.kind,
         message="\n".join(problem.detail for problem in problems),
         assumption=first.assumption,
+        about=tuple(problem.about for problem in problems if problem.about),
         case_id=case_id,
     )
 
@@ -514,7 +520,7 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
         return
     for name in _envelope_fields():
         if name not in body:
-            yield Problem("envelope field missing", f"envelope lacks `{name}`")
+            yield Problem("envelope field missing", f"envelope lacks `{name}`", about=name)
     if body.get("success") is not False:
         yield Problem("envelope success not false", f"`success` is {body.get('success')!r}, expected false")
     if body.get("data", None) is not None:
@@ -534,12 +540,14 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
             "error code not in the contract",
             f"`error_code` {code!r} is not one of the contract's x-error-codes",
             assumption=codes_assumption,
+            about="error_code",
         )
     elif known[code]["status"] != response.status_code:
         yield Problem(
             "error code of another status",
             f"`error_code` {code} belongs to status {known[code]['status']}, not {response.status_code}",
             assumption=codes_assumption,
+            about="error_code",
         )
     # The error-code page promises the header; the OpenAPI document declares none.
     correlation_id = _header(response, CORRELATION_HEADER)
