@@ -192,14 +192,16 @@ def _operation_id(case: Case[Any]) -> str:
     return str(case.operation.definition.raw.get("operationId", ""))
 
 
-def _header(response: Response, name: str) -> str | None:
+def _header(response: Response | httpx.Response, name: str) -> str | None:
+    if isinstance(response, httpx.Response):
+        return str(response.headers[name]) if name in response.headers else None
     for key, values in response.headers.items():
         if key.lower() == name.lower() and values:
             return values[0]
     return None
 
 
-def _body(response: Response) -> Any:
+def _body(response: Response | httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
@@ -215,11 +217,11 @@ def _request_body(case: Case[Any]) -> dict[str, Any]:
     return case.body if isinstance(case.body, dict) else {}
 
 
-def _from_guard(response: Response) -> bool:
+def _from_guard(response: Response | httpx.Response) -> bool:
     return _header(response, GUARD_HEADER) is not None
 
 
-def _error_code(response: Response) -> str | None:
+def _error_code(response: Response | httpx.Response) -> str | None:
     body = _body(response)
     return body.get("error_code") if isinstance(body, dict) else None
 
@@ -336,27 +338,41 @@ def _judge(name: str, body: CheckBody, judged: Judged) -> None:
 # Follow-up reads
 
 
-def _transient(response: Response) -> bool:
-    return response.status_code in FOLLOW_UP_RETRY.statuses
+def _transient(answer: Response | httpx.Response) -> bool:
+    return answer.status_code in FOLLOW_UP_RETRY.statuses
 
 
-def _worth_retrying(response: Response) -> bool:
-    # Behind the guard every request already went through the run's one retry policy: an answer
-    # the guard gave up on is final, and retrying it here would spend a second budget.
-    return _transient(response) and not _from_guard(response)
+def _last(state: tenacity.RetryCallState) -> Any:
+    assert state.outcome is not None
+    return state.outcome.result()
 
 
 def _wait(state: tenacity.RetryCallState) -> float:
-    assert state.outcome is not None
-    answer: Response = state.outcome.result()
-    headers = [(name, value) for name, values in answer.headers.items() for value in values]
-    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, httpx.Response(answer.status_code, headers=headers))
+    answer = _last(state)
+    if not isinstance(answer, httpx.Response):
+        headers = [(name, value) for name, values in answer.headers.items() for value in values]
+        answer = httpx.Response(answer.status_code, headers=headers)
+    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
 
 
-def _last_answer(state: tenacity.RetryCallState) -> Response:
-    assert state.outcome is not None
-    result: Response = state.outcome.result()
-    return result
+def _retried(operation_id: str, send: Callable[[], Any]) -> Any:
+    """`send`'s answer, re-sent on 429/502/503/504 as the generated client retries a read.
+
+    `FollowUpReadFailed` if it still answers one: the suite could not judge. Behind the guard,
+    every request already went through the run's one retry policy: an answer the guard gave up on
+    is final, and retrying it here would spend a second budget.
+    """
+    answer = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda answer: _transient(answer) and not _from_guard(answer)),
+        wait=_wait,
+        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
+        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
+        retry_error_callback=_last,
+        sleep=FOLLOW_UP_RETRY.sleep,
+    )(send)
+    if _transient(answer):
+        raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
+    return answer
 
 
 class Reader:
@@ -390,16 +406,10 @@ class Reader:
         )
         # `transport_kwargs` carries the base URL or in-process app the run talks to; the built-in
         # probing checks reach it the same way.
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_result(_worth_retrying),
-            wait=_wait,
-            stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
-            | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
-            retry_error_callback=_last_answer,
-            sleep=FOLLOW_UP_RETRY.sleep,
+        answer: Response = _retried(
+            operation_id, lambda: follow_up.call(**(self._ctx.internals.transport_kwargs or {}))
         )
-        answer: Response = retrying(follow_up.call, **(self._ctx.internals.transport_kwargs or {}))
-        if _transient(answer) or answer.status_code >= 500:
+        if answer.status_code >= 500:
             raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
         return answer
 
@@ -409,24 +419,19 @@ class Reader:
     def connector(self, connector_id: str) -> Response:
         return self.send("getConnector", path={"connectorId": connector_id})
 
-    def numbers(self, connector_id: str | None = None) -> list[dict[str, Any]]:
-        query = {"connectorId": connector_id} if connector_id is not None else None
-        return list(self._expect_200("listPhoneNumbers", self.send("listPhoneNumbers", query=query))["phoneNumbers"])
+    def numbers(self) -> list[dict[str, Any]]:
+        return self.listed("listPhoneNumbers", "phoneNumbers")
 
     def connectors(self) -> list[dict[str, Any]]:
-        return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
+        return self.listed("listConnectors", "connectors")
 
     def listed(self, operation_id: str, key: str) -> list[dict[str, Any]]:
         """What a list read without parameters shows under `key`."""
         return list(self._expect_200(operation_id, self.send(operation_id))[key])
 
-    def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
-        answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
-        return dict(self._expect_200("batchGetPhoneNumbers", answer))
-
-    def batch_connectors(self, connector_ids: list[str]) -> dict[str, Any]:
-        answer = self.send("batchGetConnectors", body={"connectorIds": connector_ids})
-        return dict(self._expect_200("batchGetConnectors", answer))
+    def batch(self, operation_id: str, key: str, ids: list[str]) -> dict[str, Any]:
+        """A batch read of `ids`, asked under `key`."""
+        return dict(self._expect_200(operation_id, self.send(operation_id, body={key: ids})))
 
     def lookup(self, number: str) -> Response:
         return self.send("lookupConnector", body={"phoneNumber": number})
@@ -676,7 +681,7 @@ def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[P
         return
     reader = judged.reader()
     listed = {record.get("number") for record in reader.numbers()}
-    batch = reader.batch_numbers(numbers)
+    batch = reader.batch("batchGetPhoneNumbers", "phoneNumbers", numbers)
     found = [record.get("number") for record in batch["found"]]
     if present:
         for number in numbers:
@@ -1089,7 +1094,7 @@ def listed_connectors_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     if not listed or not _first_time("connectors", judged):
         return
     yield from _read_back(judged, listed, SINGLE_GETS["getConnector"])
-    batch = judged.reader().batch_connectors([str(c.get("connectorId")) for c in listed])
+    batch = judged.reader().batch("batchGetConnectors", "connectorIds", [str(c.get("connectorId")) for c in listed])
     yield from _batch_agrees("connector", listed, "connectorId", batch)
 
 
@@ -1125,7 +1130,12 @@ def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
                 "lookup disagrees with the list",
                 f"lookup of {number} answered {found.status_code} {answered!r}; the list routes it to {connector_id}",
             )
-    yield from _batch_agrees("number", listed, "number", reader.batch_numbers([str(r.get("number")) for r in listed]))
+    yield from _batch_agrees(
+        "number",
+        listed,
+        "number",
+        reader.batch("batchGetPhoneNumbers", "phoneNumbers", [str(r.get("number")) for r in listed]),
+    )
 
 
 def _batch_agrees(noun: str, listed: list[dict[str, Any]], field: str, batch: dict[str, Any]) -> Iterator[Problem]:
@@ -1310,44 +1320,8 @@ def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.
     return anyio.run(in_process)
 
 
-def _probe_wait(state: tenacity.RetryCallState) -> float:
-    assert state.outcome is not None
-    answer: httpx.Response = state.outcome.result()
-    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
-
-
-def _last_probe_answer(state: tenacity.RetryCallState) -> httpx.Response:
-    assert state.outcome is not None
-    answer: httpx.Response = state.outcome.result()
-    return answer
-
-
-def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
-    """The probe, retried on 429/502/503/504 as a follow-up read is; `FollowUpReadFailed` if it still is.
-
-    A rate limit or a passing outage says nothing about two keys: the suite could not judge.
-    """
-    retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_result(
-            lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses and GUARD_HEADER.lower() not in answer.headers
-        ),
-        wait=_probe_wait,
-        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
-        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
-        retry_error_callback=_last_probe_answer,
-        sleep=FOLLOW_UP_RETRY.sleep,
-    )
-    answer: httpx.Response = retrying(_send_with_headers, judged, headers)
-    if answer.status_code in FOLLOW_UP_RETRY.statuses:
-        raise FollowUpReadFailed(judged.operation_id, answer.status_code, answer.text)
-    return answer
-
-
 def _refused_as_unauthorised(answer: httpx.Response) -> bool:
-    try:
-        body = answer.json()
-    except ValueError:
-        return False
+    body = _body(answer)
     if answer.status_code != 401 or not isinstance(body, dict) or body.get("success") is not False:
         return False
     # Which 401 code is the `auth-codes` assumption's business (the envelope check judges it), not
@@ -1412,9 +1386,11 @@ class key_sent_twice_is_refused:
         }
         for label, (first, second) in pairs.items():
             started = time.monotonic()
-            answer = _send_probe(judged, [(API_KEY_HEADER, first), (API_KEY_HEADER, second)])
-            error_code = _error_code_of(answer)
-            from_guard = GUARD_HEADER.lower() in answer.headers
+            # A rate limit or a passing outage says nothing about two keys: the suite could not judge.
+            headers = [(API_KEY_HEADER, first), (API_KEY_HEADER, second)]
+            answer = _retried(judged.operation_id, functools.partial(_send_with_headers, judged, headers))
+            error_code = _error_code(answer)
+            from_guard = _from_guard(answer)
             recorder_of(judged.case).probes.append(
                 Probe(
                     SINGLE_CREDENTIAL,
@@ -1437,14 +1413,6 @@ class key_sent_twice_is_refused:
                 yield Problem("two keys refused without the 401 envelope", evidence, assumption=SINGLE_CREDENTIAL)
             else:
                 yield Problem("two keys not refused with 401", evidence, assumption=SINGLE_CREDENTIAL)
-
-
-def _error_code_of(answer: httpx.Response) -> str | None:
-    try:
-        body = answer.json()
-    except ValueError:
-        return None
-    return body.get("error_code") if isinstance(body, dict) else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -461,11 +461,3 @@ def _unjudged_cases(recorder: Any, state: _Run) -> set[str] | None:
         return marked
     gave_up = len(state.retries.gave_up) - state.gave_up_at_start
     return marked if gave_up <= len(marked) else None
-
-
-def record_baseline(findings: Iterable[Finding], path: Path, *, days: int) -> list[Entry]:
-    """Accept new findings into the baseline for `days` days; returns the entries added."""
-    baseline = Baseline.load(path)
-    added = baseline.accept([finding for finding in findings if finding.known is None], days=days)
-    baseline.save(path)
-    return added
