@@ -1,6 +1,6 @@
 """The suite has teeth: run against a mock broken in one way, it reports that defect by name.
 
-Each variant of contract_tests/broken_mocks.py breaks one promise of the contract; the suite
+Each broken mock (a `Mutation` without a class of finding to prove) breaks one promise of the contract; the suite
 (every phase, every check, schemathesis.toml and the hooks) runs against it on a smaller budget
 than CI, and the check that guards that promise must be among the failures. The unbroken mock
 under the same budget, over every operation, must report nothing, so a failure can only come from
