@@ -5,10 +5,10 @@ operation of a kind (contract_tests/kinds.py: the schema check for an answer pub
 fields, the tenancy check for an answer showing resources, the get check for a read by id) and
 their broken mocks (`kinds.derived`) follow from the contract, so a new operation of such a kind
 is judged and proven without being named anywhere by hand. A behaviour of its own needs one
-checks module: an `@invariant` naming the operation, with the broken mock that proves it declared
-beside it (`proven_by`). Whichever is missing, a test here fails and names the operation. Where no
-broken mock proves an operation's invariants yet, the reason is declared below, and the
-declaration must go once one does.
+checks file, contract_tests/hooks.py: an `@invariant` naming the operation, with the broken mock
+that proves it declared beside it (`proven_by`). Whichever is missing, a test here fails and
+names the operation. Where no broken mock proves an operation's invariants yet, the reason is
+declared below, and the declaration must go once one does.
 """
 
 from __future__ import annotations
@@ -118,8 +118,10 @@ def _with_throwaway_operations(repository: Path) -> Catalogue:
     return load_catalogue(repository / "openapi.yaml")
 
 
-# The one checks module a behaviour of its own takes: its invariant, and the broken mock proving
-# it declared beside it (`PROOF` is filled in by the test, to show the gap without one).
+# What a behaviour of its own adds to hooks.py: its invariant, and the broken mock proving it
+# declared beside it (`PROOF` is filled in by the test, to show the gap without one). The demo
+# writes it as a module beside the contract's copy, since importing a second hooks.py would
+# register every check with Schemathesis again; `Registry.of` reads both alike.
 THROWAWAY_CHECKS = '''
 from collections.abc import Iterator
 from typing import Any
