@@ -37,9 +37,8 @@ from schemathesis.core.failures import Failure, FailureGroup, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
-from contract_tests import attribution, kinds
+from contract_tests import attribution, findings, kinds
 from contract_tests.broken_mocks import Exchange, Handler, Mutation, call, on_success
-from contract_tests.check_recorder import Probe
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
 from contract_tests.registry import Declared, Registry
@@ -1389,16 +1388,16 @@ class key_sent_twice_is_refused:
             # A rate limit or a passing outage says nothing about two keys: the suite could not judge.
             headers = [(API_KEY_HEADER, first), (API_KEY_HEADER, second)]
             answer = _retried(judged.operation_id, functools.partial(_send_with_headers, judged, headers))
-            error_code = _error_code(answer)
-            from_guard = _from_guard(answer)
+            error_code, from_guard = _error_code(answer), _from_guard(answer)
+            elapsed = time.monotonic() - started
             recorder_of(judged.case).probes.append(
-                Probe(
-                    SINGLE_CREDENTIAL,
+                findings.Exchange(
                     judged.operation_id,
                     answer.status_code,
-                    time.monotonic() - started,
-                    error_code,
+                    elapsed,
                     from_guard,
+                    error_code=error_code,
+                    probe=SINGLE_CREDENTIAL,
                 )
             )
             if from_guard or _refused_as_unauthorised(answer):

@@ -287,17 +287,7 @@ def run(
                 stream.stop()
             outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
-    outcome.exchanges += [
-        Exchange(
-            probe.operation,
-            probe.status,
-            probe.elapsed,
-            probe.from_guard,
-            error_code=probe.error_code,
-            probe=probe.assumption,
-        )
-        for probe in recorder.probes
-    ]
+    outcome.exchanges += recorder.probes
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = set(state.statistic.tested_operations)
     outcome.tested_operation_ids = {state.labels.get(label, label) for label in outcome.tested_operations}
