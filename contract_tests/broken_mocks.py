@@ -13,7 +13,9 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
+
+import httpx
 
 from contract_tests.attribution import ASSUMPTION, DRIFT
 from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code, load_catalogue
@@ -76,43 +78,14 @@ class Exchange:
         return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
 
     async def forward(self, app: Any) -> None:
-        scope: Scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": self.method,
-            "scheme": "http",
-            "path": unquote(self.path),
-            "raw_path": self.path.encode(),
-            "root_path": "",
-            "query_string": self.query.encode(),
-            "headers": [
-                (k.lower().encode("latin-1"), v.encode("latin-1"))
-                for k, v in (*self.headers.items(), *self.repeated_headers)
-            ],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
-        sent = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": self.body, "more_body": False}
-
-        chunks: list[bytes] = []
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                self.status = message["status"]
-                self.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await app(scope, receive, send)
-        self.response_body = b"".join(chunks)
+        query = f"?{self.query}" if self.query else ""
+        headers = [*self.headers.items(), *self.repeated_headers]
+        request = httpx.Request(self.method, f"http://testserver{self.path}{query}", headers=headers, content=self.body)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        answer = await transport.handle_async_request(request)
+        self.status = answer.status_code
+        self.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers.raw]
+        self.response_body = b"".join([chunk async for chunk in answer.stream])  # type: ignore[union-attr]
 
 
 class Broken:
