@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import Response
 
 from contract_tests.attribution import ASSUMPTION, DRIFT
 from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code, load_catalogue
@@ -99,34 +101,24 @@ class Broken:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
+        request = Request(scope, receive)
         headers: dict[str, str] = {}
         repeated: list[tuple[str, str]] = []
-        for name, value in scope["headers"]:
-            pair = (name.decode("latin-1"), value.decode("latin-1"))
-            if pair[0] in headers:
-                repeated.append(pair)
+        for name, value in request.headers.items():
+            if name in headers:
+                repeated.append((name, value))
             else:
-                headers[pair[0]] = pair[1]
+                headers[name] = value
+        path = (scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
         query = scope["query_string"].decode()
-        exchange = Exchange(scope["method"], raw_path.decode("latin-1"), query, headers, body, tuple(repeated))
+        exchange = Exchange(scope["method"], path, query, headers, await request.body(), tuple(repeated))
         await self.handler(self.app, exchange)
-        headers_out = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
-        headers_out.append(("content-length", str(len(exchange.response_body))))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": exchange.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers_out],
-            }
-        )
-        await send({"type": "http.response.body", "body": exchange.response_body})
+        response = Response(exchange.response_body, exchange.status)
+        # The answer's own headers, repeated ones kept, with the length of the body as it now is.
+        kept = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
+        kept.append(("content-length", str(len(exchange.response_body))))
+        response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in kept]
+        await response(scope, receive, send)
 
 
 # ---------------------------------------------------------------------------------------------
