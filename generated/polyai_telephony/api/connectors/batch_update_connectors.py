@@ -10,7 +10,8 @@ from ...models.batch_update_connectors_response import BatchUpdateConnectorsResp
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "batch_update_connectors"
+OPERATION = "batchUpdateConnectors"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
@@ -131,14 +132,9 @@ def sync_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -169,14 +165,9 @@ def sync(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         BatchUpdateConnectorsResponse | Error
@@ -204,14 +195,9 @@ async def asyncio_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -242,14 +228,9 @@ async def asyncio(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         BatchUpdateConnectorsResponse | Error

@@ -9,7 +9,8 @@ from ...models.connector import Connector
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "get_connector"
+OPERATION = "getConnector"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 
@@ -107,15 +108,9 @@ def sync_detailed(
         agent_id (str):
         connector_id (str):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Connector | Error]
@@ -143,15 +138,9 @@ def sync(
         agent_id (str):
         connector_id (str):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Connector | Error
@@ -176,15 +165,9 @@ async def asyncio_detailed(
         agent_id (str):
         connector_id (str):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Connector | Error]
@@ -212,15 +195,9 @@ async def asyncio(
         agent_id (str):
         connector_id (str):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Connector | Error

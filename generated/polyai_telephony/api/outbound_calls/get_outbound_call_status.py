@@ -10,7 +10,8 @@ from ...models.outbound_call_status import OutboundCallStatus
 from ...models.outbound_environment import OutboundEnvironment
 from ...types import UNSET, Response, http_status
 
-OPERATION = "get_outbound_call_status"
+OPERATION = "getOutboundCallStatus"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 
@@ -128,15 +129,9 @@ def sync_detailed(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | OutboundCallStatus]
@@ -171,15 +166,9 @@ def sync(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | OutboundCallStatus
@@ -211,15 +200,9 @@ async def asyncio_detailed(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | OutboundCallStatus]
@@ -254,15 +237,9 @@ async def asyncio(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | OutboundCallStatus

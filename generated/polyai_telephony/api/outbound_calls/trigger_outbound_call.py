@@ -10,7 +10,8 @@ from ...models.trigger_outbound_call_request import TriggerOutboundCallRequest
 from ...models.trigger_outbound_call_response import TriggerOutboundCallResponse
 from ...types import Response, http_status
 
-OPERATION = "trigger_outbound_call"
+OPERATION = "triggerOutboundCall"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
@@ -137,14 +138,9 @@ def sync_detailed(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | TriggerOutboundCallResponse]
@@ -176,14 +172,9 @@ def sync(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | TriggerOutboundCallResponse
@@ -212,14 +203,9 @@ async def asyncio_detailed(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | TriggerOutboundCallResponse]
@@ -251,14 +237,9 @@ async def asyncio(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | TriggerOutboundCallResponse

@@ -10,7 +10,8 @@ from ...models.batch_get_phone_numbers_response import BatchGetPhoneNumbersRespo
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "batch_get_phone_numbers"
+OPERATION = "batchGetPhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 
@@ -131,15 +132,9 @@ def sync_detailed(
         agent_id (str):
         body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[BatchGetPhoneNumbersResponse | Error]
@@ -170,15 +165,9 @@ def sync(
         agent_id (str):
         body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         BatchGetPhoneNumbersResponse | Error
@@ -206,15 +195,9 @@ async def asyncio_detailed(
         agent_id (str):
         body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[BatchGetPhoneNumbersResponse | Error]
@@ -245,15 +228,9 @@ async def asyncio(
         agent_id (str):
         body (BatchGetPhoneNumbersRequest): E.164 phone numbers to fetch in one call.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         BatchGetPhoneNumbersResponse | Error

@@ -10,7 +10,8 @@ from ...models.delete_phone_numbers_response import DeletePhoneNumbersResponse
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "delete_phone_numbers"
+OPERATION = "deletePhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
@@ -131,14 +132,9 @@ def sync_detailed(
         body (DeletePhoneNumbersRequest): Phone numbers to release in one call; each is released
             on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[DeletePhoneNumbersResponse | Error]
@@ -169,14 +165,9 @@ def sync(
         body (DeletePhoneNumbersRequest): Phone numbers to release in one call; each is released
             on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         DeletePhoneNumbersResponse | Error
@@ -204,14 +195,9 @@ async def asyncio_detailed(
         body (DeletePhoneNumbersRequest): Phone numbers to release in one call; each is released
             on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[DeletePhoneNumbersResponse | Error]
@@ -242,14 +228,9 @@ async def asyncio(
         body (DeletePhoneNumbersRequest): Phone numbers to release in one call; each is released
             on its own.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         DeletePhoneNumbersResponse | Error

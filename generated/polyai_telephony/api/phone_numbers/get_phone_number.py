@@ -9,7 +9,8 @@ from ...models.error import Error
 from ...models.phone_number import PhoneNumber
 from ...types import Response, http_status
 
-OPERATION = "get_phone_number"
+OPERATION = "getPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 
@@ -113,15 +114,9 @@ def sync_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -150,15 +145,9 @@ def sync(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | PhoneNumber
@@ -184,15 +173,9 @@ async def asyncio_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -221,15 +204,9 @@ async def asyncio(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | PhoneNumber

@@ -10,7 +10,8 @@ from ...models.import_phone_number_request import ImportPhoneNumberRequest
 from ...models.import_phone_number_response import ImportPhoneNumberResponse
 from ...types import UNSET, Response, Unset, http_status
 
-OPERATION = "import_phone_number"
+OPERATION = "importPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
@@ -144,14 +145,9 @@ def sync_detailed(
             0.
         body (ImportPhoneNumberRequest | Unset): Settings for one imported phone number.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | ImportPhoneNumberResponse]
@@ -183,14 +179,9 @@ def sync(
             0.
         body (ImportPhoneNumberRequest | Unset): Settings for one imported phone number.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | ImportPhoneNumberResponse
@@ -219,14 +210,9 @@ async def asyncio_detailed(
             0.
         body (ImportPhoneNumberRequest | Unset): Settings for one imported phone number.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | ImportPhoneNumberResponse]
@@ -258,14 +244,9 @@ async def asyncio(
             0.
         body (ImportPhoneNumberRequest | Unset): Settings for one imported phone number.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | ImportPhoneNumberResponse

@@ -9,7 +9,8 @@ from ...models.error import Error
 from ...models.list_phone_numbers_response import ListPhoneNumbersResponse
 from ...types import UNSET, Response, Unset, http_status
 
-OPERATION = "list_phone_numbers"
+OPERATION = "listPhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 
@@ -120,15 +121,9 @@ def sync_detailed(
         agent_id (str):
         connector_id (str | Unset):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | ListPhoneNumbersResponse]
@@ -158,15 +153,9 @@ def sync(
         agent_id (str):
         connector_id (str | Unset):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | ListPhoneNumbersResponse
@@ -193,15 +182,9 @@ async def asyncio_detailed(
         agent_id (str):
         connector_id (str | Unset):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | ListPhoneNumbersResponse]
@@ -231,15 +214,9 @@ async def asyncio(
         agent_id (str):
         connector_id (str | Unset):
 
-    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
-    connection failures and on timeouts.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | ListPhoneNumbersResponse

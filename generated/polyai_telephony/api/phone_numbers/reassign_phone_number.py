@@ -10,7 +10,8 @@ from ...models.phone_number import PhoneNumber
 from ...models.reassign_phone_number_request import ReassignPhoneNumberRequest
 from ...types import Response, http_status
 
-OPERATION = "reassign_phone_number"
+OPERATION = "reassignPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 
@@ -134,14 +135,9 @@ def sync_detailed(
             0.
         body (ReassignPhoneNumberRequest): The connector a phone number should route to.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -173,14 +169,9 @@ def sync(
             0.
         body (ReassignPhoneNumberRequest): The connector a phone number should route to.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | PhoneNumber
@@ -209,14 +200,9 @@ async def asyncio_detailed(
             0.
         body (ReassignPhoneNumberRequest): The connector a phone number should route to.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -248,14 +234,9 @@ async def asyncio(
             0.
         body (ReassignPhoneNumberRequest): The connector a phone number should route to.
 
-    Changes state: retried per Client.retry only when the connection could not be made.
-
     Raises:
-        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
-        errors.UnexpectedStatus: If the status is not declared for this operation and
-            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
-        errors.InvalidResponse: If a success answer's body does not match the contract.
-        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
         Error | PhoneNumber
