@@ -71,12 +71,9 @@ class Wait:
 @dataclasses.dataclass(frozen=True)
 class Method:
     name: str
-    operation_id: str
+    operation: Operation
     module: str  # api.<tag>.<module>
     tag_module: str
-    summary: str
-    description: str
-    assumption: str
     path_arguments: tuple[Argument, ...]
     body_arguments: tuple[Argument, ...]
     query_arguments: tuple[Argument, ...]
@@ -319,12 +316,9 @@ def _method(package: Package, spec: Mapping[str, Any], operation: Operation, lim
         raise SystemExit(f"{operation.operation_id}: its arguments {names} collide; rename in the spec")
     return Method(
         name=method_name(operation.operation_id, operation.tag, operation.sdk_method),
-        operation_id=operation.operation_id,
+        operation=operation,
         module=module.name,
         tag_module=module.tag_module,
-        summary=_text(operation.node.get("summary")),
-        description=_text(operation.node.get("description")),
-        assumption=_text(operation.node.get("x-assumption")),
         path_arguments=path_arguments,
         body_arguments=body_arguments,
         query_arguments=query_arguments,
@@ -388,6 +382,7 @@ def render(layer: Layer, package_dir: Path) -> list[Path]:
         keep_trailing_newline=True,
         undefined=StrictUndefined,
     )
+    env.filters["text"] = _text  # one line of prose from the contract's folded or literal text
     written = []
     for module in MODULES:
         target = package_dir / module
