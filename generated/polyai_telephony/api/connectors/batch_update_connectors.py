@@ -132,9 +132,14 @@ def sync_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -165,9 +170,14 @@ def sync(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         BatchUpdateConnectorsResponse | Error
@@ -195,9 +205,14 @@ async def asyncio_detailed(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[BatchUpdateConnectorsResponse | Error]
@@ -228,9 +243,14 @@ async def asyncio(
         agent_id (str):
         body (BatchUpdateConnectorsRequest): Updates to apply, each on its own.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         BatchUpdateConnectorsResponse | Error

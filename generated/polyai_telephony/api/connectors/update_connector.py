@@ -137,9 +137,14 @@ def sync_detailed(
         body (UpdateConnectorRequest): A partial update of one connector. A field left out is
             unchanged; null clears it.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Connector | Error]
@@ -173,9 +178,14 @@ def sync(
         body (UpdateConnectorRequest): A partial update of one connector. A field left out is
             unchanged; null clears it.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Connector | Error
@@ -206,9 +216,14 @@ async def asyncio_detailed(
         body (UpdateConnectorRequest): A partial update of one connector. A field left out is
             unchanged; null clears it.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Connector | Error]
@@ -242,9 +257,14 @@ async def asyncio(
         body (UpdateConnectorRequest): A partial update of one connector. A field left out is
             unchanged; null clears it.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Connector | Error

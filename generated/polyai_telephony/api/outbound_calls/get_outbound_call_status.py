@@ -129,9 +129,15 @@ def sync_detailed(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | OutboundCallStatus]
@@ -166,9 +172,15 @@ def sync(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | OutboundCallStatus
@@ -200,9 +212,15 @@ async def asyncio_detailed(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | OutboundCallStatus]
@@ -237,9 +255,15 @@ async def asyncio(
         environment (OutboundEnvironment): The environment an outbound call runs in; its connector
             answers the call.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | OutboundCallStatus

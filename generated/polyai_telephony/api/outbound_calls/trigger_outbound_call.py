@@ -138,9 +138,14 @@ def sync_detailed(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | TriggerOutboundCallResponse]
@@ -172,9 +177,14 @@ def sync(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | TriggerOutboundCallResponse
@@ -203,9 +213,14 @@ async def asyncio_detailed(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | TriggerOutboundCallResponse]
@@ -237,9 +252,14 @@ async def asyncio(
         agent_id (str):
         body (TriggerOutboundCallRequest): The number to call and how.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | TriggerOutboundCallResponse

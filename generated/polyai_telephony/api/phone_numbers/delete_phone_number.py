@@ -118,9 +118,14 @@ def sync_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[DeletePhoneNumberResponse | Error]
@@ -149,9 +154,14 @@ def sync(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         DeletePhoneNumberResponse | Error
@@ -177,9 +187,14 @@ async def asyncio_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[DeletePhoneNumberResponse | Error]
@@ -208,9 +223,14 @@ async def asyncio(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Changes state: retried per Client.retry only when the connection could not be made.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         DeletePhoneNumberResponse | Error

@@ -114,9 +114,15 @@ def sync_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -145,9 +151,15 @@ def sync(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | PhoneNumber
@@ -173,9 +185,15 @@ async def asyncio_detailed(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Response[Error | PhoneNumber]
@@ -204,9 +222,15 @@ async def asyncio(
         phone_number (str): A phone number in E.164 format, `+` then 2 to 15 digits, the first not
             0.
 
+    Safe to repeat: retried per Client.retry on its statuses (429, 502, 503, 504 by default), on
+    connection failures and on timeouts.
+
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.ApiError: If the service answers an error status and Client.raise_on_error is True.
+        errors.UnexpectedStatus: If the status is not declared for this operation and
+            Client.raise_on_unexpected_status is True, or it is an error status and Client.raise_on_error is True.
+        errors.InvalidResponse: If a success answer's body does not match the contract.
+        httpx.TimeoutException: If an attempt takes longer than Client.timeout and no retry is left.
 
     Returns:
         Error | PhoneNumber
