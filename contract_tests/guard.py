@@ -47,12 +47,12 @@ import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import anyio
 import httpx
-from httpx._decoders import SUPPORTED_DECODERS
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -119,9 +119,15 @@ _HOP_BY_HOP = frozenset(
         "host",
     }
 )
-# Content codings the guard's HTTP client decodes (gzip and deflate; br and zstd when their
-# libraries are installed). The guard asks the service only for these, and forwards the body decoded.
-DECODED_CODINGS = frozenset(SUPPORTED_DECODERS) - {"identity"}
+# Content codings the guard's HTTP client decodes: httpx decodes gzip and deflate always, br and
+# zstd when the library of its `brotli` or `zstd` extra is importable (test_realism.py pins this
+# against httpx itself). The guard asks the service only for these, and forwards the body decoded.
+_OPTIONAL_CODINGS = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}
+DECODED_CODINGS = frozenset(
+    {"gzip", "deflate"} | {coding for coding, names in _OPTIONAL_CODINGS.items() if any(map(find_spec, names))}
+)
+# What httpx removes from `Content-Encoding` by decoding (identity needs no decoding).
+_UNDONE = DECODED_CODINGS | {"identity"}
 
 
 class UnsafeTarget(Exception):
@@ -745,7 +751,7 @@ def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
         if lower in _HOP_BY_HOP or lower in connection_named:
             continue
         if lower == "content-encoding":
-            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in SUPPORTED_DECODERS]
+            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in _UNDONE]
             if left:
                 kept.append((name, ", ".join(left)))
             continue
