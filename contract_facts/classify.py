@@ -217,10 +217,3 @@ def classify(old: Facts, new: Facts) -> list[Entry]:
     entries = [classify_change(change, old, new) for change in diff(old, new)]
     entries += [_error_code(code, before, after) for code, before, after in error_code_changes(old, new)]
     return entries
-
-
-def worst(entries: list[Entry]) -> str | None:
-    for verdict in VERDICTS:
-        if any(entry.verdict == verdict for entry in entries):
-            return verdict
-    return None
