@@ -1,38 +1,14 @@
 """The guard that keeps a real account safe: an in-process proxy in front of a real service.
 
-Schemathesis never reaches a real deployment directly; every request goes through `Guard`, which
+Schemathesis never reaches a real deployment directly: it talks to `Guard`, which sends a
+throwaway key (swapped for the real one on the way out, so the real key never reaches a report),
+and refuses what contract_tests/README.md lists under "A real account is safe by construction",
+answering such a request itself with a conformant 403 marked by `X-Conformance-Guard`.
 
-- refuses a plain-HTTP base URL unless it is loopback (at start-up, `UnsafeTarget`);
-- reads each request once into one form (`wire.read`: upper-case method, path with dot and empty
-  segments resolved and every segment encoded alike, body read with a depth limit), judges that
-  form and sends exactly it; refuses a request it cannot read into one meaning, and a write whose
-  path reads as another request once resolved or holds an encoded slash;
-- forwards every operation the catalogue calls safe (reads, and POSTs marked `x-safe`);
-- refuses any request carrying `clientEnv` or `environment` live, in its body at any depth or in
-  its query, or an import that would default to live, unless `allow_live` is set;
-- lets through only imports of numbers from the fictional ranges, and deletes or changes only
-  numbers this run imported itself and has not released; refuses phone numbers sent as JSON
-  numbers; refuses every write to a connector (there is no create, so any connector belongs to
-  someone else), every write to another agent, and every write the contract does not describe;
-- forwards an operation that places a real phone call (`x-places-call`) only when both
-  `--allow-outbound-calls` and POLYAI_OUTBOUND_ALLOWED_NUMBER are given, only to that exact
-  number, and only once per run; a trigger the service refused (a 4xx) does not spend that once;
-- answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
-  so the run carries on and the report lists what was refused and why;
-- sends every request it forwards, and its own, through the run's one retry policy
-  (`contract_tests.retries`: 429/502/503/504 and failed connections, honouring Retry-After, within
-  a run-wide budget), repeating a write only where that is safe, and marks an answer it gave up on;
-- relays each answer with its body decoded and the headers that match those bytes, whatever
-  coding, chunking or connection handling the service used;
-- swaps the run's throwaway key for the real one on the way out, so the real key never enters
-  Schemathesis and cannot reach a report, a curl line or a log;
-- keeps its record of the numbers the run owns true from each answer (imported, released, not
-  held), and releases, when the run ends however it ends, every number the run holds or may hold
-  (an import that got a server error or no answer);
-- in dry-run mode forwards to a mock instead and records every request it would have sent;
-- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
-
-Every judged request leaves through `Guard._exchange`, the one place its answer comes back.
+Each request is read once into one form (`wire.read`), judged in that form and sent exactly as
+judged, through `Guard._exchange`, the one place its answer comes back: there the record of the
+numbers the run owns, and the call allowance, are corrected from every attempt's answer (the
+run's retry policy, `contract_tests.retries`), so the teardown releases what the run holds.
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
@@ -236,6 +212,15 @@ def _not_a_string(value: Any) -> Any:
     return None
 
 
+def _asked(parameters: Mapping[str, str], body: Any) -> list[str]:
+    """The numbers a write of phone numbers names: the one in its path, or its body's `phoneNumbers`."""
+    if "phoneNumber" in parameters:
+        asked = [parameters["phoneNumber"]]
+    else:
+        asked = list(strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
+    return [number for number in map(_as_number, asked) if number is not None]
+
+
 def _acted_on(status: int | None) -> bool:
     """Whether the service may have acted on a request that got this answer (None: no answer).
 
@@ -373,11 +358,7 @@ class SafetyPolicy:
         if operation.resource != NUMBERS:
             return
         in_path = match.parameters.get("phoneNumber")
-        if in_path is not None:
-            asked = [in_path]
-        else:
-            asked = list(strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
-        numbers = [number for number in map(_as_number, asked) if number is not None]
+        numbers = _asked(match.parameters, body)
         answered = answer if isinstance(answer, dict) else {}
         if operation.method == "POST":
             if status is not None and 200 <= status < 300 and "imported" in answered:
@@ -608,11 +589,7 @@ class Guard:
         operation = match.operation
         if operation.resource != NUMBERS or operation.method != "POST":
             return
-        if "phoneNumber" in match.parameters:
-            asked = [match.parameters["phoneNumber"]]
-        else:
-            asked = list(strings(request.body.get("phoneNumbers"))) if isinstance(request.body, dict) else []
-        numbers = {number for number in map(_as_number, asked) if number is not None}
+        numbers = set(_asked(match.parameters, request.body))
         credited = (numbers & self.policy.unsure) - self.existing_numbers
         if credited:
             self.policy.owned.update(credited)
@@ -767,22 +744,20 @@ def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
 
 
 def _no_answer(error: httpx.TransportError) -> Response:
-    correlation_id = str(uuid.uuid4())
     message = f"The conformance guard got no answer from the service: {type(error).__name__}."
-    return Response(
-        json.dumps(error_envelope(generic_code(NO_ANSWER_STATUS), message, correlation_id)),
-        status_code=NO_ANSWER_STATUS,
-        media_type="application/json",
-        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: GAVE_UP},
-    )
+    return _own_answer(NO_ANSWER_STATUS, message, GAVE_UP)
 
 
 def _refused(reason: str) -> Response:
+    return _own_answer(REFUSAL_STATUS, f"Not sent by the conformance safety guard: {reason}.", "refused")
+
+
+def _own_answer(status: int, message: str, marker: str) -> Response:
+    """An answer the guard gives itself, in the contract's envelope, marked so the checks skip it."""
     correlation_id = str(uuid.uuid4())
-    message = f"Not sent by the conformance safety guard: {reason}."
     return Response(
-        json.dumps(error_envelope(generic_code(REFUSAL_STATUS), message, correlation_id)),
-        status_code=REFUSAL_STATUS,
+        json.dumps(error_envelope(generic_code(status), message, correlation_id)),
+        status_code=status,
         media_type="application/json",
-        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: "refused"},
+        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: marker},
     )
