@@ -107,13 +107,10 @@ class ContractView:
     def response(self, operation_id: str, status: int) -> tuple[tuple[str, ...], Any] | None:
         """Where the operation's answer with this status is described, after its $ref, and the node."""
         responses = (*self.operation_node(operation_id), "responses")
-        if str(status) not in self._lookup(responses):
+        if str(status) not in lookup(self.document, responses):
             return None
         where, node = resolve_at(self.document, (*responses, str(status)))
         return tuple(str(part) for part in where), node
-
-    def _lookup(self, path: tuple[str | int, ...]) -> Any:
-        return lookup(self.document, path)
 
     def _validator(self, schema_at: tuple[str, ...]) -> Any:
         validator = self._validators.get(schema_at)
@@ -153,7 +150,7 @@ class ContractView:
             return pointer((*self.operation_node(operation_id), "responses")), f"status {status} is not declared"
         where, response = found
         for name, header in (response.get("headers") or {}).items():
-            header = self._resolved(header)
+            header = resolve(self.document, header)
             if header.get("required") and name.lower() not in headers:
                 return pointer((*where, "headers", name)), f"required header {name} missing"
         media = (response.get("content") or {}).get("application/json")
@@ -166,9 +163,6 @@ class ContractView:
                 return pointer(tuple(error.schema_path)), f"{at} fails {error.schema_path[-1]}"
         return None
 
-    def _resolved(self, node: Any) -> Any:
-        return resolve(self.document, node)
-
     def schema_node(self, operation_id: str | None, status: int, path: tuple[str | int, ...]) -> str:
         """The schema node that describes the value at `path` of an answer (as deep as the schema goes)."""
         found = self.response(operation_id, status) if operation_id else None
@@ -177,7 +171,7 @@ class ContractView:
         where: tuple[str | int, ...] = (*found[0], "content", "application/json", "schema")
         if status >= 400 or not _has_json(found[1]):
             where = ("components", "schemas", "Error") if status >= 400 else found[0]
-        node = self._lookup(where)
+        node = lookup(self.document, where)
         # A difference inside an array (an order, an item) is named by the array.
         while path and isinstance(path[-1], int):
             path = path[:-1]
