@@ -34,7 +34,7 @@ import orjson
 
 from contract_tests import replay
 from contract_tests.recording import Exchange, Recording
-from telephony_contract import Catalogue, load_catalogue, load_document
+from telephony_contract import CORRELATION_HEADER, Catalogue, load_catalogue, load_document
 from telephony_contract.document import lookup, resolve, resolve_at
 from telephony_contract.document import pointer as json_pointer
 
@@ -46,7 +46,7 @@ CLASSES = (CONTRACT, MOCK, UNSTABLE)
 # What varies between two correct answers to the same request, so is compared for presence only.
 # Reviewed: add a name here only with the reason it cannot be the same from the mock and the service.
 VARIES: dict[str, str] = {
-    "X-PolyAI-Correlation-Id": "a header: a fresh id for every request",
+    CORRELATION_HEADER: "a header: a fresh id for every request",
     "error_id": "the request's correlation id",
     "error": "a human-readable message; the contract fixes only error_code",
     "error_message": "a human-readable message; the contract fixes only error_code",
@@ -62,7 +62,6 @@ OUTSIDE = "(outside the contract)"
 # that differ only in them are the same request.
 _PER_REQUEST_HEADERS = frozenset({"host", "content-length", "connection", "x-schemathesis-testcaseid"})
 _SPEC_URI = "urn:polyai-telephony-openapi"
-_CORRELATION = "x-polyai-correlation-id"
 _MASK = "<varies>"
 _EXAMPLE_CHARS = 600
 

@@ -212,6 +212,17 @@ def _not_a_string(value: Any) -> Any:
     return None
 
 
+def resource_path(catalogue: Catalogue, method: str, resource: str, **values: str) -> str:
+    """The path of the one operation of the contract on `resource` with this method and these path values."""
+    operation = next(
+        operation
+        for operation in catalogue.values()
+        if (operation.method, operation.resource) == (method, resource)
+        and set(operation.path_parameters) == set(values)
+    )
+    return operation.path.format_map({name: quote(value, safe="") for name, value in values.items()})
+
+
 def _asked(parameters: Mapping[str, str], body: Any) -> list[str]:
     """The numbers a write of phone numbers names: the one in its path, or its body's `phoneNumbers`."""
     if "phoneNumber" in parameters:
@@ -515,8 +526,9 @@ class Guard:
             if name.lower() in _METHOD_OVERRIDES and value.strip().upper() != request.method:
                 raise Unreadable(f"its {name} header asks for {value!r} instead of {request.method}")
         dropped = _HOP_BY_HOP | _connection_named(headers) | {"accept-encoding"}
+        key_header = self.policy.catalogue.api_key_header.lower()
         outgoing = [
-            (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
+            (name, self._api_key if name.lower() == key_header and value == self.suite_key else value)
             for name, value in headers
             if name.lower() not in dropped
         ]
@@ -599,7 +611,7 @@ class Guard:
     def note_existing_numbers(self) -> None:
         """Read the agent's numbers before the run sends anything; a repeat never claims one of them,
         and the teardown never releases one the run does not own."""
-        path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers"
+        path = resource_path(self.policy.catalogue, "GET", NUMBERS, agentId=self.target.agent_id)
         request = read("GET", path, "", b"")
         sent = self._exchange(request, self._build(request, self._suite_key_header()))
         if not isinstance(sent.outcome, httpx.Response) or sent.outcome.status_code != 200:
@@ -628,7 +640,9 @@ class Guard:
                 # An import of it got no clear answer, but the agent held it before the run.
                 self.cleanup_log.append(f"{number}: left alone (held before the run)")
                 continue
-            path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
+            path = resource_path(
+                self.policy.catalogue, "DELETE", NUMBERS, agentId=self.target.agent_id, phoneNumber=number
+            )
             request = read("DELETE", path, "", b"")
             try:
                 sent = self._exchange(request, self._build(request, self._suite_key_header()))

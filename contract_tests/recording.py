@@ -24,10 +24,12 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import orjson
 
+from telephony_contract import load_catalogue
+
 HAR_VERSION = "1.2"
 RUN_KEY = "[REDACTED]"
 OTHER_KEY = "[REDACTED:other]"
-KEY_HEADER = "x-api-key"
+KEY_HEADER = load_catalogue().api_key_header.lower()
 # A body bigger than this is cut, and its exchange is replayed but not compared.
 MAX_BODY_BYTES = 256 * 1024
 # What a target's folder of kept recordings may hold: a week of nights, and at most 512 MiB.

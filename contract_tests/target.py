@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import uvicorn
 
-from contract_tests.guard import Guard, RealTarget
+from contract_tests.guard import CONNECTORS, Guard, RealTarget, resource_path
 from contract_tests.retries import Retries, RetryBudget
 from telephony_contract import load_catalogue
 
@@ -176,9 +175,10 @@ def list_connectors(selected: Selected) -> list[str]:
     """The ids of the connectors the target's agent holds (read through the guard for a real target)."""
     from schemathesis.python import asgi
 
-    path = f"/v1/agents/{quote(selected.agent_id, safe='')}/telephony/connectors"
+    catalogue = load_catalogue()
+    path = resource_path(catalogue, "GET", CONNECTORS, agentId=selected.agent_id)
     with asgi.get_client(selected.app) as client:
-        answer = client.get(path, headers={load_catalogue().api_key_header: selected.api_key})
+        answer = client.get(path, headers={catalogue.api_key_header: selected.api_key})
     if answer.status_code != 200:
         return []
     return [item["connectorId"] for item in answer.json().get("connectors", []) if item.get("connectorId")]
