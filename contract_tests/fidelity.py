@@ -189,10 +189,6 @@ def _has_json(response: Any) -> bool:
     return bool(((response or {}).get("content") or {}).get("application/json"))
 
 
-# ---------------------------------------------------------------------------------------------
-# One answer, as compared
-
-
 @dataclass
 class Answer:
     status: int
@@ -251,10 +247,6 @@ def _general(path: tuple[str | int, ...]) -> str:
     for step in path:
         text += "[]" if isinstance(step, int) else (f".{step}" if text else str(step))
     return text or "(body)"
-
-
-# ---------------------------------------------------------------------------------------------
-# Findings and the result
 
 
 @dataclass

@@ -110,10 +110,6 @@ class UnsafeTarget(Exception):
     """The requested real target cannot be tested safely; nothing was sent."""
 
 
-# ---------------------------------------------------------------------------------------------
-# Settings
-
-
 def check_base_url(url: str) -> None:
     """HTTPS, or plain HTTP to this machine only: the key must not cross a network in clear text."""
     parts = urlsplit(url)
@@ -161,10 +157,6 @@ def redact(text: str, *secrets_: str) -> str:
         if secret:
             text = text.replace(secret, "[REDACTED]")
     return text
-
-
-# ---------------------------------------------------------------------------------------------
-# The rules
 
 
 def _as_number(value: str) -> str | None:
@@ -411,10 +403,6 @@ class SafetyPolicy:
     def to_release(self) -> list[str]:
         """What teardown releases: every number the run holds, or may hold."""
         return sorted(self.owned | self.unsure)
-
-
-# ---------------------------------------------------------------------------------------------
-# The guard
 
 
 @dataclass(frozen=True)

@@ -273,10 +273,6 @@ class RecordingApp:
         )
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One recorded exchange, as a replay needs it."""
@@ -346,10 +342,6 @@ def json_of(raw: bytes) -> Any:
 
 def _decoded(text: str, encoding: str | None) -> bytes:
     return base64.b64decode(text) if encoding == "base64" else text.encode("utf-8")
-
-
-# ---------------------------------------------------------------------------------------------
-# Where recordings live, and how many are kept
 
 
 def folder(report_dir: Path, target: str) -> Path:

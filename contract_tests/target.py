@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +20,6 @@ import uvicorn
 from contract_tests.guard import CONNECTORS, Guard, RealTarget, resource_path
 from contract_tests.retries import Retries, RetryBudget
 from telephony_contract import load_catalogue
-
-# ---------------------------------------------------------------------------------------------
-# Serving an app on a free loopback port
 
 
 def free_port() -> int:
@@ -42,28 +40,19 @@ def serve(app: Any, **config: Any) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, **{"log_level": "error", "lifespan": "auto", **config}))
-    ready = threading.Event()
-    original_startup = server.startup
-
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets=sockets)
-        ready.set()
-
-    server.startup = startup  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 10
     try:
-        if not ready.wait(timeout=10):
-            raise RuntimeError("the loopback server did not start within 10 seconds")
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the loopback server did not start within 10 seconds")
+            time.sleep(0.01)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Choosing the target
 
 
 @dataclass
