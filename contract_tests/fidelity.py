@@ -387,10 +387,8 @@ def compare(recording: Recording, view: ContractView | None = None) -> Result:
     seed, replies = replay.replay(exchanges)
     varying = view.varying
     result = Result(str(recording.path), recording.comment, len(exchanges), seed)
-    operations: list[str | None] = []
-    for exchange in exchanges:
-        match = view.catalogue.match(exchange.method, exchange.path)
-        operations.append(match.operation.operation_id if match is not None else None)
+    matches = [view.catalogue.match(exchange.method, exchange.path) for exchange in exchanges]
+    operations = [match.operation.operation_id if match is not None else None for match in matches]
     recorded: list[Answer | None] = [
         None
         if reply is None or exchange.truncated
@@ -444,15 +442,12 @@ def compare(recording: Recording, view: ContractView | None = None) -> Result:
 def _parting(view: ContractView, operation_id: str | None, real: Answer, mock: Answer) -> tuple[str, str] | None:
     """Where two answers part (the contract node, and what differs in stable words), or None if they agree."""
     if real.status != mock.status:
-        if operation_id is None:
-            return pointer(("paths",)), f"status {real.status}; the mock answers {mock.status}"
-        found = view.response(operation_id, real.status)
-        node = (
-            pointer((*view.operation_node(operation_id), "responses", str(real.status)))
-            if found
-            else pointer((*view.operation_node(operation_id), "responses"))
-        )
-        return node, f"status {real.status}; the mock answers {mock.status}"
+        # The declared response the service's status names, else the operation's responses.
+        declared: tuple[str, ...] = ("paths",)
+        if operation_id is not None:
+            declared = (*view.operation_node(operation_id), "responses")
+            declared += (str(real.status),) if view.response(operation_id, real.status) else ()
+        return pointer(declared), f"status {real.status}; the mock answers {mock.status}"
     if real.code != mock.code:
         listed = real.code is not None and real.code in view.codes
         node = pointer(("x-error-codes", real.code)) if listed and real.code else pointer(("x-error-codes",))
@@ -473,11 +468,8 @@ def _parting(view: ContractView, operation_id: str | None, real: Answer, mock: A
         first = (only_real or only_mock)[0]
         steps = tuple(part for part in first.replace("[]", ".0").split(".") if part)
         path = tuple(int(step) if step.isdigit() else step for step in steps)
-        parts = []
-        if only_real:
-            parts.append("only the service sends " + ", ".join(only_real))
-        if only_mock:
-            parts.append("only the mock sends " + ", ".join(only_mock))
+        sides = (("the service", only_real), ("the mock", only_mock))
+        parts = [f"only {side} sends " + ", ".join(fields) for side, fields in sides if fields]
         return view.schema_node(operation_id, real.status, path), "fields: " + "; ".join(parts)
     where = _first_difference(real.masked, mock.masked) or ()
     return view.schema_node(operation_id, real.status, where), f"values differ at {_general(where)}"
