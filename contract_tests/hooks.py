@@ -5,7 +5,8 @@ Loaded the same way by every entry point: `schemathesis.toml` names this module 
 `schemathesis run openapi.yaml`, `make conformance` and pytest run exactly these checks.
 
 Each check is named for the invariant it guards, declares once (with `@invariant`) which
-operations and answers it judges, and yields a `Problem` of a named kind for each thing it
+operations and answers it judges and the broken mocks that prove it (`proven_by`, written just
+above it; `registry()` reads the declarations), and yields a `Problem` of a named kind for each thing it
 finds wrong; the first problem's kind names the `ContractViolation` it raises. Checks that need
 the service's state after a write read it back with follow-up reads sent through the same
 transport, key and agent as the request under test, retried as the generated client retries a
