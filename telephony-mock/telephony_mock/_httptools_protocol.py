@@ -13,19 +13,17 @@ says, from the parser's callbacks.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Any, ClassVar
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ._connection_limits import CutsOffSlowClients, Reading
-from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol, raw_answer
+from ._connection_limits import CutsOffSlowClients, Reading, raw_answer
+from ._h11_protocol import EnvelopeH11Protocol
 
 
 class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
-    source: ClassVar[AnswersUnreadable]
     handover: ClassVar[type[EnvelopeH11Protocol]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -37,14 +35,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         self._rejection: bytes | None = None  # held until the requests before it are answered
         self._heads_complete = 0
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._admit()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._unwatch()
-        super().connection_lost(exc)
-
     def data_received(self, data: bytes) -> None:
         if self._begun == self._completed:
             self._since_boundary = [data]
@@ -52,7 +42,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         else:
             self._since_boundary.append(data)
         super().data_received(data)
-        self._watch()
 
     def on_message_begin(self) -> None:
         self._begun += 1
@@ -70,11 +59,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         super().on_response_complete()
         if self._rejection is not None and self._idle():
             self._reject()
-        self._watch()
-
-    def timeout_keep_alive_handler(self) -> None:
-        self._log_idle_close()
-        super().timeout_keep_alive_handler()
 
     def _reading(self) -> Reading:
         if self._heads_complete > self._completed:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.applications import Starlette
 
-from ._connection_limits import ConnectionLimits
-from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol
+from ._connection_limits import ConnectionLimits, Refusals
+from ._h11_protocol import EnvelopeH11Protocol
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,7 @@ def choose_stack(http: str | None) -> Stack:
     raise StackError(f"the {http} parser is not installed here; the mock runs on {fastest.describe()}")
 
 
-def protocol_class(
-    stack: Stack, source: AnswersUnreadable, limits: ConnectionLimits | None = None
-) -> type[asyncio.Protocol]:
+def protocol_class(stack: Stack, source: Refusals, limits: ConnectionLimits | None = None) -> type[asyncio.Protocol]:
     """The protocol class for `stack`, whose own rejections and cut-offs `source` answers."""
     attributes = {"source": source, "limits": limits or ConnectionLimits()}
     h11_class = type("MockH11Protocol", (EnvelopeH11Protocol,), attributes)
