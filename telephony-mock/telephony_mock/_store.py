@@ -15,7 +15,7 @@ on every read; for 1,000 numbers that is an order of magnitude less work.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -171,7 +171,8 @@ class _MemoryTx:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._undo: list[tuple[str, str, dict[str, Any] | None]] = []
+        # (how to put a record back, its key, the record it replaced)
+        self._undo: list[tuple[Callable[[str, Any], object], str, dict[str, Any] | None]] = []
 
     def __enter__(self) -> _MemoryTx:
         self._store._lock.acquire()
@@ -180,13 +181,8 @@ class _MemoryTx:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is not None:
-                for kind_, key, old in reversed(self._undo):
-                    if kind_ == "number":
-                        self._store._set_number(key, old)
-                    elif kind_ == "connector":
-                        self._store._set_connector(key, old)
-                    else:
-                        self._store._calls.pop(key, None)  # calls are only ever added
+                for undo, key, old in reversed(self._undo):
+                    undo(key, old)
         finally:
             self._store._lock.release()
 
@@ -214,13 +210,10 @@ class _MemoryTx:
         return listed
 
     def put_number(self, record: PhoneNumber) -> None:
-        key = record["number"]
-        self._undo.append(("number", key, self._store._numbers.get(key)))
-        self._store._set_number(key, record)
+        self._write("number", record["number"], record)
 
     def delete_number(self, number: str) -> None:
-        self._undo.append(("number", number, self._store._numbers.get(number)))
-        self._store._set_number(number, None)
+        self._write("number", number, None)
 
     def connector(self, connector_id: str) -> Connector | None:
         return self._store._connectors.get(connector_id)
@@ -230,18 +223,21 @@ class _MemoryTx:
         return [connectors[key] for key in sorted(self._store._connectors_by_project.get(project_id, ()))]
 
     def put_connector(self, record: Connector) -> None:
-        key = record["connectorId"]
-        self._undo.append(("connector", key, self._store._connectors.get(key)))
-        self._store._set_connector(key, record)
+        self._write("connector", record["connectorId"], record)
 
     def delete_connector(self, connector_id: str) -> None:
-        self._undo.append(("connector", connector_id, self._store._connectors.get(connector_id)))
-        self._store._set_connector(connector_id, None)
+        self._write("connector", connector_id, None)
+
+    def _write(self, kind: str, key: str, record: dict[str, Any] | None) -> None:
+        store = self._store
+        put_back = store._set_number if kind == "number" else store._set_connector
+        self._undo.append((put_back, key, (store._numbers if kind == "number" else store._connectors).get(key)))
+        put_back(key, record)
 
     def outbound_call(self, call_sid: str) -> OutboundCall | None:
         return self._store._calls.get(call_sid)
 
     def put_outbound_call(self, record: OutboundCall) -> None:
         key = record["callSid"]
-        self._undo.append(("call", key, None))
+        self._undo.append((self._store._calls.pop, key, None))  # calls are only ever added
         self._store._calls[key] = record

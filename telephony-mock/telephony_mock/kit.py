@@ -28,8 +28,7 @@ import functools
 import inspect
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -62,29 +61,18 @@ ENV_API_KEY = "POLYAI_API_KEY"
 ENV_AGENT_ID = "POLYAI_AGENT_ID"
 
 Config = MockConfig | Mapping[str, Any] | str | Path | None
-
-
-@lru_cache(maxsize=1)
-def _default_config() -> MockConfig:
-    # Parsed once per process: a fresh mock per test then costs about a millisecond (BENCHMARKS.md).
-    return load_config()
+_DEFAULT_CONFIG = lru_cache(maxsize=1)(load_config)
 
 
 def _config(config: Config) -> MockConfig:
     if config is None:
-        return _default_config()
+        # Parsed once per process: a fresh mock per test then costs about a millisecond (BENCHMARKS.md).
+        return _DEFAULT_CONFIG()
     if isinstance(config, MockConfig):
         return config
     if isinstance(config, Mapping):
         return config_from_dict(config, source="<PolyAIMock config>")
     return load_config(config)
-
-
-@dataclass(frozen=True)
-class _Pacing:
-    sleep: Callable[[float], None]
-    async_sleep: Callable[[float], Awaitable[None]]
-    monotonic: Callable[[], float]
 
 
 class PolyAIMock:
@@ -133,7 +121,7 @@ class PolyAIMock:
         self._transport: InProcessTransport | None = None
         self._server: LoopbackServer | None = None
         self._closers: list[Callable[[], object]] = []
-        self._saved_pacing: _Pacing | None = None
+        self._saved_pacing: dict[str, Any] = {}
         self._waited = 0.0  # seconds the waits of wait() skipped, for pacing.monotonic
         self._validator = Validator(self._mock.spec)
         self._operations = frozenset(operation.operation_id for operation in self._mock.spec.operations)
@@ -333,20 +321,18 @@ class PolyAIMock:
             from polyai_telephony import pacing
         except ImportError:  # no client installed: nothing waits
             return
-        self._saved_pacing = _Pacing(pacing.sleep, pacing.async_sleep, pacing.monotonic)
-        setattr(pacing, "sleep", self._skip)  # noqa: B010  (a module attribute, replaced on purpose)
-        setattr(pacing, "async_sleep", self._async_skip)  # noqa: B010
-        setattr(pacing, "monotonic", self._monotonic)  # noqa: B010
+        replacements = {"sleep": self._skip, "async_sleep": self._async_skip, "monotonic": self._monotonic}
+        self._saved_pacing = {name: getattr(pacing, name) for name in replacements}
+        for name, value in replacements.items():
+            setattr(pacing, name, value)  # a module attribute, replaced on purpose
 
     def _restore_pacing(self) -> None:
-        if self._saved_pacing is None:
-            return
-        from polyai_telephony import pacing
+        if self._saved_pacing:
+            from polyai_telephony import pacing
 
-        setattr(pacing, "sleep", self._saved_pacing.sleep)  # noqa: B010
-        setattr(pacing, "async_sleep", self._saved_pacing.async_sleep)  # noqa: B010
-        setattr(pacing, "monotonic", self._saved_pacing.monotonic)  # noqa: B010
-        self._saved_pacing = None
+            for name, value in self._saved_pacing.items():
+                setattr(pacing, name, value)
+            self._saved_pacing = {}
 
     # -- faults and the log ---------------------------------------------------------------------
 
