@@ -1,24 +1,10 @@
-"""The mock as a test kit: a fresh mock in this process, driven from Python, for any test runner.
+"""The mock as a test kit for any test runner: `PolyAIMock`, a fresh mock in this process driven
+from Python (the README shows it in use), and `mocked()`, the same on a loopback port.
 
-    from telephony_mock import PolyAIMock
-
-    with PolyAIMock() as mock, mock.client() as client:   # a PolyAI wired to the mock, no server
-        mock.seed_numbers(["+447700900123"])
-        client.phone_numbers.reassign("+447700900123", "conn-dev-en")
-        mock.calls.of("reassignPhoneNumber").assert_called_once()
-
-Everything the admin endpoints do is a method here (`reset`, `seed_numbers`, `advance`), and
-more: connectors from plain values, a dialled number's scripted outcome, a fault for the next
-requests of an operation, the log of what the code under test sent. Each acts on the same store,
-clock and fault queue the served endpoints use.
-
-With `auto_advance` (the default), every wait of the client's `outbound_calls.wait()` moves the
-mock's clock instead of sleeping: it replaces `polyai_telephony.pacing` while the mock is open,
-so a call that rings for 30 s of mock time is over in a few milliseconds. The retries of the
-clients this kit builds wait on the mock's clock too.
-
-`mocked()` serves the same mock on a loopback port and points `POLYAI_BASE_URL` (and the key and
-agent) at it, for code that builds its own `PolyAI()`; the pytest fixtures are in pytest_plugin.py.
+Every control acts on the same store, clock and fault queue the served endpoints use, so a test
+sees what a client would. With `auto_advance` (the default) the client's waits
+(`polyai_telephony.pacing`, which `outbound_calls.wait()` and the retries of the clients built
+here use) move the mock's clock instead of sleeping: 30 s of ringing is over in milliseconds.
 """
 
 from __future__ import annotations
