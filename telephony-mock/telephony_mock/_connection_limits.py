@@ -1,15 +1,10 @@
 """Deadlines and a cap on connections, so that slow or idle clients cannot hold the mock.
 
-A client must send a request's head (request line and headers) within `header_timeout` of
-starting it (or of connecting), and its body within `body_timeout` of the head; a keep-alive
-connection with no request for `keep_alive_timeout` is closed (uvicorn's own timer). A client
-that overruns a deadline is answered 408 REQUEST_TIMEOUT in the envelope, when no answer is under
-way on the connection, and its connection closed. A connection over `max_connections` is answered
-503 SERVICE_UNAVAILABLE at once and closed, before it can take the descriptors every other client
-needs. Every cut-off is logged with the peer's address.
-
-The same mixin serves both protocol classes; each says which part of a request it is reading
-(`_reading`), from its own parser's state.
+A request's head is due within `header_timeout` of starting it (or of connecting), its body within
+`body_timeout` of the head; an idle keep-alive connection closes after `keep_alive_timeout`
+(uvicorn's timer). An overrun is answered 408 in the envelope where no answer is under way, and
+closed; a connection over `max_connections` gets 503 at once, before it can take the descriptors
+every other client needs. Every cut-off is logged with the peer's address.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Fault injection for users' resilience tests: latency, 429 with Retry-After, and 5xx.
 
-Two sources, both off unless asked for: config rules (`faults:` in the config file, applied to a
-share `rate` of the calls to an operation), and the `X-Mock-Fault` request header
-(`status=429; retry-after=2`, `status=503`, `latency-ms=200`), honoured only when the app is
-created with `faults=True`. A fault may only answer a status the operation declares, so a
-faulty answer is still one the contract allows.
+Off unless asked for: config rules (`faults:`, on a share `rate` of an operation's calls), the
+`X-Mock-Fault` header (`status=429; retry-after=2`, `latency-ms=200`) when created with
+`faults=True`, and the kit's `fail_next`. A fault answers only a status its operation declares, so
+a faulty answer is still one the contract allows.
 """
 
 from __future__ import annotations

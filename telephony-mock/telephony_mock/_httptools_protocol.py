@@ -1,14 +1,9 @@
 """uvicorn's httptools protocol, answering in the envelope what httptools refuses to parse.
 
-Imported only where httptools is installed (see `_server.py`).
-
-httptools knows only the registered HTTP methods and refuses any other token, where h11 takes
-any token and hands the request to the app, which answers 405 with `Allow` (or 401, 404) like any
-other request. So on that one refusal the connection is handed over, with the bytes of the
-refused request, to the h11 protocol, and the app answers it exactly as on the h11 stack. Any
-other refusal is answered 400 in the envelope, after the answers to any requests pipelined before
-it, which uvicorn's own 400 would cut off. Slow clients are cut off as `_connection_limits.py`
-says, from the parser's callbacks.
+httptools refuses any method it does not know, where h11 hands the request to the app (405 with
+`Allow`, or 401, 404). On that refusal the connection, with the refused request's bytes, is handed
+to the h11 protocol, so both stacks answer alike. Any other refusal is answered 400 in the
+envelope after the answers to requests pipelined before it, which uvicorn's own 400 would cut off.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """An httpx transport for the synchronous client that runs an ASGI app in this thread, with no server.
 
-httpx ships `ASGITransport` for `httpx.AsyncClient` only. This is its synchronous twin: each
-request becomes one ASGI call, run to completion on an event loop this transport keeps for the
-calling thread, so a sync `PolyAI` reaches the mock with no socket, no port and no thread, at
-a fraction of the cost of HTTP over loopback (BENCHMARKS.md).
-
-A thread that is already running an event loop (a sync client called from inside async code)
-cannot run a second one; its requests are run on a helper thread of this transport's own.
+httpx's `ASGITransport` serves `httpx.AsyncClient` only; this runs it to completion on an event
+loop kept per calling thread, at a fraction of the cost of HTTP over loopback (BENCHMARKS.md).
+A thread already running a loop (a sync client inside async code) cannot run a second one, so
+its requests go to a helper thread.
 """
 
 from __future__ import annotations

@@ -1,15 +1,12 @@
 """State behind a small interface: phone numbers, connectors and outbound calls, each keyed by its id.
 
-Records are the API's own objects (a `PhoneNumber`, a `Connector`), so answering a read is a
-lookup, not a conversion. Every operation runs inside one `transaction()`: the in-memory store
-holds one lock for it and undoes its writes if it raises; the SQLite store runs it as one SQLite
-transaction. Handlers never lock. Lists come in id order (numbers in E.164 string order), the
-same from both stores.
+Records are the API's own objects, so answering a read is a lookup, not a conversion. Each
+operation is one `transaction()`, so rules never lock: the memory store holds one lock and undoes
+a failed operation's writes; SQLite runs it as one transaction. Lists come in id order from both.
 
-A list of numbers is the largest answer the mock gives and the one most often read, so the store
-hands it out already encoded: each number's JSON is made once, when the number is written, and
-the answer is put together from those pieces (`orjson.Fragment`) instead of encoding every record
-on every read; for 1,000 numbers that is an order of magnitude less work.
+A list of numbers is the largest and most read answer, so each number's JSON is made once, when
+it is written, and a list is put together from those pieces (`orjson.Fragment`): for 1,000
+numbers an order of magnitude less work than encoding every record on every read.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
 """Read, parse and validate a request against its operation's compiled validators.
 
-A schema failure answers with the `x-error-code` of the subschema that failed (the E.164 number
-schema names PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT), else the operation's
-`x-validation-error-code`, else SCHEMA_VALIDATION_FAILED. When several parts of a request are
-wrong, a failure that carries its own code wins, so a bad phone number is always reported as one.
-
-A body nested deeper than `x-limits.maxJsonDepth` is refused before any schema sees it: the
-schema validator recurses, and gives up with an error of its own a few hundred levels down.
-A body that declares a charset other than UTF-8 is refused with 415, not decoded as UTF-8.
+A schema failure answers with the `x-error-code` of the subschema that failed (E164Number names
+PHONE_NUMBERS_INVALID_PHONE_NUMBER_FORMAT), else the operation's `x-validation-error-code`, else
+SCHEMA_VALIDATION_FAILED; a failure with a code of its own wins, so a bad phone number is always
+reported as one. A body nested deeper than `x-limits.maxJsonDepth` is refused before any schema
+sees it (the validator recurses and gives up a few hundred levels down); a charset other than
+UTF-8 is refused with 415, not decoded as UTF-8.
 """
 
 from __future__ import annotations
