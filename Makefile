@@ -95,7 +95,7 @@ fidelity:  ## Replay a real-target recording against a fresh mock: the mock's fi
 
 bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt
-	$(PY) scripts/bench/run.py
+	$(PY) -m scripts.bench
 
 mock:  ## Serve the mock on $(HOST):$(PORT); e.g. MOCK_ARGS="--state mock.sqlite3 --admin --faults"
 	$(BIN)/telephony-mock --host $(HOST) --port $(PORT) $(MOCK_ARGS)
