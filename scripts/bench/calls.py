@@ -36,11 +36,10 @@ from .load import LISTED, STORE, seeded
 SIZES, BATCH = (10_000, 100_000, 1_000_000), 1_000
 
 
-def in_process(app: Any) -> httpx.Client:
-    """An app in this process, reached through the mock's transport: no server, no socket."""
-    return httpx.Client(
-        transport=InProcessTransport(app), base_url="http://127.0.0.1:8000", headers={"X-API-KEY": h.API_KEY}
-    )
+def in_process(app: Any = None, state: Path | None = None) -> httpx.Client:
+    """The mock (or `app`) in this process, reached through the mock's transport: no server, no socket."""
+    transport = InProcessTransport(app or create_app(admin=True, state_path=state))
+    return httpx.Client(transport=transport, base_url="http://127.0.0.1:8000", headers={"X-API-KEY": h.API_KEY})
 
 
 def batch_timings(clients: dict[int, httpx.Client]) -> dict[str, Any]:
@@ -50,10 +49,9 @@ def batch_timings(clients: dict[int, httpx.Client]) -> dict[str, Any]:
     def turn(size: int, delete: bool) -> Callable[[], float]:
         def timed() -> float:
             batch = [h.number(0, index) for index in rng.sample(range(size), BATCH)]
+            method, url = ("DELETE", path) if delete else ("POST", f"{path}/batch")
             started = time.perf_counter()
-            answer = clients[size].request(
-                "DELETE" if delete else "POST", path if delete else f"{path}/batch", json={"phoneNumbers": batch}
-            )
+            answer = clients[size].request(method, url, json={"phoneNumbers": batch})
             elapsed = (time.perf_counter() - started) * 1000
             assert len(answer.json()["deleted" if delete else "found"]) == BATCH, answer.text[:200]
             if delete:  # put back, so that every batch finds all it asks for
@@ -80,14 +78,8 @@ def scale(work: Path, *_: float) -> dict[str, Any]:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=work)))
         for store in ("memory", "sqlite"):
-            clients = {
-                size: stack.enter_context(
-                    in_process(
-                        create_app(admin=True, state_path=folder / f"{size}.sqlite3" if store == "sqlite" else None)
-                    )
-                )
-                for size in SIZES
-            }
+            states = {size: folder / f"{size}.sqlite3" if store == "sqlite" else None for size in SIZES}
+            clients = {size: stack.enter_context(in_process(state=state)) for size, state in states.items()}
             for size, client in clients.items():
                 h.seed(client, STORE, 0, size)
             results["in_process"][store] = batch_timings(clients)
@@ -95,7 +87,7 @@ def scale(work: Path, *_: float) -> dict[str, Any]:
         on_disk = sum(file.stat().st_size for file in folder.glob(f"{SIZES[-1]}.sqlite3*"))
         results["sqlite_file_bytes_per_number"] = round(on_disk / SIZES[-1], 1)
     gc.collect()
-    with in_process(create_app(admin=True)) as client:
+    with in_process() as client:
         tracemalloc.start()
         h.seed(client, STORE, 0, 100_000)
         results["tracemalloc_bytes_per_number"] = round(tracemalloc.get_traced_memory()[0] / 100_000, 1)
@@ -123,11 +115,8 @@ def clients(work: Path, *_: float, rounds: int = 2000) -> dict[str, Any]:
     """Raw httpx, the generated functions and `PolyAI`, each over its own connection to one served
     mock, taking turns call by call; an overhead is the median of the rounds' differences."""
     fresh = {side: iter(range(0, 1_000_000, 10)) for side in ("raw", "generated", "sdk")}
-    one, many, path = (
-        h.number(0, 12_345),
-        [h.number(0, index * 1000 + 7) for index in range(100)],
-        h.numbers_path(STORE),
-    )
+    one, path = h.number(0, 12_345), h.numbers_path(STORE)
+    many = [h.number(0, index * 1000 + 7) for index in range(100)]
     results: dict[str, Any] = {"rounds": rounds, **h.stamp()}
     with h.on_client_core(), h.serve("mock", h.mock_command(), work) as server, ExitStack() as stack:
         seeded(server)
@@ -207,13 +196,11 @@ def kit(work: Path, *_: float, cycles: int = 300, tests: int = 200, rounds: int 
     }
     with h.on_client_core(), h.serve("mock", h.mock_command(), work) as server, PolyAIMock(auto_advance=False) as mock:
         loopback = PolyAI(api_key=h.API_KEY, base_url=server.base_url, agent_id=STORE, retry=None)
-        sides, held = (
-            {"in_process": mock.client(retry=None), "loopback": loopback},
-            "+442079460001",
-        )  # in the default config
+        sides = {"in_process": mock.client(retry=None), "loopback": loopback}
+        held = "+442079460001"  # in the default config, so both sides hold it
         assert all(client.phone_numbers.get(held).number == held for client in sides.values())
         times = h.interleave(
-            rounds, {side: h.timed_us(partial(client.phone_numbers.get, held)) for side, client in sides.items()}
+            rounds, {side: h.timed_us(partial(c.phone_numbers.get, held)) for side, c in sides.items()}
         )
         medians = {f"{side}_us": round(statistics.median(values), 1) for side, values in times.items()}
         results["get"] = {
@@ -263,9 +250,7 @@ def conformance(work: Path, *_: float) -> dict[str, Any]:
         over_http = runner.run(schema, app=None, reset=reset)
     for name, outcome in (("in_process", conducted.outcome), ("http", over_http)):
         if not outcome.passed:
-            raise RuntimeError(
-                f"the contract suite failed against the mock, {name}: {outcome.findings[:3]} {outcome.errors[:3]}"
-            )
+            raise RuntimeError(f"the contract suite failed {name}: {outcome.findings[:3]} {outcome.errors[:3]}")
         results[name] = {"cases": outcome.cases, "seconds": round(outcome.seconds, 2)}
     return results
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from contract_tests.target import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".bench" / "prism"
+LUA = ROOT / "scripts" / "bench" / "wrk_requests.lua"
 API_KEY = "polyai-mock-dev-key"
 WARMUP_S = 2
 # The fictional ranges (Ofcom's drama blocks, +1 NPA 555 01xx) lengthened to E.164's 15 digits,
@@ -138,25 +140,16 @@ def mock_command(*flags: str) -> list[str]:
     return [sys.executable, "-m", "telephony_mock", "--admin", *flags, "--port"]
 
 
+# The server stacks apps.py is served on: uvicorn's stock protocol with its two parsers, and granian.
+STACKS = {
+    "default": "uvicorn --http httptools --loop uvloop --log-level warning --no-access-log",
+    "h11": "uvicorn --http h11 --loop asyncio --log-level warning --no-access-log",
+    "granian": "granian --interface asgi --workers 1 --runtime-threads 1 --loop uvloop --no-ws --no-log",
+}
+
+
 def app_command(app: str, stack: str) -> list[str]:
-    """A factory of apps.py on granian, or on uvicorn's stock protocol with the stack's parser and loop."""
-    if stack == "granian":
-        options = ["--interface", "asgi", "--workers", "1", "--runtime-threads", "1", "--loop", "uvloop", "--no-ws"]
-        return [
-            sys.executable,
-            "-m",
-            "granian",
-            *options,
-            "--no-log",
-            "--factory",
-            f"scripts.bench.apps:{app}",
-            "--port",
-        ]
-    parser = (
-        ["--http", "httptools", "--loop", "uvloop"] if stack == "default" else ["--http", "h11", "--loop", "asyncio"]
-    )
-    quiet = ["--log-level", "warning", "--no-access-log"]
-    return [sys.executable, "-m", "uvicorn", "--factory", f"scripts.bench.apps:{app}", *parser, *quiet, "--port"]
+    return [sys.executable, "-m", *shlex.split(STACKS[stack]), "--factory", f"scripts.bench.apps:{app}", "--port"]
 
 
 @contextmanager
@@ -201,22 +194,19 @@ def run_wrk(
 ) -> dict[str, Any]:
     """wrk on the second core, after a warm-up run when `warmup` is given; any error fails the run."""
 
-    def wrk(seconds: float, args: list[str]) -> subprocess.CompletedProcess[str]:
-        options = ["--threads", "1", "--connections", str(connections), "--duration", f"{max(1, round(seconds))}s"]
-        script = ["--timeout", "10s", "--script", str(ROOT / "scripts" / "bench" / "wrk_requests.lua")]
-        command = ["taskset", "--cpu-list", "1", ensure_wrk(), *options, *script, server.base_url, "--", *args]
+    def wrk(seconds: float, args: list[str]) -> str:
+        options = f"--threads 1 --connections {connections} --duration {max(1, round(seconds))}s --timeout 10s"
+        command = ["taskset", "--cpu-list", "1", tool("wrk"), *options.split(), "--script", str(LUA)]
         return subprocess.run(
-            command, env={**os.environ, "BENCH_API_KEY": API_KEY}, check=True, capture_output=True, text=True
-        )
+            [*command, server.base_url, "--", *args], env=env, check=True, capture_output=True, text=True
+        ).stdout
 
+    env = {**os.environ, "BENCH_API_KEY": API_KEY}
     if warmup is not None:
         wrk(WARMUP_S, warmup)
-    before, server_before, started = (
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-        server.cpu_seconds(),
-        time.monotonic(),
-    )
-    figures = json.loads(wrk(seconds, args).stdout.strip().splitlines()[-1])
+    before, server_before = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds()
+    started = time.monotonic()
+    figures = json.loads(wrk(seconds, args).strip().splitlines()[-1])
     wall, after = time.monotonic() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
     if any(figures["errors"].values()):
         raise RuntimeError(f"{server.name} {args[:3]}: errors {figures['errors']}")
@@ -230,26 +220,12 @@ def run_wrk(
     }
 
 
-def ensure_wrk() -> str:
-    """wrk from the distribution's archive, installed with apt-get when missing and we are root."""
-    if shutil.which("wrk") is None and shutil.which("apt-get") and os.geteuid() == 0:
-        quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=quiet)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=quiet)
-    return shutil.which("wrk") or sys.exit("wrk is not installed; on Debian or Ubuntu: sudo apt-get install wrk")
+def tool(name: str) -> str:
+    """wrk or Prism, which `make bench` installs (wrk with apt-get, Prism with npm into .bench/)."""
+    found = shutil.which(name) if name == "wrk" else str(PRISM / "node_modules" / ".bin" / name)
+    return found if found and Path(found).exists() else sys.exit(f"{name} is not installed; `make bench` installs it")
 
 
 def prism_version() -> str | None:
     installed = PRISM / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
     return str(json.loads(installed.read_text())["version"]) if installed.exists() else None
-
-
-def ensure_prism() -> str:
-    """Prism at the version locked in scripts/bench/prism, installed by `npm ci` into .bench/prism."""
-    locked = ROOT / "scripts" / "bench" / "prism"
-    if prism_version() != json.loads((locked / "package.json").read_text())["dependencies"]["@stoplight/prism-cli"]:
-        if shutil.which("npm") is None:
-            sys.exit("npm is not installed; Prism needs Node.js 18 or later")
-        shutil.copytree(locked, PRISM, dirs_exist_ok=True)
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PRISM, check=True)
-    return str(PRISM / "node_modules" / ".bin" / "prism")

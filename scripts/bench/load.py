@@ -137,7 +137,7 @@ def compare(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
         mock = stack.enter_context(h.serve("mock", h.mock_command("--http", "httptools"), work))
         results["mock_data"] = seeded(mock)
         results["response_bytes"] = capture(mock, OPERATIONS, work / "ceiling-answers.json")
-        prism = [h.ensure_prism(), "mock", "--host", "127.0.0.1", "--verboseLevel", "error", "openapi.yaml", "--port"]
+        prism = [h.tool("prism"), "mock", "--host", "127.0.0.1", "--verboseLevel", "error", "openapi.yaml", "--port"]
         servers = [mock, stack.enter_context(h.serve("prism", prism, work))]
         servers.append(stack.enter_context(h.serve("ceiling", h.app_command("ceiling", "default"), work, env=answers)))
         for other in OTHER_STACKS:
