@@ -66,10 +66,8 @@ def main() -> int:
 
 
 def environment() -> dict[str, Any]:
-    """The machine, as /proc, nproc and free describe it, and the versions of what runs on it."""
+    """The machine, and the versions of what runs on it."""
     cpu = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
-    memory = subprocess.run(["free", "--bytes"], capture_output=True, text=True, check=True).stdout.split("\n")[1]
-    system = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
     stack = {}
     for package in ("uvicorn", "httptools", "uvloop", "h11", "granian"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -79,8 +77,8 @@ def environment() -> dict[str, Any]:
     return {
         "cpu": cpu.split(":", 1)[1].strip(),
         "cores": os.cpu_count(),
-        "memory_gib": round(int(memory.split()[1]) / 2**30, 1),
-        "os": system.get("PRETTY_NAME", platform.system()).strip('"'),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "os": platform.freedesktop_os_release()["PRETTY_NAME"],
         "kernel": platform.release(),
         "python": platform.python_version(),
         "stack": stack,

@@ -46,23 +46,20 @@ def batch_timings(clients: dict[int, httpx.Client]) -> dict[str, Any]:
     """Batches of 1,000 random numbers of the store, the sizes taking turns batch by batch."""
     rng, path = random.Random(0), h.numbers_path(STORE)
 
-    def turn(size: int, delete: bool) -> Callable[[], float]:
-        def timed() -> float:
-            batch = [h.number(0, index) for index in rng.sample(range(size), BATCH)]
-            method, url = ("DELETE", path) if delete else ("POST", f"{path}/batch")
-            started = time.perf_counter()
-            answer = clients[size].request(method, url, json={"phoneNumbers": batch})
-            elapsed = (time.perf_counter() - started) * 1000
-            assert len(answer.json()["deleted" if delete else "found"]) == BATCH, answer.text[:200]
-            if delete:  # put back, so that every batch finds all it asks for
-                clients[size].post("/_admin/seed", json={"agentId": STORE, "phoneNumbers": batch}).raise_for_status()
-            return elapsed
+    def turn(size: int, delete: bool) -> float:
+        batch = [h.number(0, index) for index in rng.sample(range(size), BATCH)]
+        method, url = ("DELETE", path) if delete else ("POST", f"{path}/batch")
+        started = time.perf_counter()
+        answer = clients[size].request(method, url, json={"phoneNumbers": batch})
+        elapsed = (time.perf_counter() - started) * 1000
+        assert len(answer.json()["deleted" if delete else "found"]) == BATCH, answer.text[:200]
+        if delete:  # put back, so that every batch finds all it asks for
+            clients[size].post("/_admin/seed", json={"agentId": STORE, "phoneNumbers": batch}).raise_for_status()
+        return elapsed
 
-        return timed
-
-    h.interleave(1, {size: turn(size, False) for size in clients})  # warm
+    h.interleave(1, {size: partial(turn, size, False) for size in clients})  # warm
     runs = {
-        op: h.interleave(repeats, {size: turn(size, op == "batch_delete") for size in clients})
+        op: h.interleave(repeats, {size: partial(turn, size, op == "batch_delete") for size in clients})
         for op, repeats in (("batch_get", 30), ("batch_delete", 10))
     }
     return {

@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -91,19 +90,6 @@ def stamp() -> dict[str, Any]:
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_average": round(os.getloadavg()[0], 2)}
 
 
-def in_background(work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` on a thread now; the function returned waits for its result."""
-    box: list[T] = []
-    thread = threading.Thread(target=lambda: box.append(work()))
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        return box[0]
-
-    return result
-
-
 @contextmanager
 def on_client_core() -> Iterator[None]:
     affinity = os.sched_getaffinity(0)
@@ -120,8 +106,8 @@ class Server:
     process: subprocess.Popen[bytes]
     base_url: str
 
-    def client(self, **options: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.base_url, headers={"X-API-KEY": API_KEY}, timeout=120.0, **options)
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"X-API-KEY": API_KEY}, timeout=120.0)
 
     def cpu_seconds(self, pid: int | None = None) -> float:
         """User and system time of the server and its children (granian serves from a worker)."""

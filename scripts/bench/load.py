@@ -17,7 +17,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -113,17 +114,13 @@ def fresh_blocks() -> Iterator[int]:
         yield block
 
 
-def wrk_turn(server: h.Server, op: Operation, work: Path, blocks: Iterator[int], seconds: float) -> Callable[[], Any]:
+def wrk_turn(server: h.Server, op: Operation, work: Path, blocks: Iterator[int], seconds: float) -> dict[str, Any]:
     """A measured wrk run after a warm-up; a mock, which keeps what it imports, gets fresh numbers."""
     fresh = op.imports and server.name.startswith(("mock", "workers"))
-
-    def turn() -> dict[str, Any]:
-        args, warmup = (op.wrk_args(work, next(blocks) if fresh else SAMPLE_IMPORT_BLOCK) for _ in range(2))
-        figures = h.run_wrk(server, args, seconds, warmup=warmup)
-        print(f"  {server.name:16} {op.name:28} {figures['throughput_rps']:8.0f} req/s  p99 {figures['p99_ms']:.2f} ms")
-        return figures
-
-    return turn
+    args, warmup = (op.wrk_args(work, next(blocks) if fresh else SAMPLE_IMPORT_BLOCK) for _ in range(2))
+    figures = h.run_wrk(server, args, seconds, warmup=warmup)
+    print(f"  {server.name:16} {op.name:28} {figures['throughput_rps']:8.0f} req/s  p99 {figures['p99_ms']:.2f} ms")
+    return figures
 
 
 def compare(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
@@ -151,7 +148,7 @@ def compare(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
         for op in OPERATIONS:
             taking_part = [s for s in servers if "_" not in s.name or op.name.startswith(OTHER_STACK_OPERATIONS)]
             for name, runs in h.interleave(
-                rounds, {s.name: wrk_turn(s, op, work, blocks, seconds) for s in taking_part}
+                rounds, {s.name: partial(wrk_turn, s, op, work, blocks, seconds) for s in taking_part}
             ).items():
                 results.setdefault(name, {})[op.name] = h.best(runs)
     results["wrk_cpu"] = max(
@@ -188,20 +185,22 @@ def summarise(collapsed: str) -> dict[str, Any]:
 
 def profile(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
     """py-spy samples the served mock from outside while wrk drives it; a second run draws a flame graph."""
-    results, blocks = {}, fresh_blocks()
+    results, blocks, sampled = {}, fresh_blocks(), max(3, round(seconds))
     for op in (OPERATIONS[0], OPERATIONS[1], OPERATIONS[3]):
         slug = op.name.split(" (")[0].replace(" ", "-")
-        with h.serve("mock-profiled", h.mock_command(), work) as mock:
+        with h.serve("mock-profiled", h.mock_command(), work) as mock, ThreadPoolExecutor(1) as sampler:
             seeded(mock)
-            sampled = max(3, round(seconds))
             for fmt, output in (("raw", f"{slug}.collapsed.txt"), ("flamegraph", f"{slug}.svg")):
-                record = ["record", "--pid", str(mock.process.pid), "--duration", str(sampled), "--rate", "200"]
-                py_spy = [str(Path(sys.executable).with_name("py-spy")), *record, "--format", fmt, "--nonblocking"]
-                sampler = h.in_background(
-                    partial(subprocess.run, [*py_spy, "--output", str(work / output)], check=True)
-                )
+                record = f"record --pid {mock.process.pid} --duration {sampled} --rate 200 --nonblocking --format {fmt}"
+                py_spy = [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    *record.split(),
+                    "--output",
+                    str(work / output),
+                ]
+                sampling = sampler.submit(subprocess.run, py_spy, check=True, capture_output=True)
                 h.run_wrk(mock, op.wrk_args(work, next(blocks)), sampled + 2)
-                sampler()
+                sampling.result()
         results[op.name] = summarise((work / f"{slug}.collapsed.txt").read_text())
     return results
 
@@ -209,22 +208,15 @@ def profile(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
 def small_under_big(work: Path, _: float, rounds: int, lists: int = 100_000, seconds: float = 10.0) -> dict[str, Any]:
     """A get of one number alone and while wrk lists 100,000 over 4 connections: the mock, which sends
     long lists in pieces, against the ceiling replaying the same answers, each in one piece."""
-    results: dict[str, Any] = {
-        **h.stamp(),
-        "list_size": lists,
-        "listers": 4,
-        "list_seconds": seconds,
-        "rounds": min(2, rounds),
-    }
+    rounds = min(2, rounds)
+    results: dict[str, Any] = {**h.stamp(), "list_size": lists, "listers": 4, "list_seconds": seconds, "rounds": rounds}
     get, listed = get_one(1), Operation("list", "GET", h.numbers_path(LISTED))
     with ExitStack() as stack, h.on_client_core():
         mock = stack.enter_context(h.serve("mock", h.mock_command(), work))
         seeded(mock, store=1_000, listed=lists)
         capture(mock, [get, listed], work / "answers.json")
-        ceiling = h.app_command("ceiling", "default")
-        ceiling_server = stack.enter_context(
-            h.serve("ceiling", ceiling, work, env={"BENCH_ANSWERS": str(work / "answers.json")})
-        )
+        answers = {"BENCH_ANSWERS": str(work / "answers.json")}
+        ceiling = stack.enter_context(h.serve("ceiling", h.app_command("ceiling", "default"), work, env=answers))
 
         def gets(server: h.Server, seconds: float) -> dict[str, float]:
             samples, until = [], time.monotonic() + seconds
@@ -234,19 +226,17 @@ def small_under_big(work: Path, _: float, rounds: int, lists: int = 100_000, sec
                     time.sleep(0.01)
             return {"p50_ms": round(h.percentile(samples, 0.5), 2), "p99_ms": round(h.percentile(samples, 0.99), 2)}
 
-        def turn(server: h.Server) -> Callable[[], dict[str, Any]]:
-            def measured() -> dict[str, Any]:
-                alone = gets(server, 3)
-                listing = h.in_background(partial(h.run_wrk, server, listed.wrk_args(work, 0), seconds, connections=4))
+        def turn(server: h.Server) -> dict[str, Any]:
+            alone = gets(server, 3)
+            with ThreadPoolExecutor(1) as lister:
+                listing = lister.submit(h.run_wrk, server, listed.wrk_args(work, 0), seconds, connections=4)
                 time.sleep(0.5)  # let the lists get going
-                under, figures = gets(server, seconds - 1), listing()
-                print(f"  {server.name:8} alone {alone}  under lists {under}  lists/s {figures['throughput_rps']}")
-                return {"alone": alone, "under_lists": under, "list_rps": figures["throughput_rps"]}
-
-            return measured
+                under, figures = gets(server, seconds - 1), listing.result()
+            print(f"  {server.name:8} alone {alone}  under lists {under}  lists/s {figures['throughput_rps']}")
+            return {"alone": alone, "under_lists": under, "list_rps": figures["throughput_rps"]}
 
         for name, runs in h.interleave(
-            min(2, rounds), {"in pieces": turn(mock), "ceiling": turn(ceiling_server)}
+            rounds, {"in pieces": partial(turn, mock), "ceiling": partial(turn, ceiling)}
         ).items():
             results[name] = h.best(runs, "list_rps")
     results["list_rps_ratio"] = round(results["in pieces"]["list_rps"] / results["ceiling"]["list_rps"], 3)
@@ -265,7 +255,9 @@ def workers(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
             seeded(servers[count], store=10_000, listed=0)
         blocks = {count: fresh_blocks() for count in servers}  # each server has a state of its own
         for op in ops:
-            turns = {count: wrk_turn(server, op, work, blocks[count], seconds) for count, server in servers.items()}
+            turns = {
+                count: partial(wrk_turn, server, op, work, blocks[count], seconds) for count, server in servers.items()
+            }
             for count, runs in h.interleave(rounds, turns).items():
                 results.setdefault(count, {})[op.name] = h.best(runs)
     results["speedup"] = {
