@@ -31,7 +31,7 @@ from polyai_telephony.models import BatchGetPhoneNumbersRequest, ClientEnv, Impo
 from telephony_mock import InProcessTransport, PolyAIMock, create_app
 
 from . import harness as h
-from .load import LISTED, STORE, seeded
+from .load import BATCH_NUMBERS, LISTED, OPERATIONS, STORE, Operation, seeded
 
 SIZES, BATCH = (10_000, 100_000, 1_000_000), 1_000
 
@@ -112,8 +112,7 @@ def clients(work: Path, *_: float, rounds: int = 2000) -> dict[str, Any]:
     """Raw httpx, the generated functions and `PolyAI`, each over its own connection to one served
     mock, taking turns call by call; an overhead is the median of the rounds' differences."""
     fresh = {side: iter(range(0, 1_000_000, 10)) for side in ("raw", "generated", "sdk")}
-    one, path = h.number(0, 12_345), h.numbers_path(STORE)
-    many = [h.number(0, index * 1000 + 7) for index in range(100)]
+    one, many = h.number(0, 12_345), BATCH_NUMBERS
     results: dict[str, Any] = {"rounds": rounds, **h.stamp()}
     with h.on_client_core(), h.serve("mock", h.mock_command(), work) as server, ExitStack() as stack:
         seeded(server)
@@ -126,37 +125,36 @@ def clients(work: Path, *_: float, rounds: int = 2000) -> dict[str, Any]:
         def new(side: str, block: int) -> list[str]:
             return h.numbers(block, 10, next(fresh[side]))
 
-        def ok(response: httpx.Response) -> Any:
+        def raw_httpx(op: Operation) -> Any:
+            body = {"phoneNumbers": new("raw", 5), "clientEnv": "sandbox"} if op.imports else op.body
+            response = raw.request(op.method, op.path, json=body)
             assert response.is_success, response.text[:200]
             return response.json()
 
-        operations: dict[str, dict[str, Callable[[], Any]]] = {
+        operations: dict[str, dict[str, Callable[[], Any]]] = {  # raw httpx sends each operation as it is
             "get one": {
-                "raw_httpx": lambda: ok(raw.get(f"{path}/{one.replace('+', '%2B')}")),
                 "generated": lambda: get_phone_number.sync(STORE, one, client=generated),
                 "sdk": lambda: sdk.phone_numbers.get(one),
             },
             "list (1,000 numbers)": {
-                "raw_httpx": lambda: ok(raw.get(h.numbers_path(LISTED))),
                 "generated": lambda: list_phone_numbers.sync(LISTED, client=generated),
                 "sdk": lambda: sdk.phone_numbers.list(agent_id=LISTED),
             },
             "batch get (100 of 100,000)": {
-                "raw_httpx": lambda: ok(raw.post(f"{path}/batch", json={"phoneNumbers": many})),
                 "generated": lambda: batch_get_phone_numbers.sync(
                     STORE, client=generated, body=BatchGetPhoneNumbersRequest(many)
                 ),
                 "sdk": lambda: sdk.phone_numbers.batch_get(many),
             },
             "import (10 numbers a call)": {
-                "raw_httpx": lambda: ok(raw.post(path, json={"phoneNumbers": new("raw", 5), "clientEnv": "sandbox"})),
                 "generated": lambda: import_phone_numbers.sync(
                     STORE, client=generated, body=ImportPhoneNumbersRequest(new("generated", 6), ClientEnv.SANDBOX)
                 ),
                 "sdk": lambda: sdk.phone_numbers.import_(new("sdk", 7), client_env="sandbox"),
             },
         }
-        for name, sides in operations.items():
+        for op in OPERATIONS:
+            name, sides = op.name, {"raw_httpx": partial(raw_httpx, op)} | operations[op.name]
             # Every side must get what the raw side gets, or the comparison is of different work.
             assert all(type(call()).__name__ != "Error" for call in sides.values()), name
             times = h.interleave(rounds, {side: h.timed_us(call) for side, call in sides.items()})
@@ -182,15 +180,9 @@ def kit(work: Path, *_: float, cycles: int = 300, tests: int = 200, rounds: int 
             mock.client()
 
     fixture = [us / 1000 for us in h.interleave(cycles, {"cycle": h.timed_us(cycle)})["cycle"]]
-    results: dict[str, Any] = {
-        **h.stamp(),
-        "pytest": {"tests": tests, "per_test_ms": round(_pytest_slope_ms(tests), 3)},
-    }
-    results["fixture"] = {
-        "rounds": cycles,
-        "median_ms": round(statistics.median(fixture), 3),
-        "p90_ms": round(h.percentile(fixture, 0.9), 3),
-    }
+    median, p90 = round(statistics.median(fixture), 3), round(h.percentile(fixture, 0.9), 3)
+    results: dict[str, Any] = {**h.stamp(), "fixture": {"rounds": cycles, "median_ms": median, "p90_ms": p90}}
+    results["pytest"] = {"tests": tests, "per_test_ms": round(_pytest_slope_ms(tests), 3)}
     with h.on_client_core(), h.serve("mock", h.mock_command(), work) as server, PolyAIMock(auto_advance=False) as mock:
         loopback = PolyAI(api_key=h.API_KEY, base_url=server.base_url, agent_id=STORE, retry=None)
         sides = {"in_process": mock.client(retry=None), "loopback": loopback}
@@ -200,11 +192,8 @@ def kit(work: Path, *_: float, cycles: int = 300, tests: int = 200, rounds: int 
             rounds, {side: h.timed_us(partial(c.phone_numbers.get, held)) for side, c in sides.items()}
         )
         medians = {f"{side}_us": round(statistics.median(values), 1) for side, values in times.items()}
-        results["get"] = {
-            "rounds": rounds,
-            **medians,
-            "ratio": round(medians["in_process_us"] / medians["loopback_us"], 3),
-        }
+        ratio = round(medians["in_process_us"] / medians["loopback_us"], 3)
+        results["get"] = {"rounds": rounds, **medians, "ratio": ratio}
         loopback.close()
     print(f"  {results}", flush=True)
     return results

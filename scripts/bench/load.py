@@ -58,15 +58,11 @@ def get_one(index: int) -> Operation:
     return Operation("get one", "GET", f"{h.numbers_path(STORE)}/{h.number(0, index).replace('+', '%2B')}")
 
 
+BATCH_NUMBERS = [h.number(0, index * 1000 + 7) for index in range(100)]  # spread over the store
 OPERATIONS = [
     get_one(12_345),
     Operation("list (1,000 numbers)", "GET", h.numbers_path(LISTED)),
-    Operation(
-        "batch get (100 of 100,000)",
-        "POST",
-        f"{h.numbers_path(STORE)}/batch",
-        {"phoneNumbers": [h.number(0, index * 1000 + 7) for index in range(100)]},
-    ),
+    Operation("batch get (100 of 100,000)", "POST", f"{h.numbers_path(STORE)}/batch", {"phoneNumbers": BATCH_NUMBERS}),
     Operation("import (10 numbers a call)", "POST", h.numbers_path(STORE), imports=True),
 ]
 
