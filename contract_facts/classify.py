@@ -160,28 +160,23 @@ def _location(change: Change, old: Facts, new: Facts) -> Entry:
         return Entry(BREAKING, f"response {kind} removed", subject)
     if words[0] == "parameter":
         if added:
-            if aspects.get("required"):
-                return Entry(BREAKING, "new required parameter", subject)
-            return Entry(COMPATIBLE, "new optional parameter", subject)
+            return _new("parameter", aspects, subject)
         return Entry(POTENTIALLY_BREAKING, "parameter removed", subject)
     # The request body or one of its properties.
     if added:
-        if aspects.get("required"):
-            return Entry(
-                BREAKING,
-                "new required request property" if location != "request body" else "new required request body",
-                subject,
-            )
-        return Entry(
-            COMPATIBLE,
-            "new optional request property" if location != "request body" else "new optional request body",
-            subject,
-        )
+        return _new("request body" if location == "request body" else "request property", aspects, subject)
     container = parent(location)
     if container is not None and _closed(new.operations[change.operation].get(container)):
         # Callers still sending the property are now rejected by a closed schema.
         return Entry(BREAKING, "request property removed", subject)
     return Entry(POTENTIALLY_BREAKING, "request property removed", subject)
+
+
+def _new(what: str, aspects: Aspects, subject: str) -> Entry:
+    """Something a client sends, added: breaking only when it must be sent."""
+    if aspects.get("required"):
+        return Entry(BREAKING, f"new required {what}", subject)
+    return Entry(COMPATIBLE, f"new optional {what}", subject)
 
 
 def _error_code(code: str, before: Aspects | None, after: Aspects | None) -> Entry:
@@ -217,10 +212,3 @@ def classify(old: Facts, new: Facts) -> list[Entry]:
     entries = [classify_change(change, old, new) for change in diff(old, new)]
     entries += [_error_code(code, before, after) for code, before, after in error_code_changes(old, new)]
     return entries
-
-
-def worst(entries: list[Entry]) -> str | None:
-    for verdict in VERDICTS:
-        if any(entry.verdict == verdict for entry in entries):
-            return verdict
-    return None

@@ -11,8 +11,6 @@ from typing import Any
 
 from .model import Aspects, Facts, OperationKey
 
-ABSENT: Any = None
-
 
 @dataclass(frozen=True)
 class Change:
@@ -36,14 +34,10 @@ class Change:
         return f"{self.operation[0]} {self.operation[1]}"
 
     def describe(self) -> str:
-        where = f"{self.operation_name}: {self.location}"
-        if self.kind in ("operation added", "operation removed"):
+        if self.kind.startswith("operation"):
             return f"{self.operation_name}: {self.kind}"
-        if self.kind == "location added":
-            return f"{where}: added"
-        if self.kind == "location removed":
-            return f"{where}: removed"
-        return f"{where}: {self.aspect} {_show(self.old)} -> {_show(self.new)}"
+        what = f"{self.aspect} {_show(self.old)} -> {_show(self.new)}" if self.aspect else self.kind.split()[-1]
+        return f"{self.operation_name}: {self.location}: {what}"
 
 
 def _show(value: Any) -> str:

@@ -218,6 +218,11 @@ def _json_content(node: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | No
     return None
 
 
+def _origin_first(origins: dict[str, list[str]], location: str, pointers: list[str]) -> None:
+    # The node that declares a location (a parameter, a body, a header) is looked at before its schema's.
+    origins[location] = [*pointers, *(p for p in origins.get(location, []) if p not in pointers)]
+
+
 def read(document: Mapping[str, Any]) -> Facts:
     """Read *document* into its facts."""
     reader = _Reader(document)
@@ -234,7 +239,7 @@ def read(document: Mapping[str, Any]) -> Facts:
             if "schema" in parameter:
                 reader.schema(parameter["schema"], f"{pointers[-1]}/schema", location, locations, origins)
             locations.setdefault(location, {})["required"] = bool(parameter.get("required", where == "path"))
-            origins[location] = [*pointers, *(p for p in origins.get(location, []) if p not in pointers)]
+            _origin_first(origins, location, pointers)
         if "requestBody" in operation:
             body, pointers = reader.resolve(operation["requestBody"], f"{op_ptr}/requestBody")
             content = _json_content(body)
@@ -244,10 +249,7 @@ def read(document: Mapping[str, Any]) -> Facts:
                     schema_ptr = f"{pointers[-1]}/content/{escape(media_type)}/schema"
                     reader.schema(media["schema"], schema_ptr, "request body", locations, origins)
             locations.setdefault("request body", {})["required"] = bool(body.get("required", False))
-            origins["request body"] = [
-                *pointers,
-                *(p for p in origins.get("request body", []) if p not in pointers),
-            ]
+            _origin_first(origins, "request body", pointers)
         for status, raw_response in operation.get("responses", {}).items():
             response, pointers = reader.resolve(raw_response, f"{op_ptr}/responses/{status}")
             location = f"response {status}"
@@ -259,10 +261,7 @@ def read(document: Mapping[str, Any]) -> Facts:
                 if "schema" in header:
                     reader.schema(header["schema"], f"{header_ptrs[-1]}/schema", header_loc, locations, origins)
                 locations.setdefault(header_loc, {})["required"] = bool(header.get("required", False))
-                origins[header_loc] = [
-                    *header_ptrs,
-                    *(p for p in origins.get(header_loc, []) if p not in header_ptrs),
-                ]
+                _origin_first(origins, header_loc, header_ptrs)
             content = _json_content(response)
             if content is not None and "schema" in content[1]:
                 media_type, media = content
@@ -278,7 +277,3 @@ def read(document: Mapping[str, Any]) -> Facts:
         if "number" in entry:
             facts.error_codes[code]["number"] = entry["number"]
     return facts
-
-
-def read_file(source: Path) -> Facts:
-    return read(load_document(source))

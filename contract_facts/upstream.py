@@ -24,6 +24,20 @@ from .compare import Change, diff, parent
 from .model import Facts, read
 
 TELEPHONY = "/telephony/"
+# How a check reads each kind of change, and how a refresh lists it (an aspect: as `describe()`).
+_SAID = {
+    "operation added": "{operation}: only in our contract",
+    "operation removed": "{operation}: PolyAI publishes it, our contract lacks it",
+    "location added": "{operation}: {location}: PolyAI says nothing, we declare it",
+    "location removed": "{operation}: {location}: PolyAI declares it, we do not",
+    "aspect changed": "{operation}: {location}: {aspect}: PolyAI says {old}, we say {new}",
+}
+_REFRESHED = {
+    "operation added": "operation added: {operation}",
+    "operation removed": "operation removed: {operation}",
+    "location added": "added: {operation}: {location}",
+    "location removed": "removed: {operation}: {location}",
+}
 
 
 @dataclass(frozen=True)
@@ -34,16 +48,13 @@ class Finding:
 
     def describe(self) -> str:
         change = self.change
-        where = f"{change.operation_name}: {change.location}"
-        if change.kind == "operation added":
-            return f"{change.operation_name}: only in our contract"
-        if change.kind == "operation removed":
-            return f"{change.operation_name}: PolyAI publishes it, our contract lacks it"
-        if change.kind == "location added":
-            return f"{where}: PolyAI says nothing, we declare it"
-        if change.kind == "location removed":
-            return f"{where}: PolyAI declares it, we do not"
-        return f"{where}: {change.aspect}: PolyAI says {_show(change.old)}, we say {_show(change.new)}"
+        return _SAID[change.kind].format(
+            operation=change.operation_name,
+            location=change.location,
+            aspect=change.aspect,
+            old=_show(change.old),
+            new=_show(change.new),
+        )
 
 
 def _show(value: Any) -> str:
@@ -131,16 +142,9 @@ def undeclared(findings: list[Finding]) -> list[Finding]:
 
 def summarize_refresh(old: Facts, new: Facts) -> list[str]:
     """What changed in the reference's telephony facts, in the words a reviewer reads."""
-    lines = []
-    for change in diff(old.only(TELEPHONY), new.only(TELEPHONY)):
-        if change.kind == "operation added":
-            lines.append(f"operation added: {change.operation_name}")
-        elif change.kind == "operation removed":
-            lines.append(f"operation removed: {change.operation_name}")
-        elif change.kind == "location added":
-            lines.append(f"added: {change.operation_name}: {change.location}")
-        elif change.kind == "location removed":
-            lines.append(f"removed: {change.operation_name}: {change.location}")
-        else:
-            lines.append(f"changed: {change.describe()}")
-    return lines
+    return [
+        _REFRESHED[change.kind].format(operation=change.operation_name, location=change.location)
+        if change.kind in _REFRESHED
+        else f"changed: {change.describe()}"
+        for change in diff(old.only(TELEPHONY), new.only(TELEPHONY))
+    ]

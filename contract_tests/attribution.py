@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract_tests.annotations import Contract, Site, pointer_of
-from contract_tests.findings import Finding, Node, Violation
+from contract_tests.findings import Finding, Node, PublishedRule, Violation
 from telephony_contract import resolve
 
 TENANCY, DRIFT, ASSUMPTION, TOOLKIT = "tenancy", "drift", "assumption", "toolkit"
@@ -69,7 +69,7 @@ def attribute(finding: Finding, contract: Contract) -> Attribution:
         return _assumed(status_marks, f"the answer's status {status} is assumed, not published")
     if finding.violations and finding.check == "negative_data_rejection":
         return _rejection(finding.violations, finding.operation, contract)
-    if finding.check == ENVELOPE_CHECK and status is not None and _about_codes(finding):
+    if isinstance(finding.failure, PublishedRule) and "error_code" in finding.failure.about and status is not None:
         assumed = [f"code {code}" for code in contract.codes_of(status) if not contract.is_published_code(code)]
         if assumed and len(assumed) == len(contract.codes_of(status)):
             return _assumed(assumed, f"the {status} codes are assumed; PolyAI publishes none for this status")
@@ -185,7 +185,3 @@ def _matching(sites: list[Site], violation: Violation) -> list[Site]:
     """
     named = tuple(part for part in violation.path if isinstance(part, str))
     return [site for site in sites if site.location == violation.location and site.path == named]
-
-
-def _about_codes(finding: Finding) -> bool:
-    return "error_code" in finding.kind or "error_code" in finding.message

@@ -1,22 +1,27 @@
-"""Deliberately broken variants of the mock, for proving that the suite catches each defect.
+"""Deliberately broken mocks, for proving that the suite catches each defect.
 
-Each variant wraps the real mock in an ASGI middleware that breaks one promise of the contract
-(or, for the connector cascade, swaps one rule), so the rest of the mock stays correct and the
-failure the suite reports can only come from that defect. `VARIANTS` maps each variant to the
-check that must report it.
+A `Mutation` wraps the real mock in an ASGI middleware that breaks one promise of the contract
+(or swaps one rule), so the rest of the mock stays correct and the failure the suite reports can
+only come from that defect. Each contract check declares the mutations that prove it beside it
+(contract_tests/hooks.py, `proven_by`); the invariants of a kind get theirs from the contract
+(contract_tests/kinds.py); Schemathesis's own checks get theirs from `BUILT_IN` below.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
+import httpx
+from starlette.requests import Request
+from starlette.responses import Response
+
+from contract_tests.attribution import ASSUMPTION, DRIFT
 from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code, load_catalogue
-from telephony_mock import ApiError, Call, create_app, load_config
+from telephony_mock import Call, create_app
 
 Scope = dict[str, Any]
 Handler = Callable[[Any, "Exchange"], Awaitable[None]]
@@ -75,43 +80,14 @@ class Exchange:
         return next((v for k, v in self.response_headers if k.lower() == name.lower()), None)
 
     async def forward(self, app: Any) -> None:
-        scope: Scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": self.method,
-            "scheme": "http",
-            "path": unquote(self.path),
-            "raw_path": self.path.encode(),
-            "root_path": "",
-            "query_string": self.query.encode(),
-            "headers": [
-                (k.lower().encode("latin-1"), v.encode("latin-1"))
-                for k, v in (*self.headers.items(), *self.repeated_headers)
-            ],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
-        sent = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": self.body, "more_body": False}
-
-        chunks: list[bytes] = []
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                self.status = message["status"]
-                self.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"]]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await app(scope, receive, send)
-        self.response_body = b"".join(chunks)
+        query = f"?{self.query}" if self.query else ""
+        headers = [*self.headers.items(), *self.repeated_headers]
+        request = httpx.Request(self.method, f"http://testserver{self.path}{query}", headers=headers, content=self.body)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        answer = await transport.handle_async_request(request)
+        self.status = answer.status_code
+        self.response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers.raw]
+        self.response_body = b"".join([chunk async for chunk in answer.stream])  # type: ignore[union-attr]
 
 
 class Broken:
@@ -125,66 +101,90 @@ class Broken:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
+        request = Request(scope, receive)
         headers: dict[str, str] = {}
         repeated: list[tuple[str, str]] = []
-        for name, value in scope["headers"]:
-            pair = (name.decode("latin-1"), value.decode("latin-1"))
-            if pair[0] in headers:
-                repeated.append(pair)
+        for name, value in request.headers.items():
+            if name in headers:
+                repeated.append((name, value))
             else:
-                headers[pair[0]] = pair[1]
+                headers[name] = value
+        path = (scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
         query = scope["query_string"].decode()
-        exchange = Exchange(scope["method"], raw_path.decode("latin-1"), query, headers, body, tuple(repeated))
+        exchange = Exchange(scope["method"], path, query, headers, await request.body(), tuple(repeated))
         await self.handler(self.app, exchange)
-        headers_out = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
-        headers_out.append(("content-length", str(len(exchange.response_body))))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": exchange.status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers_out],
-            }
-        )
-        await send({"type": "http.response.body", "body": exchange.response_body})
+        response = Response(exchange.response_body, exchange.status)
+        # The answer's own headers, repeated ones kept, with the length of the body as it now is.
+        kept = [(k, v) for k, v in exchange.response_headers if k.lower() != "content-length"]
+        kept.append(("content-length", str(len(exchange.response_body))))
+        response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in kept]
+        await response(scope, receive, send)
 
 
 # ---------------------------------------------------------------------------------------------
-# The defects
+# A broken mock, and the edits most of them are made of
+
+Edit = Callable[[Any, Exchange], None]
 
 
-async def phone_number_without_client_env(app: Any, exchange: Exchange) -> None:
-    """GET of a number omits the required `clientEnv`."""
-    await exchange.forward(app)
-    if exchange.operation == "getPhoneNumber" and exchange.status == 200:
-        body = exchange.json()
-        body.pop("clientEnv", None)
-        exchange.set_json(body)
+@dataclass(frozen=True)
+class Mutation:
+    """The mock with one defect, the operations where the defect shows, and how it must be reported."""
+
+    name: str
+    changes: str  # what the service gets wrong
+    operations: tuple[str, ...]  # what its run tests
+    handler: Handler | None = None
+    keyed: Callable[[str], Handler] | None = None  # a handler that needs the run's key
+    rules: Mapping[str, Callable[[Any, Call], Any]] | None = None  # broken rules, by operationId
+    # The class every finding must have (the mutation matrix judges it); None: the check that must
+    # report it only has to be among the failures (test_teeth).
+    klass: str | None = None
+    assumption: str | None = None  # for an assumption mutation, the one assumption named
+    # Its run takes seconds rather than one (imports, calls, negative fuzzing): out of the default run.
+    slow: bool = False
+    caught_by: str = ""  # the check that must report it; the check declaring it fills it in
+
+    def app(self, dev_key: str) -> Any:
+        """The broken mock, as an ASGI app; `dev_key` is the key the suite sends."""
+        app = create_app(admin=True, rules=self.rules)
+        handler = self.keyed(dev_key) if self.keyed is not None else self.handler
+        return Broken(app, handler) if handler is not None else app
 
 
-async def import_answers_200(app: Any, exchange: Exchange) -> None:
-    """A batch import succeeds with 200 instead of the contract's 201."""
-    await exchange.forward(app)
-    if exchange.operation == "importPhoneNumbers" and exchange.status == 201:
-        exchange.status = 200
+def on_success(operation: str, edit: Edit) -> Handler:
+    """Forward, then edit the body of `operation`'s successful answers."""
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == operation and 200 <= exchange.status < 300:
+            body = exchange.json()
+            edit(body, exchange)
+            exchange.set_json(body)
+
+    return handler
 
 
-async def crash_on_north_american_numbers(app: Any, exchange: Exchange) -> None:
-    """Reading a +1 number fails with 500 (in a proper envelope, so only the status is wrong)."""
-    operation, params = exchange.match
-    if operation == "getPhoneNumber" and params["phoneNumber"].startswith("+1"):
-        exchange.status = 500
-        correlation_id = "broken-500"
-        exchange.response_headers = [("content-type", "application/json"), (CORRELATION_HEADER, correlation_id)]
-        exchange.set_json(error_envelope(generic_code(500), "Broken on purpose.", correlation_id))
-        return
-    await exchange.forward(app)
+def drop(name: str) -> Edit:
+    return lambda body, _exchange: body.pop(name, None)
+
+
+def fails_with_500(operation: str, when: Callable[[Mapping[str, str]], bool] = lambda _: True) -> Handler:
+    """`operation` fails with 500 (in the envelope, so only the status is wrong) when its parameters say so."""
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        found, parameters = exchange.match
+        if found == operation and when(parameters):
+            exchange.status = 500
+            correlation_id = exchange.header(CORRELATION_HEADER) or "broken-500"
+            exchange.set_json(error_envelope(generic_code(500), "Broken on purpose.", correlation_id))
+
+    return handler
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemathesis's own checks, proven on the operations named
 
 
 def accepts_any_key(dev_key: str) -> Handler:
@@ -198,50 +198,11 @@ def accepts_any_key(dev_key: str) -> Handler:
     return handler
 
 
-async def acts_for_the_last_key(app: Any, exchange: Exchange) -> None:
-    """A key header sent twice acts for the last key instead of being refused."""
-    keys = [exchange.headers.get("x-api-key"), *(v for k, v in exchange.repeated_headers if k == "x-api-key")]
-    if len(keys) > 1:
-        exchange.headers["x-api-key"] = str(keys[-1])
-        exchange.repeated_headers = tuple((k, v) for k, v in exchange.repeated_headers if k != "x-api-key")
+async def import_answers_200(app: Any, exchange: Exchange) -> None:
+    """A batch import succeeds with 200 instead of the contract's 201."""
     await exchange.forward(app)
-
-
-def _another_tenant(dev_key: str) -> tuple[str, str]:
-    """An agent of another account that holds numbers, and that account's key."""
-    for account in load_config().accounts:
-        if dev_key in account.api_keys:
-            continue
-        for agent in account.agents:
-            if agent.phone_numbers:
-                return agent.id, account.api_keys[0]
-    raise LookupError("the mock's config has no other account holding numbers")
-
-
-def shows_another_tenants_numbers(dev_key: str) -> Handler:
-    other_agent, other_key = _another_tenant(dev_key)
-
-    async def handler(app: Any, exchange: Exchange) -> None:
-        """Listing numbers also lists another account's numbers."""
-        await exchange.forward(app)
-        if exchange.operation == "listPhoneNumbers" and exchange.status == 200:
-            _, theirs = await call(app, "GET", f"/v1/agents/{other_agent}/telephony/phone-numbers", other_key)
-            body = exchange.json()
-            body["phoneNumbers"] += theirs["phoneNumbers"]
-            exchange.set_json(body)
-
-    return handler
-
-
-async def forgets_imports(app: Any, exchange: Exchange) -> None:
-    """An import answers 201 but the numbers are gone straight away."""
-    await exchange.forward(app)
-    if exchange.operation in ("importPhoneNumber", "importPhoneNumbers") and exchange.status == 201:
-        imported = exchange.json()["imported"]
-        agent = exchange.match[1]["agentId"]
-        key = exchange.headers.get("x-api-key", "")
-        for number in [imported] if isinstance(imported, str) else imported:
-            await call(app, "DELETE", f"/v1/agents/{agent}/telephony/phone-numbers/{quote(number, safe='')}", key)
+    if exchange.operation == "importPhoneNumbers" and exchange.status == 201:
+        exchange.status = 200
 
 
 async def connectors_as_text(app: Any, exchange: Exchange) -> None:
@@ -251,150 +212,97 @@ async def connectors_as_text(app: Any, exchange: Exchange) -> None:
         exchange.set_header("content-type", "text/plain; charset=utf-8")
 
 
-async def bare_not_found(app: Any, exchange: Exchange) -> None:
-    """404s lose the envelope: a framework-style body instead."""
+async def without_correlation_header(app: Any, exchange: Exchange) -> None:
     await exchange.forward(app)
-    if exchange.status == 404:
-        exchange.set_json({"detail": "Not Found"})
+    dropped = CORRELATION_HEADER.lower()
+    exchange.response_headers = [(k, v) for k, v in exchange.response_headers if k.lower() != dropped]
 
 
-async def lookup_answers_another_connector(app: Any, exchange: Exchange) -> None:
-    """Lookup answers some other connector of the agent than the one the number routes to."""
-    await exchange.forward(app)
-    if exchange.operation == "lookupConnector" and exchange.status == 200:
-        right = exchange.json()
-        agent = exchange.match[1]["agentId"]
-        _, listed = await call(app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"])
-        others = [item for item in listed["connectors"] if item["connectorId"] != right["connectorId"]]
-        if others:
-            exchange.set_json(others[0])
-
-
-async def null_leaves_connector_fields_unchanged(app: Any, exchange: Exchange) -> None:
-    """An update ignores `null` instead of clearing the field to ""."""
-    if exchange.operation != "updateConnector":
-        await exchange.forward(app)
-        return
-    try:
-        changes = json.loads(exchange.body)
-    except ValueError:
-        changes = None
-    if isinstance(changes, dict):
-        exchange.body = json.dumps({name: value for name, value in changes.items() if value is not None}).encode()
+async def unknown_properties_ignored(app: Any, exchange: Exchange) -> None:
+    """A number batch get drops request properties it does not know instead of refusing them."""
+    if exchange.operation == "batchGetPhoneNumbers":
+        try:
+            body = json.loads(exchange.body)
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            exchange.body = json.dumps({k: v for k, v in body.items() if k == "phoneNumbers"}).encode()
+            exchange.headers = {k: v for k, v in exchange.headers.items() if k.lower() != "content-length"}
+            exchange.headers["content-length"] = str(len(exchange.body))
     await exchange.forward(app)
 
 
-def delete_connector_without_cascade(tx: Any, call: Call) -> Any:
-    """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
-    connector_id = call.path["connectorId"]
-    connector = tx.connector(connector_id)
-    if connector is None or connector["projectId"] != call.caller.project_id:
-        raise ApiError("CONNECTORS_NOT_FOUND", f"Connector {connector_id} does not exist.")
-    tx.delete_connector(connector_id)
-    return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
-
-
-def trigger_without_keeping_the_call(tx: Any, call: Call) -> Any:
-    """triggerOutboundCall's rule answering a fresh SID but keeping no call: its status is unknown."""
-    return {"callSid": f"OUT-{uuid.uuid4()}", "status": "QUEUED"}
-
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    defect: str
-    # The check that must report the defect.
-    caught_by: str
-    wrap: Callable[[Any, str], Any] | None = None
-    # For a defect in a rule rather than on the wire: broken rules by operationId.
-    rules: Mapping[str, Callable[[Any, Call], Any]] | None = None
-
-    def app(self, dev_key: str) -> Any:
-        """The broken mock, as an ASGI app; `dev_key` is the key the suite sends."""
-        app = create_app(admin=True, rules=self.rules)
-        return self.wrap(app, dev_key) if self.wrap is not None else app
-
-
-def _wrapping(handler: Handler) -> Callable[[Any, str], Any]:
-    return lambda app, _key: Broken(app, handler)
-
-
-def _keyed(factory: Callable[[str], Handler]) -> Callable[[Any, str], Any]:
-    return lambda app, key: Broken(app, factory(key))
-
-
-VARIANTS = [
-    Variant(
+BUILT_IN = [
+    Mutation(
         "required-field-missing",
         "GET of a number omits clientEnv",
-        "response_schema_conformance",
-        _wrapping(phone_number_without_client_env),
+        ("getPhoneNumber",),
+        on_success("getPhoneNumber", drop("clientEnv")),
+        caught_by="response_schema_conformance",
     ),
-    Variant(
-        "wrong-success-code",
-        "batch import answers 200, not 201",
-        "status_code_conformance",
-        _wrapping(import_answers_200),
+    Mutation(
+        "field-dropped",
+        "a number read lacks the published required `projectId`",
+        ("getPhoneNumber",),
+        on_success("getPhoneNumber", drop("projectId")),
+        klass=DRIFT,
+        caught_by="response_schema_conformance",
     ),
-    Variant(
+    Mutation(
+        "wrong-success-status",
+        "a batch import answers 200, not the published 201",
+        ("importPhoneNumbers",),
+        import_answers_200,
+        klass=DRIFT,
+        slow=True,
+        caught_by="status_code_conformance",
+    ),
+    Mutation(
         "server-error-on-some-input",
         "reading a +1 number answers 500",
-        "not_a_server_error",
-        _wrapping(crash_on_north_american_numbers),
+        ("getPhoneNumber",),
+        fails_with_500("getPhoneNumber", lambda parameters: parameters["phoneNumber"].startswith("+1")),
+        caught_by="not_a_server_error",
     ),
-    Variant("auth-not-enforced", "any key, or none, is accepted", "ignored_auth", _keyed(accepts_any_key)),
-    Variant(
-        "ambiguous-key-resolved",
-        "a key header sent twice acts for the last key",
-        "key_sent_twice_is_refused",
-        _wrapping(acts_for_the_last_key),
+    Mutation(
+        "server-error",
+        "reading a number answers 500",
+        ("getPhoneNumber",),
+        fails_with_500("getPhoneNumber"),
+        klass=DRIFT,
+        caught_by="not_a_server_error",
     ),
-    Variant(
-        "another-agents-numbers-visible",
-        "the number list includes another account's numbers",
-        "agent_sees_only_its_project",
-        _keyed(shows_another_tenants_numbers),
+    Mutation(
+        "auth-not-enforced",
+        "any key, or none, is accepted",
+        ("listPhoneNumbers",),
+        keyed=accepts_any_key,
+        caught_by="ignored_auth",
     ),
-    Variant(
-        "state-not-kept-after-import",
-        "imported numbers are gone straight away",
-        "import_then_get_returns_number_and_client_env",
-        _wrapping(forgets_imports),
-    ),
-    Variant(
+    Mutation(
         "wrong-content-type",
         "the connector list is sent as text/plain",
-        "content_type_conformance",
-        _wrapping(connectors_as_text),
+        ("listConnectors",),
+        connectors_as_text,
+        caught_by="content_type_conformance",
     ),
-    Variant(
-        "error-without-envelope",
-        "404s answer {detail: Not Found}",
-        "error_carries_envelope_and_correlation_id",
-        _wrapping(bare_not_found),
+    Mutation(
+        "correlation-header-missing",
+        "no answer carries X-PolyAI-Correlation-Id",
+        ("getPhoneNumber",),
+        without_correlation_header,
+        klass=ASSUMPTION,
+        assumption="correlation-header",
+        caught_by="response_headers_conformance",
     ),
-    Variant(
-        "cascade-delete-not-applied",
-        "deleting a connector leaves its numbers routed to it",
-        "connector_delete_cascades_to_numbers",
-        rules={"deleteConnector": delete_connector_without_cascade},
-    ),
-    Variant(
-        "update-null-does-not-clear",
-        "a connector update ignores null instead of clearing the field",
-        "connector_updates_apply_and_persist",
-        _wrapping(null_leaves_connector_fields_unchanged),
-    ),
-    Variant(
-        "lookup-returns-wrong-connector",
-        "lookup answers another connector of the agent",
-        "lookup_returns_the_connector_the_number_routes_to",
-        _wrapping(lookup_answers_another_connector),
-    ),
-    Variant(
-        "triggered-call-forgotten",
-        "a triggered call's SID is unknown to the status operation",
-        "triggered_call_is_queued_and_known_to_its_status",
-        rules={"triggerOutboundCall": trigger_without_keeping_the_call},
+    Mutation(
+        "unknown-properties-ignored",
+        "a number batch get ignores request properties it does not know",
+        ("batchGetPhoneNumbers",),
+        unknown_properties_ignored,
+        klass=ASSUMPTION,
+        assumption="strict-requests",
+        slow=True,
+        caught_by="negative_data_rejection",
     ),
 ]

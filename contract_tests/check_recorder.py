@@ -9,22 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Probe:
-    """A request a check sent itself to test an assumption, and its answer, for the ledger."""
-
-    assumption: str
-    operation: str
-    status: int
-    elapsed: float
-    error_code: str | None
-    from_guard: bool
+from contract_tests.findings import Exchange
 
 
 @dataclass
 class CheckRecorder:
-    probes: list[Probe] = field(default_factory=list)
+    # The requests checks sent themselves to test an assumption (`probe` names it), for the ledger.
+    probes: list[Exchange] = field(default_factory=list)
     # The list answers already read back, by check and agent: the same list answered again (the
     # night sends hundreds) costs the service no second round of reads.
     read_back: set[tuple[str, str, str]] = field(default_factory=set)

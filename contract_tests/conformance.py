@@ -18,6 +18,7 @@ from contract_tests import history, hooks, recording, report, runner, target
 from contract_tests.annotations import Contract
 from contract_tests.baseline import Baseline
 from contract_tests.junit import write_junit
+from contract_tests.registry import Registry
 from contract_tests.retries import RetryBudget
 
 REPORTS = runner.ROOT / "reports"
@@ -55,6 +56,7 @@ def conduct(
     overrides: dict[str, Any] | None = None,
     only_operations: tuple[str, ...] = (),
     retry_budget: RetryBudget | None = None,
+    registry: Registry | None = None,
 ) -> Conducted:
     """Run the suite against `kind` ("mock" or "real") and write the reports.
 
@@ -64,6 +66,7 @@ def conduct(
     agree. `only_operations` narrows the run to those operationIds. `history_path` appends the run to a
     history file and compares it with the previous run of the same target. `retry_budget` bounds
     the retries of a real target's transient answers (`retries.RetryBudget`'s defaults otherwise).
+    `registry` is what the checks declare (hooks.registry() unless given).
     """
     settings = runner.load_settings()
     chosen = runner.PROFILES[profile]
@@ -127,7 +130,7 @@ def conduct(
             for finding in outcome.new_findings:
                 entry = baseline.match(finding)
                 finding.known = entry.id if entry is not None else None
-        judged = report.Judged.of(outcome, contract, accepted=accepted, probed=hooks.PROBED_ASSUMPTIONS)
+        judged = report.Judged.of(outcome, contract, accepted=accepted, probed=(registry or hooks.registry()).probed)
         target_name = selected.display_base_url if kind == "real" else "mock"
         document = report.figures(judged, target=target_name, operations=contract.operation_ids)
         changes = None

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from contract_tests import recording
 from telephony_contract import Catalogue, load_catalogue, load_document
 
@@ -90,14 +88,8 @@ def _seen(paths: Iterable[Path], catalogue: Catalogue) -> dict[str, Counter[Pair
         for exchange in recording.read(path).exchanges:
             match = catalogue.match(exchange.method, exchange.path)
             operation = match.operation.operation_id if match is not None else OUTSIDE
-            code = ""
-            if exchange.status >= 400:
-                try:
-                    body = orjson.loads(exchange.response_body)
-                except orjson.JSONDecodeError:
-                    body = None
-                if isinstance(body, dict) and isinstance(body.get("error_code"), str):
-                    code = body["error_code"]
+            body = recording.json_of(exchange.response_body) if exchange.status >= 400 else None
+            code = body["error_code"] if isinstance(body, dict) and isinstance(body.get("error_code"), str) else ""
             seen.setdefault(operation, Counter())[(exchange.status, code)] += 1
     return seen
 

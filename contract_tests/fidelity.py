@@ -34,7 +34,7 @@ import orjson
 
 from contract_tests import replay
 from contract_tests.recording import Exchange, Recording
-from telephony_contract import Catalogue, load_catalogue, load_document
+from telephony_contract import CORRELATION_HEADER, Catalogue, load_catalogue, load_document
 from telephony_contract.document import lookup, resolve, resolve_at
 from telephony_contract.document import pointer as json_pointer
 
@@ -46,7 +46,7 @@ CLASSES = (CONTRACT, MOCK, UNSTABLE)
 # What varies between two correct answers to the same request, so is compared for presence only.
 # Reviewed: add a name here only with the reason it cannot be the same from the mock and the service.
 VARIES: dict[str, str] = {
-    "X-PolyAI-Correlation-Id": "a header: a fresh id for every request",
+    CORRELATION_HEADER: "a header: a fresh id for every request",
     "error_id": "the request's correlation id",
     "error": "a human-readable message; the contract fixes only error_code",
     "error_message": "a human-readable message; the contract fixes only error_code",
@@ -62,7 +62,6 @@ OUTSIDE = "(outside the contract)"
 # that differ only in them are the same request.
 _PER_REQUEST_HEADERS = frozenset({"host", "content-length", "connection", "x-schemathesis-testcaseid"})
 _SPEC_URI = "urn:polyai-telephony-openapi"
-_CORRELATION = "x-polyai-correlation-id"
 _MASK = "<varies>"
 _EXAMPLE_CHARS = 600
 
@@ -107,13 +106,10 @@ class ContractView:
     def response(self, operation_id: str, status: int) -> tuple[tuple[str, ...], Any] | None:
         """Where the operation's answer with this status is described, after its $ref, and the node."""
         responses = (*self.operation_node(operation_id), "responses")
-        if str(status) not in self._lookup(responses):
+        if str(status) not in lookup(self.document, responses):
             return None
         where, node = resolve_at(self.document, (*responses, str(status)))
         return tuple(str(part) for part in where), node
-
-    def _lookup(self, path: tuple[str | int, ...]) -> Any:
-        return lookup(self.document, path)
 
     def _validator(self, schema_at: tuple[str, ...]) -> Any:
         validator = self._validators.get(schema_at)
@@ -153,7 +149,7 @@ class ContractView:
             return pointer((*self.operation_node(operation_id), "responses")), f"status {status} is not declared"
         where, response = found
         for name, header in (response.get("headers") or {}).items():
-            header = self._resolved(header)
+            header = resolve(self.document, header)
             if header.get("required") and name.lower() not in headers:
                 return pointer((*where, "headers", name)), f"required header {name} missing"
         media = (response.get("content") or {}).get("application/json")
@@ -166,9 +162,6 @@ class ContractView:
                 return pointer(tuple(error.schema_path)), f"{at} fails {error.schema_path[-1]}"
         return None
 
-    def _resolved(self, node: Any) -> Any:
-        return resolve(self.document, node)
-
     def schema_node(self, operation_id: str | None, status: int, path: tuple[str | int, ...]) -> str:
         """The schema node that describes the value at `path` of an answer (as deep as the schema goes)."""
         found = self.response(operation_id, status) if operation_id else None
@@ -177,7 +170,7 @@ class ContractView:
         where: tuple[str | int, ...] = (*found[0], "content", "application/json", "schema")
         if status >= 400 or not _has_json(found[1]):
             where = ("components", "schemas", "Error") if status >= 400 else found[0]
-        node = self._lookup(where)
+        node = lookup(self.document, where)
         # A difference inside an array (an order, an item) is named by the array.
         while path and isinstance(path[-1], int):
             path = path[:-1]
@@ -194,10 +187,6 @@ class ContractView:
 
 def _has_json(response: Any) -> bool:
     return bool(((response or {}).get("content") or {}).get("application/json"))
-
-
-# ---------------------------------------------------------------------------------------------
-# One answer, as compared
 
 
 @dataclass
@@ -258,10 +247,6 @@ def _general(path: tuple[str | int, ...]) -> str:
     for step in path:
         text += "[]" if isinstance(step, int) else (f".{step}" if text else str(step))
     return text or "(body)"
-
-
-# ---------------------------------------------------------------------------------------------
-# Findings and the result
 
 
 @dataclass
@@ -402,10 +387,8 @@ def compare(recording: Recording, view: ContractView | None = None) -> Result:
     seed, replies = replay.replay(exchanges)
     varying = view.varying
     result = Result(str(recording.path), recording.comment, len(exchanges), seed)
-    operations: list[str | None] = []
-    for exchange in exchanges:
-        match = view.catalogue.match(exchange.method, exchange.path)
-        operations.append(match.operation.operation_id if match is not None else None)
+    matches = [view.catalogue.match(exchange.method, exchange.path) for exchange in exchanges]
+    operations = [match.operation.operation_id if match is not None else None for match in matches]
     recorded: list[Answer | None] = [
         None
         if reply is None or exchange.truncated
@@ -459,15 +442,12 @@ def compare(recording: Recording, view: ContractView | None = None) -> Result:
 def _parting(view: ContractView, operation_id: str | None, real: Answer, mock: Answer) -> tuple[str, str] | None:
     """Where two answers part (the contract node, and what differs in stable words), or None if they agree."""
     if real.status != mock.status:
-        if operation_id is None:
-            return pointer(("paths",)), f"status {real.status}; the mock answers {mock.status}"
-        found = view.response(operation_id, real.status)
-        node = (
-            pointer((*view.operation_node(operation_id), "responses", str(real.status)))
-            if found
-            else pointer((*view.operation_node(operation_id), "responses"))
-        )
-        return node, f"status {real.status}; the mock answers {mock.status}"
+        # The declared response the service's status names, else the operation's responses.
+        declared: tuple[str, ...] = ("paths",)
+        if operation_id is not None:
+            declared = (*view.operation_node(operation_id), "responses")
+            declared += (str(real.status),) if view.response(operation_id, real.status) else ()
+        return pointer(declared), f"status {real.status}; the mock answers {mock.status}"
     if real.code != mock.code:
         listed = real.code is not None and real.code in view.codes
         node = pointer(("x-error-codes", real.code)) if listed and real.code else pointer(("x-error-codes",))
@@ -488,11 +468,8 @@ def _parting(view: ContractView, operation_id: str | None, real: Answer, mock: A
         first = (only_real or only_mock)[0]
         steps = tuple(part for part in first.replace("[]", ".0").split(".") if part)
         path = tuple(int(step) if step.isdigit() else step for step in steps)
-        parts = []
-        if only_real:
-            parts.append("only the service sends " + ", ".join(only_real))
-        if only_mock:
-            parts.append("only the mock sends " + ", ".join(only_mock))
+        sides = (("the service", only_real), ("the mock", only_mock))
+        parts = [f"only {side} sends " + ", ".join(fields) for side, fields in sides if fields]
         return view.schema_node(operation_id, real.status, path), "fields: " + "; ".join(parts)
     where = _first_difference(real.masked, mock.masked) or ()
     return view.schema_node(operation_id, real.status, where), f"values differ at {_general(where)}"

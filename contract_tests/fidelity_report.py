@@ -27,6 +27,8 @@ TARGET = "fidelity"
 DROP = 0.01
 OPERATION_DROP = 0.05
 MIN_COMPARED = 10
+# The figures of a fidelity run its history record keeps.
+_KEPT = ("measured_on", "exchanges", "compared", "agreeing", "score", "operations", "counts")
 
 
 @dataclass
@@ -58,13 +60,7 @@ def record(result: Result) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "target": TARGET,
         "recording": Path(result.recording).name,
-        "measured_on": result.measured_on,
-        "exchanges": figures["exchanges"],
-        "compared": figures["compared"],
-        "agreeing": figures["agreeing"],
-        "score": figures["score"],
-        "operations": figures["operations"],
-        "counts": figures["counts"],
+        **{name: figures[name] for name in _KEPT},
     }
 
 
@@ -137,20 +133,13 @@ def markdown(result: Result, changes: Trend | None, coverage: Coverage | None) -
             ]
             example = finding.example
             if example is not None:
-                lines += [
-                    f"Request (exchange {example.index}):",
-                    "",
-                    _fenced(example.request),
-                    "",
-                    "The service answered:",
-                    "",
-                    _fenced(example.service),
-                    "",
-                    "The mock answered:",
-                    "",
-                    _fenced(example.mock),
-                    "",
-                ]
+                shown = (
+                    (f"Request (exchange {example.index}):", example.request),
+                    ("The service answered:", example.service),
+                    ("The mock answered:", example.mock),
+                )
+                for said, text in shown:
+                    lines += [said, "", _fenced(text), ""]
     if coverage is not None:
         lines += _coverage(coverage)
     lines += ["", "## What is compared", ""]
@@ -199,21 +188,14 @@ def _coverage(coverage: Coverage) -> list[str]:
         mock: Counter[Pair] = coverage.mock.get(operation, Counter())
         for pair in sorted(set(service) | set(mock)):
             lines.append(f"| `{operation}` | {label(pair)} | {service.get(pair, 0)} | {mock.get(pair, 0)} |")
+    sides = (("the service", coverage.only_service), ("the mock", coverage.only_mock))
     one_sided = [
-        (operation, coverage.only_service(operation), coverage.only_mock(operation))
+        f"- `{operation}`, only {side}: " + ", ".join(label(pair) for pair in only(operation))
         for operation in coverage.operations()
+        for side, only in sides
+        if only(operation)
     ]
-    lines += ["", "Only one side:", ""]
-    shown = False
-    for operation, service_only, mock_only in one_sided:
-        if service_only:
-            lines.append(f"- `{operation}`, only the service: " + ", ".join(label(pair) for pair in service_only))
-            shown = True
-        if mock_only:
-            lines.append(f"- `{operation}`, only the mock: " + ", ".join(label(pair) for pair in mock_only))
-            shown = True
-    if not shown:
-        lines.append("- none")
+    lines += ["", "Only one side:", "", *(one_sided or ["- none"])]
     lines += ["", "Declared by the contract, produced by neither:", ""]
     for operation in coverage.declared:
         neither = coverage.neither(operation)

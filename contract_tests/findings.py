@@ -102,11 +102,12 @@ class Kind:
 
 @dataclass(frozen=True)
 class PublishedRule(Kind):
-    """The service contradicts what PolyAI publishes."""
+    """The service contradicts what PolyAI publishes; `about`: the answer's fields it names, if any."""
 
     code: ClassVar[str] = "ST901"
     template: ClassVar[str] = "{phrase}"
     phrase: str
+    about: tuple[str, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True)

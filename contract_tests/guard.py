@@ -1,38 +1,14 @@
 """The guard that keeps a real account safe: an in-process proxy in front of a real service.
 
-Schemathesis never reaches a real deployment directly; every request goes through `Guard`, which
+Schemathesis never reaches a real deployment directly: it talks to `Guard`, which sends a
+throwaway key (swapped for the real one on the way out, so the real key never reaches a report),
+and refuses what contract_tests/README.md lists under "A real account is safe by construction",
+answering such a request itself with a conformant 403 marked by `X-Conformance-Guard`.
 
-- refuses a plain-HTTP base URL unless it is loopback (at start-up, `UnsafeTarget`);
-- reads each request once into one form (`wire.read`: upper-case method, path with dot and empty
-  segments resolved and every segment encoded alike, body read with a depth limit), judges that
-  form and sends exactly it; refuses a request it cannot read into one meaning, and a write whose
-  path reads as another request once resolved or holds an encoded slash;
-- forwards every operation the catalogue calls safe (reads, and POSTs marked `x-safe`);
-- refuses any request carrying `clientEnv` or `environment` live, in its body at any depth or in
-  its query, or an import that would default to live, unless `allow_live` is set;
-- lets through only imports of numbers from the fictional ranges, and deletes or changes only
-  numbers this run imported itself and has not released; refuses phone numbers sent as JSON
-  numbers; refuses every write to a connector (there is no create, so any connector belongs to
-  someone else), every write to another agent, and every write the contract does not describe;
-- forwards an operation that places a real phone call (`x-places-call`) only when both
-  `--allow-outbound-calls` and POLYAI_OUTBOUND_ALLOWED_NUMBER are given, only to that exact
-  number, and only once per run; a trigger the service refused (a 4xx) does not spend that once;
-- answers a refused request itself, with a conformant 403 marked by `X-Conformance-Guard`,
-  so the run carries on and the report lists what was refused and why;
-- sends every request it forwards, and its own, through the run's one retry policy
-  (`contract_tests.retries`: 429/502/503/504 and failed connections, honouring Retry-After, within
-  a run-wide budget), repeating a write only where that is safe, and marks an answer it gave up on;
-- relays each answer with its body decoded and the headers that match those bytes, whatever
-  coding, chunking or connection handling the service used;
-- swaps the run's throwaway key for the real one on the way out, so the real key never enters
-  Schemathesis and cannot reach a report, a curl line or a log;
-- keeps its record of the numbers the run owns true from each answer (imported, released, not
-  held), and releases, when the run ends however it ends, every number the run holds or may hold
-  (an import that got a server error or no answer);
-- in dry-run mode forwards to a mock instead and records every request it would have sent;
-- writes every exchange it forwards to `recorder` when one is set (`contract_tests/recording.py`).
-
-Every judged request leaves through `Guard._exchange`, the one place its answer comes back.
+Each request is read once into one form (`wire.read`), judged in that form and sent exactly as
+judged, through `Guard._exchange`, the one place its answer comes back: there the record of the
+numbers the run owns, and the call allowance, are corrected from every attempt's answer (the
+run's retry policy, `contract_tests.retries`), so the teardown releases what the run holds.
 
 Which operation a request is, and whether it only reads, is the operation catalogue's word
 (`telephony_contract`); this module names resources, never operations.
@@ -47,12 +23,12 @@ import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import anyio
 import httpx
-from httpx._decoders import SUPPORTED_DECODERS
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -119,17 +95,19 @@ _HOP_BY_HOP = frozenset(
         "host",
     }
 )
-# Content codings the guard's HTTP client decodes (gzip and deflate; br and zstd when their
-# libraries are installed). The guard asks the service only for these, and forwards the body decoded.
-DECODED_CODINGS = frozenset(SUPPORTED_DECODERS) - {"identity"}
+# Content codings the guard's HTTP client decodes: httpx decodes gzip and deflate always, br and
+# zstd when the library of its `brotli` or `zstd` extra is importable (test_realism.py pins this
+# against httpx itself). The guard asks the service only for these, and forwards the body decoded.
+_OPTIONAL_CODINGS = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}
+DECODED_CODINGS = frozenset(
+    {"gzip", "deflate"} | {coding for coding, names in _OPTIONAL_CODINGS.items() if any(map(find_spec, names))}
+)
+# What httpx removes from `Content-Encoding` by decoding (identity needs no decoding).
+_UNDONE = DECODED_CODINGS | {"identity"}
 
 
 class UnsafeTarget(Exception):
     """The requested real target cannot be tested safely; nothing was sent."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Settings
 
 
 def check_base_url(url: str) -> None:
@@ -181,10 +159,6 @@ def redact(text: str, *secrets_: str) -> str:
     return text
 
 
-# ---------------------------------------------------------------------------------------------
-# The rules
-
-
 def _as_number(value: str) -> str | None:
     """The E.164 number a string could be read as, or None when it holds no digit at all."""
     digits = "".join(character for character in value if character.isdigit())
@@ -228,6 +202,26 @@ def _not_a_string(value: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def resource_path(catalogue: Catalogue, method: str, resource: str, **values: str) -> str:
+    """The path of the one operation of the contract on `resource` with this method and these path values."""
+    operation = next(
+        operation
+        for operation in catalogue.values()
+        if (operation.method, operation.resource) == (method, resource)
+        and set(operation.path_parameters) == set(values)
+    )
+    return operation.path.format_map({name: quote(value, safe="") for name, value in values.items()})
+
+
+def _asked(parameters: Mapping[str, str], body: Any) -> list[str]:
+    """The numbers a write of phone numbers names: the one in its path, or its body's `phoneNumbers`."""
+    if "phoneNumber" in parameters:
+        asked = [parameters["phoneNumber"]]
+    else:
+        asked = list(strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
+    return [number for number in map(_as_number, asked) if number is not None]
 
 
 def _acted_on(status: int | None) -> bool:
@@ -367,11 +361,7 @@ class SafetyPolicy:
         if operation.resource != NUMBERS:
             return
         in_path = match.parameters.get("phoneNumber")
-        if in_path is not None:
-            asked = [in_path]
-        else:
-            asked = list(strings(body.get("phoneNumbers"))) if isinstance(body, dict) else []
-        numbers = [number for number in map(_as_number, asked) if number is not None]
+        numbers = _asked(match.parameters, body)
         answered = answer if isinstance(answer, dict) else {}
         if operation.method == "POST":
             if status is not None and 200 <= status < 300 and "imported" in answered:
@@ -413,10 +403,6 @@ class SafetyPolicy:
     def to_release(self) -> list[str]:
         """What teardown releases: every number the run holds, or may hold."""
         return sorted(self.owned | self.unsure)
-
-
-# ---------------------------------------------------------------------------------------------
-# The guard
 
 
 @dataclass(frozen=True)
@@ -528,8 +514,9 @@ class Guard:
             if name.lower() in _METHOD_OVERRIDES and value.strip().upper() != request.method:
                 raise Unreadable(f"its {name} header asks for {value!r} instead of {request.method}")
         dropped = _HOP_BY_HOP | _connection_named(headers) | {"accept-encoding"}
+        key_header = self.policy.catalogue.api_key_header.lower()
         outgoing = [
-            (name, self._api_key if name.lower() == "x-api-key" and value == self.suite_key else value)
+            (name, self._api_key if name.lower() == key_header and value == self.suite_key else value)
             for name, value in headers
             if name.lower() not in dropped
         ]
@@ -602,11 +589,7 @@ class Guard:
         operation = match.operation
         if operation.resource != NUMBERS or operation.method != "POST":
             return
-        if "phoneNumber" in match.parameters:
-            asked = [match.parameters["phoneNumber"]]
-        else:
-            asked = list(strings(request.body.get("phoneNumbers"))) if isinstance(request.body, dict) else []
-        numbers = {number for number in map(_as_number, asked) if number is not None}
+        numbers = set(_asked(match.parameters, request.body))
         credited = (numbers & self.policy.unsure) - self.existing_numbers
         if credited:
             self.policy.owned.update(credited)
@@ -616,7 +599,7 @@ class Guard:
     def note_existing_numbers(self) -> None:
         """Read the agent's numbers before the run sends anything; a repeat never claims one of them,
         and the teardown never releases one the run does not own."""
-        path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers"
+        path = resource_path(self.policy.catalogue, "GET", NUMBERS, agentId=self.target.agent_id)
         request = read("GET", path, "", b"")
         sent = self._exchange(request, self._build(request, self._suite_key_header()))
         if not isinstance(sent.outcome, httpx.Response) or sent.outcome.status_code != 200:
@@ -645,7 +628,9 @@ class Guard:
                 # An import of it got no clear answer, but the agent held it before the run.
                 self.cleanup_log.append(f"{number}: left alone (held before the run)")
                 continue
-            path = f"/v1/agents/{quote(self.target.agent_id, safe='')}/telephony/phone-numbers/{quote(number, safe='')}"
+            path = resource_path(
+                self.policy.catalogue, "DELETE", NUMBERS, agentId=self.target.agent_id, phoneNumber=number
+            )
             request = read("DELETE", path, "", b"")
             try:
                 sent = self._exchange(request, self._build(request, self._suite_key_header()))
@@ -745,7 +730,7 @@ def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
         if lower in _HOP_BY_HOP or lower in connection_named:
             continue
         if lower == "content-encoding":
-            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in SUPPORTED_DECODERS]
+            left = [c.strip() for c in value.split(",") if c.strip() and c.strip().lower() not in _UNDONE]
             if left:
                 kept.append((name, ", ".join(left)))
             continue
@@ -761,22 +746,20 @@ def _relayed(upstream: httpx.Response, *, gave_up: bool) -> Response:
 
 
 def _no_answer(error: httpx.TransportError) -> Response:
-    correlation_id = str(uuid.uuid4())
     message = f"The conformance guard got no answer from the service: {type(error).__name__}."
-    return Response(
-        json.dumps(error_envelope(generic_code(NO_ANSWER_STATUS), message, correlation_id)),
-        status_code=NO_ANSWER_STATUS,
-        media_type="application/json",
-        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: GAVE_UP},
-    )
+    return _own_answer(NO_ANSWER_STATUS, message, GAVE_UP)
 
 
 def _refused(reason: str) -> Response:
+    return _own_answer(REFUSAL_STATUS, f"Not sent by the conformance safety guard: {reason}.", "refused")
+
+
+def _own_answer(status: int, message: str, marker: str) -> Response:
+    """An answer the guard gives itself, in the contract's envelope, marked so the checks skip it."""
     correlation_id = str(uuid.uuid4())
-    message = f"Not sent by the conformance safety guard: {reason}."
     return Response(
-        json.dumps(error_envelope(generic_code(REFUSAL_STATUS), message, correlation_id)),
-        status_code=REFUSAL_STATUS,
+        json.dumps(error_envelope(generic_code(status), message, correlation_id)),
+        status_code=status,
         media_type="application/json",
-        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: "refused"},
+        headers={CORRELATION_HEADER: correlation_id, GUARD_HEADER: marker},
     )

@@ -5,7 +5,8 @@ Loaded the same way by every entry point: `schemathesis.toml` names this module 
 `schemathesis run openapi.yaml`, `make conformance` and pytest run exactly these checks.
 
 Each check is named for the invariant it guards, declares once (with `@invariant`) which
-operations and answers it judges, and yields a `Problem` of a named kind for each thing it
+operations and answers it judges and the broken mocks that prove it (`proven_by`, written just
+above it; `registry()` reads the declarations), and yields a `Problem` of a named kind for each thing it
 finds wrong; the first problem's kind names the `ContractViolation` it raises. Checks that need
 the service's state after a write read it back with follow-up reads sent through the same
 transport, key and agent as the request under test, retried as the generated client retries a
@@ -15,12 +16,16 @@ never as a violation by the operation under test.
 
 from __future__ import annotations
 
+import functools
+import json
+import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import anyio
 import httpx
@@ -33,12 +38,14 @@ from schemathesis.core.failures import Failure, FailureGroup, Severity
 from schemathesis.generation.case import Case
 from schemathesis.openapi.checks import UseAfterFree
 
-from contract_tests import kinds
-from contract_tests.check_recorder import Probe
+from contract_tests import attribution, findings, kinds
+from contract_tests.broken_mocks import Exchange, Handler, Mutation, call, on_success
 from contract_tests.fictional_ranges import fictional_numbers
 from contract_tests.guard import GUARD_HEADER
+from contract_tests.registry import Declared, Registry
 from contract_tests.schemathesis_boundary import recorder_of
 from telephony_contract import CORRELATION_HEADER, load_catalogue, load_document, resolve
+from telephony_mock import ApiError, Call, load_config
 
 # Positive cases draw numbers from the fictional ranges: valid requests are then accepted rather
 # than rejected as malformed, and nothing generated can name a real subscriber.
@@ -71,7 +78,7 @@ class ContractViolation(Failure):
     kind_title: ClassVar[str] = "Contract invariant violated"
     basis: ClassVar[str] = "published"
 
-    __slots__ = ("assumption", "check", "kind", "toolkit")
+    __slots__ = ("about", "assumption", "check", "kind", "toolkit")
 
     def __init__(
         self,
@@ -82,6 +89,7 @@ class ContractViolation(Failure):
         message: str,
         toolkit: bool = False,
         assumption: str | None = None,
+        about: tuple[str, ...] = (),
         case_id: str | None = None,
     ) -> None:
         title = f"{check}: {kind}" + (" (the suite's own follow-up read; not the operation's fault)" if toolkit else "")
@@ -94,6 +102,8 @@ class ContractViolation(Failure):
         # operationId whose `x-assumption` says it), when it rests on one rather than on what
         # PolyAI publishes: the report then names it as refuted instead of calling it drift.
         self.assumption = assumption
+        # The answer's fields the problems are about, for the attribution to tell a code apart.
+        self.about = about
 
     @property
     def _unique_key(self) -> str:
@@ -132,14 +142,16 @@ class Problem:
     """One thing a check found wrong, and what its expectation rests on.
 
     `assumption` names the contract's assumption it rests on (see ContractViolation.assumption);
-    `tenancy` marks another account's data. A check whose expectation mixes published and assumed
-    facts yields a problem for each, so that each is classed on its own.
+    `tenancy` marks another account's data; `about`, the answer's field it is about, when one is.
+    A check whose expectation mixes published and assumed facts yields a problem for each, so that
+    each is classed on its own.
     """
 
     kind: str
     detail: str
     assumption: str | None = None
     tenancy: bool = False
+    about: str | None = None
 
     @property
     def basis(self) -> str:
@@ -158,6 +170,7 @@ def violation_of(check: str, operation: str, problems: list[Problem], case_id: s
         kind=first.kind,
         message="\n".join(problem.detail for problem in problems),
         assumption=first.assumption,
+        about=tuple(problem.about for problem in problems if problem.about),
         case_id=case_id,
     )
 
@@ -179,14 +192,16 @@ def _operation_id(case: Case[Any]) -> str:
     return str(case.operation.definition.raw.get("operationId", ""))
 
 
-def _header(response: Response, name: str) -> str | None:
+def _header(response: Response | httpx.Response, name: str) -> str | None:
+    if isinstance(response, httpx.Response):
+        return str(response.headers[name]) if name in response.headers else None
     for key, values in response.headers.items():
         if key.lower() == name.lower() and values:
             return values[0]
     return None
 
 
-def _body(response: Response) -> Any:
+def _body(response: Response | httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
@@ -202,11 +217,11 @@ def _request_body(case: Case[Any]) -> dict[str, Any]:
     return case.body if isinstance(case.body, dict) else {}
 
 
-def _from_guard(response: Response) -> bool:
+def _from_guard(response: Response | httpx.Response) -> bool:
     return _header(response, GUARD_HEADER) is not None
 
 
-def _error_code(response: Response) -> str | None:
+def _error_code(response: Response | httpx.Response) -> str | None:
     body = _body(response)
     return body.get("error_code") if isinstance(body, dict) else None
 
@@ -224,8 +239,6 @@ def failed(status: int) -> bool:
 
 
 CheckBody = Callable[["Judged"], Iterable[Problem]]
-# Every operationId a check names, by check, so a test can prove each one is in the catalogue.
-CHECKED_OPERATIONS: dict[str, frozenset[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -250,16 +263,16 @@ class Judged:
 
 
 def invariant(
-    *operations: str, answers: Callable[[int], bool] = succeeded
+    *operations: str, answers: Callable[[int], bool] = succeeded, proven_by: Iterable[Mutation] = ()
 ) -> Callable[[CheckBody], Callable[[CheckContext, Response, Case[Any]], bool | None]]:
-    """Register a check that judges only `operations` (all when none are named) and only `answers`.
+    """Register a check that judges only `operations` (all when none are named) and only `answers`,
+    and the broken mocks it must catch.
 
     An answer the safety guard gave in the service's place is never judged.
     """
 
     def register(body: CheckBody) -> Callable[[CheckContext, Response, Case[Any]], bool | None]:
         name = body.__name__
-        CHECKED_OPERATIONS[name] = frozenset(operations)
 
         def check(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
             operation_id = _operation_id(case)
@@ -273,6 +286,7 @@ def invariant(
         check.__name__ = name
         check.__qualname__ = name
         check.__doc__ = body.__doc__
+        check.declared = Declared(frozenset(operations), tuple(proven_by))  # type: ignore[attr-defined]
         return schemathesis.check(check)
 
     return register
@@ -324,27 +338,41 @@ def _judge(name: str, body: CheckBody, judged: Judged) -> None:
 # Follow-up reads
 
 
-def _transient(response: Response) -> bool:
-    return response.status_code in FOLLOW_UP_RETRY.statuses
+def _transient(answer: Response | httpx.Response) -> bool:
+    return answer.status_code in FOLLOW_UP_RETRY.statuses
 
 
-def _worth_retrying(response: Response) -> bool:
-    # Behind the guard every request already went through the run's one retry policy: an answer
-    # the guard gave up on is final, and retrying it here would spend a second budget.
-    return _transient(response) and not _from_guard(response)
+def _last(state: tenacity.RetryCallState) -> Any:
+    assert state.outcome is not None
+    return state.outcome.result()
 
 
 def _wait(state: tenacity.RetryCallState) -> float:
-    assert state.outcome is not None
-    answer: Response = state.outcome.result()
-    headers = [(name, value) for name, values in answer.headers.items() for value in values]
-    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, httpx.Response(answer.status_code, headers=headers))
+    answer = _last(state)
+    if not isinstance(answer, httpx.Response):
+        headers = [(name, value) for name, values in answer.headers.items() for value in values]
+        answer = httpx.Response(answer.status_code, headers=headers)
+    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
 
 
-def _last_answer(state: tenacity.RetryCallState) -> Response:
-    assert state.outcome is not None
-    result: Response = state.outcome.result()
-    return result
+def _retried(operation_id: str, send: Callable[[], Any]) -> Any:
+    """`send`'s answer, re-sent on 429/502/503/504 as the generated client retries a read.
+
+    `FollowUpReadFailed` if it still answers one: the suite could not judge. Behind the guard,
+    every request already went through the run's one retry policy: an answer the guard gave up on
+    is final, and retrying it here would spend a second budget.
+    """
+    answer = tenacity.Retrying(
+        retry=tenacity.retry_if_result(lambda answer: _transient(answer) and not _from_guard(answer)),
+        wait=_wait,
+        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
+        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
+        retry_error_callback=_last,
+        sleep=FOLLOW_UP_RETRY.sleep,
+    )(send)
+    if _transient(answer):
+        raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
+    return answer
 
 
 class Reader:
@@ -378,16 +406,10 @@ class Reader:
         )
         # `transport_kwargs` carries the base URL or in-process app the run talks to; the built-in
         # probing checks reach it the same way.
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_result(_worth_retrying),
-            wait=_wait,
-            stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
-            | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
-            retry_error_callback=_last_answer,
-            sleep=FOLLOW_UP_RETRY.sleep,
+        answer: Response = _retried(
+            operation_id, lambda: follow_up.call(**(self._ctx.internals.transport_kwargs or {}))
         )
-        answer: Response = retrying(follow_up.call, **(self._ctx.internals.transport_kwargs or {}))
-        if _transient(answer) or answer.status_code >= 500:
+        if answer.status_code >= 500:
             raise FollowUpReadFailed(operation_id, answer.status_code, answer.text)
         return answer
 
@@ -397,24 +419,19 @@ class Reader:
     def connector(self, connector_id: str) -> Response:
         return self.send("getConnector", path={"connectorId": connector_id})
 
-    def numbers(self, connector_id: str | None = None) -> list[dict[str, Any]]:
-        query = {"connectorId": connector_id} if connector_id is not None else None
-        return list(self._expect_200("listPhoneNumbers", self.send("listPhoneNumbers", query=query))["phoneNumbers"])
+    def numbers(self) -> list[dict[str, Any]]:
+        return self.listed("listPhoneNumbers", "phoneNumbers")
 
     def connectors(self) -> list[dict[str, Any]]:
-        return list(self._expect_200("listConnectors", self.send("listConnectors"))["connectors"])
+        return self.listed("listConnectors", "connectors")
 
     def listed(self, operation_id: str, key: str) -> list[dict[str, Any]]:
         """What a list read without parameters shows under `key`."""
         return list(self._expect_200(operation_id, self.send(operation_id))[key])
 
-    def batch_numbers(self, numbers: list[str]) -> dict[str, Any]:
-        answer = self.send("batchGetPhoneNumbers", body={"phoneNumbers": numbers})
-        return dict(self._expect_200("batchGetPhoneNumbers", answer))
-
-    def batch_connectors(self, connector_ids: list[str]) -> dict[str, Any]:
-        answer = self.send("batchGetConnectors", body={"connectorIds": connector_ids})
-        return dict(self._expect_200("batchGetConnectors", answer))
+    def batch(self, operation_id: str, key: str, ids: list[str]) -> dict[str, Any]:
+        """A batch read of `ids`, asked under `key`."""
+        return dict(self._expect_200(operation_id, self.send(operation_id, body={key: ids})))
 
     def lookup(self, number: str) -> Response:
         return self.send("lookupConnector", body={"phoneNumber": number})
@@ -451,7 +468,53 @@ def _envelope_fields() -> list[str]:
     return list(load_document()["components"]["schemas"]["Error"]["required"])
 
 
-@invariant(answers=failed)
+async def bare_not_found(app: Any, exchange: Exchange) -> None:
+    """404s lose the envelope: a framework-style body instead."""
+    await exchange.forward(app)
+    if exchange.status == 404:
+        exchange.set_json({"detail": "Not Found"})
+
+
+async def _error_id_not_the_correlation_id(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    body = exchange.json()
+    if exchange.status >= 400 and isinstance(body, dict) and "error_id" in body:
+        exchange.set_json({**body, "error_id": "not-" + str(body["error_id"])})
+
+
+async def _unpublished_401_code(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    if exchange.status == 401:
+        exchange.set_json({**exchange.json(), "error_code": "AUTH_KEY_REJECTED"})
+
+
+@invariant(
+    answers=failed,
+    proven_by=[
+        Mutation(
+            "error-without-envelope",
+            "404s answer {detail: Not Found}",
+            ("getConnector", "getPhoneNumber"),
+            bare_not_found,
+        ),
+        Mutation(
+            "error-id-not-correlation-id",
+            "an error's `error_id` differs from the correlation header",
+            ("getPhoneNumber",),
+            _error_id_not_the_correlation_id,
+            klass=attribution.ASSUMPTION,
+            assumption="correlation-header",
+        ),
+        Mutation(
+            "unpublished-401-code",
+            "a refused key answers 401 with a code PolyAI does not publish",
+            ("getPhoneNumber",),
+            _unpublished_401_code,
+            klass=attribution.ASSUMPTION,
+            assumption="auth-codes",
+        ),
+    ],
+)
 def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Problem]:
     """Every 4xx/5xx body is the envelope, its code belongs to its status, and `error_id` is the correlation id."""
     response, body = judged.response, judged.body
@@ -462,7 +525,7 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
         return
     for name in _envelope_fields():
         if name not in body:
-            yield Problem("envelope field missing", f"envelope lacks `{name}`")
+            yield Problem("envelope field missing", f"envelope lacks `{name}`", about=name)
     if body.get("success") is not False:
         yield Problem("envelope success not false", f"`success` is {body.get('success')!r}, expected false")
     if body.get("data", None) is not None:
@@ -482,12 +545,14 @@ def error_carries_envelope_and_correlation_id(judged: Judged) -> Iterator[Proble
             "error code not in the contract",
             f"`error_code` {code!r} is not one of the contract's x-error-codes",
             assumption=codes_assumption,
+            about="error_code",
         )
     elif known[code]["status"] != response.status_code:
         yield Problem(
             "error code of another status",
             f"`error_code` {code} belongs to status {known[code]['status']}, not {response.status_code}",
             assumption=codes_assumption,
+            about="error_code",
         )
     # The error-code page promises the header; the OpenAPI document declares none.
     correlation_id = _header(response, CORRELATION_HEADER)
@@ -519,7 +584,21 @@ def _listed(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-@invariant(*IMPORTS)
+async def forgets_imports(app: Any, exchange: Exchange) -> None:
+    """An import answers 201 but the numbers are gone straight away."""
+    await exchange.forward(app)
+    if exchange.operation in IMPORTS and exchange.status == 201:
+        agent, key = exchange.match[1]["agentId"], exchange.headers.get("x-api-key", "")
+        for number in _listed(exchange.json()["imported"]):
+            await call(app, "DELETE", f"/v1/agents/{agent}/telephony/phone-numbers/{quote(number, safe='')}", key)
+
+
+@invariant(
+    *IMPORTS,
+    proven_by=[
+        Mutation("state-not-kept-after-import", "imported numbers are gone straight away", IMPORTS, forgets_imports)
+    ],
+)
 def import_then_get_returns_number_and_client_env(judged: Judged) -> Iterator[Problem]:
     """An import imports exactly what was asked, and each number then reads back with the requested clientEnv."""
     imported = _listed(judged.body["imported"])
@@ -570,7 +649,30 @@ def delete_then_get_is_404(judged: Judged) -> Iterator[Problem]:
             )
 
 
-@invariant(*IMPORTS, *RELEASES)
+def _reversed(*keys: str) -> Callable[[Any, Exchange], None]:
+    def apply(body: Any, _exchange: Exchange) -> None:
+        for key in keys:
+            if isinstance(body.get(key), list):
+                body[key] = body[key][::-1]
+
+    return apply
+
+
+@invariant(
+    *IMPORTS,
+    *RELEASES,
+    proven_by=[
+        Mutation(
+            "batch-get-out-of-order",
+            "a number batch get answers `found` and `notFound` in reverse request order",
+            ("importPhoneNumbers", "batchGetPhoneNumbers"),
+            on_success("batchGetPhoneNumbers", _reversed("found", "notFound")),
+            klass=attribution.ASSUMPTION,
+            assumption="batchGetPhoneNumbers",
+            slow=True,
+        )
+    ],
+)
 def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[Problem]:
     """After an import the list and batch get show every number; after a release, none of them."""
     present = judged.operation_id in IMPORTS
@@ -579,7 +681,7 @@ def list_and_batch_get_reflect_imports_and_deletes(judged: Judged) -> Iterator[P
         return
     reader = judged.reader()
     listed = {record.get("number") for record in reader.numbers()}
-    batch = reader.batch_numbers(numbers)
+    batch = reader.batch("batchGetPhoneNumbers", "phoneNumbers", numbers)
     found = [record.get("number") for record in batch["found"]]
     if present:
         for number in numbers:
@@ -715,7 +817,27 @@ def numbers_route_to_existing_connectors(judged: Judged) -> Iterator[Problem]:
             )
 
 
-@invariant("deleteConnector")
+def delete_connector_without_cascade(tx: Any, call: Call) -> Any:
+    """deleteConnector's rule with the cascade left out: the numbers keep routing to nothing."""
+    connector_id = call.path["connectorId"]
+    connector = tx.connector(connector_id)
+    if connector is None or connector["projectId"] != call.caller.project_id:
+        raise ApiError("CONNECTORS_NOT_FOUND", f"Connector {connector_id} does not exist.")
+    tx.delete_connector(connector_id)
+    return {"deletedConnector": connector_id, "deletedPhoneNumbers": []}
+
+
+@invariant(
+    "deleteConnector",
+    proven_by=[
+        Mutation(
+            "cascade-delete-not-applied",
+            "deleting a connector leaves its numbers routed to it",
+            ("deleteConnector",),
+            rules={"deleteConnector": delete_connector_without_cascade},
+        )
+    ],
+)
 def connector_delete_cascades_to_numbers(judged: Judged) -> Iterator[Problem]:
     """Deleting a connector releases every number routed to it, and reports exactly those."""
     deleted = judged.body["deletedConnector"]
@@ -731,7 +853,47 @@ def connector_delete_cascades_to_numbers(judged: Judged) -> Iterator[Problem]:
             yield Problem("released number still listed", f"{number} reported released with {deleted} but still listed")
 
 
-@invariant("lookupConnector", answers=lambda status: status in (200, 404))
+async def lookup_answers_another_connector(app: Any, exchange: Exchange) -> None:
+    """Lookup answers some other connector of the agent than the one the number routes to."""
+    await exchange.forward(app)
+    if exchange.operation == "lookupConnector" and exchange.status == 200:
+        right = exchange.json()
+        agent = exchange.match[1]["agentId"]
+        _, listed = await call(app, "GET", f"/v1/agents/{agent}/telephony/connectors", exchange.headers["x-api-key"])
+        others = [item for item in listed["connectors"] if item["connectorId"] != right["connectorId"]]
+        if others:
+            exchange.set_json(others[0])
+
+
+async def _lookup_404_with_the_other_code(app: Any, exchange: Exchange) -> None:
+    await exchange.forward(app)
+    if exchange.operation == "lookupConnector" and exchange.status == 404:
+        body = exchange.json()
+        swap = {"PHONE_NUMBERS_NOT_FOUND": "CONNECTORS_NOT_FOUND", "CONNECTORS_NOT_FOUND": "PHONE_NUMBERS_NOT_FOUND"}
+        exchange.set_json({**body, "error_code": swap.get(body["error_code"], body["error_code"])})
+
+
+@invariant(
+    "lookupConnector",
+    answers=lambda status: status in (200, 404),
+    proven_by=[
+        Mutation(
+            "lookup-answers-another-connector",
+            "a lookup answers another connector than the one the number routes to",
+            ("lookupConnector",),
+            lookup_answers_another_connector,
+            klass=attribution.DRIFT,
+        ),
+        Mutation(
+            "lookup-404-other-code",
+            "a lookup that finds nothing answers the other not-found code",
+            ("lookupConnector",),
+            _lookup_404_with_the_other_code,
+            klass=attribution.ASSUMPTION,
+            assumption="lookupConnector",
+        ),
+    ],
+)
 def lookup_returns_the_connector_the_number_routes_to(judged: Judged) -> Iterator[Problem]:
     """Lookup answers the connector the number routes to, and 404 with the right code when there is none."""
     number = judged.request.get("phoneNumber")
@@ -795,7 +957,30 @@ def _applied(operation_id: str, update: dict[str, Any], connector: dict[str, Any
         )
 
 
-@invariant("updateConnector", "batchUpdateConnectors")
+async def null_leaves_connector_fields_unchanged(app: Any, exchange: Exchange) -> None:
+    """An update ignores `null` instead of clearing the field to ""."""
+    if exchange.operation == "updateConnector":
+        try:
+            changes = json.loads(exchange.body)
+        except ValueError:
+            changes = None
+        if isinstance(changes, dict):
+            exchange.body = json.dumps({name: value for name, value in changes.items() if value is not None}).encode()
+    await exchange.forward(app)
+
+
+@invariant(
+    "updateConnector",
+    "batchUpdateConnectors",
+    proven_by=[
+        Mutation(
+            "update-null-does-not-clear",
+            "a connector update ignores null instead of clearing the field",
+            ("batchUpdateConnectors", "updateConnector"),
+            null_leaves_connector_fields_unchanged,
+        )
+    ],
+)
 def connector_updates_apply_and_persist(judged: Judged) -> Iterator[Problem]:
     """An update sets the fields it names (null clears to ""), and the connector then reads back the same."""
     if judged.operation_id == "updateConnector":
@@ -873,28 +1058,59 @@ def a_get_answers_the_resource_asked(judged: Judged) -> Iterator[Problem]:
         yield Problem("get differs from the list", f"GET {asked} answered {body}, the list shows {shown}")
 
 
-@invariant("listConnectors")
+def _found_filed_as_not_found(key: str) -> Callable[[Any, Exchange], None]:
+    """A batch get answers everything it was asked under `notFound`."""
+    return lambda body, exchange: body.update(found=[], notFound=json.loads(exchange.body)[key])
+
+
+def _read_back(judged: Judged, listed: list[dict[str, Any]], get: kinds.SingleGet) -> Iterator[Problem]:
+    """Each listed resource (a few) reads back the same with its get."""
+    for record in listed[:MAX_SINGLE_READS]:
+        asked = str(record.get(get.field))
+        got = judged.reader().send(get.operation, path={get.parameter: asked})
+        if got.status_code != 200:
+            yield Problem("listed resource not readable", f"{get.operation} {asked} answered {got.status_code}")
+        elif _body(got) != record:
+            yield Problem(
+                "get differs from the list", f"{get.operation} {asked} answered {_body(got)}, listed {record}"
+            )
+
+
+@invariant(
+    "listConnectors",
+    proven_by=[
+        Mutation(
+            "batch-get-connectors-finds-nothing",
+            "a connector batch get files every connector it found under `notFound`",
+            ("listConnectors", "batchGetConnectors"),
+            on_success("batchGetConnectors", _found_filed_as_not_found("connectorIds")),
+            klass=attribution.DRIFT,
+        )
+    ],
+)
 def listed_connectors_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     """Every listed connector reads back the same with a get, and a batch get finds each under `found`."""
     listed = _own(judged.body["connectors"])[:MAX_AGREEING]
     if not listed or not _first_time("connectors", judged):
         return
-    reader = judged.reader()
-    for connector in listed[:MAX_SINGLE_READS]:
-        connector_id = str(connector.get("connectorId"))
-        got = reader.connector(connector_id)
-        if got.status_code != 200:
-            yield Problem("listed resource not readable", f"GET connector {connector_id} answered {got.status_code}")
-        elif _body(got) != connector:
-            yield Problem(
-                "get differs from the list", f"GET connector {connector_id} answered {_body(got)}, listed {connector}"
-            )
-    yield from _batch_agrees(
-        "connector", listed, "connectorId", reader.batch_connectors([str(c.get("connectorId")) for c in listed])
-    )
+    yield from _read_back(judged, listed, SINGLE_GETS["getConnector"])
+    batch = judged.reader().batch("batchGetConnectors", "connectorIds", [str(c.get("connectorId")) for c in listed])
+    yield from _batch_agrees("connector", listed, "connectorId", batch)
 
 
-@invariant("listPhoneNumbers")
+@invariant(
+    "listPhoneNumbers",
+    proven_by=[
+        Mutation(
+            "batch-get-numbers-finds-nothing",
+            "a number batch get files every number it found under `notFound`",
+            ("listPhoneNumbers", "batchGetPhoneNumbers"),
+            on_success("batchGetPhoneNumbers", _found_filed_as_not_found("phoneNumbers")),
+            klass=attribution.DRIFT,
+            slow=True,
+        )
+    ],
+)
 def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     """Every listed number reads back the same with a get and a batch get; lookup answers a routed one's connector."""
     if not _unfiltered(judged):
@@ -902,14 +1118,8 @@ def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
     listed = _own(judged.body["phoneNumbers"])[:MAX_AGREEING]
     if not listed or not _first_time("numbers", judged):
         return
+    yield from _read_back(judged, listed, SINGLE_GETS["getPhoneNumber"])
     reader = judged.reader()
-    for record in listed[:MAX_SINGLE_READS]:
-        number = str(record.get("number"))
-        got = reader.number(number)
-        if got.status_code != 200:
-            yield Problem("listed resource not readable", f"GET {number} answered {got.status_code}")
-        elif _body(got) != record:
-            yield Problem("get differs from the list", f"GET {number} answered {_body(got)}, listed {record}")
     routed = [record for record in listed if record.get("connectorId")][:MAX_SINGLE_READS]
     for record in routed:
         number, connector_id = str(record.get("number")), record.get("connectorId")
@@ -920,7 +1130,12 @@ def listed_numbers_read_back_the_same(judged: Judged) -> Iterator[Problem]:
                 "lookup disagrees with the list",
                 f"lookup of {number} answered {found.status_code} {answered!r}; the list routes it to {connector_id}",
             )
-    yield from _batch_agrees("number", listed, "number", reader.batch_numbers([str(r.get("number")) for r in listed]))
+    yield from _batch_agrees(
+        "number",
+        listed,
+        "number",
+        reader.batch("batchGetPhoneNumbers", "phoneNumbers", [str(r.get("number")) for r in listed]),
+    )
 
 
 def _batch_agrees(noun: str, listed: list[dict[str, Any]], field: str, batch: dict[str, Any]) -> Iterator[Problem]:
@@ -954,7 +1169,28 @@ def batch_get_finds_what_the_list_shows(judged: Judged) -> Iterator[Problem]:
         yield Problem("batch get finds unlisted resources", f"{unknown} are under `found` but not listed")
 
 
-@invariant("listPhoneNumbers")
+async def _ignore_connector_filter(app: Any, exchange: Exchange) -> None:
+    """A number list answers every number of the agent, whatever its `connectorId` filter."""
+    await exchange.forward(app)
+    if exchange.operation == "listPhoneNumbers" and exchange.status == 200 and "connectorId=" in exchange.query:
+        agent, key = exchange.match[1]["agentId"], exchange.headers["x-api-key"]
+        status, everything = await call(app, "GET", f"/v1/agents/{agent}/telephony/phone-numbers", key)
+        if status == 200:
+            exchange.set_json(everything)
+
+
+@invariant(
+    "listPhoneNumbers",
+    proven_by=[
+        Mutation(
+            "filter-ignored",
+            "a number list ignores its `connectorId` filter",
+            ("listPhoneNumbers",),
+            _ignore_connector_filter,
+            klass=attribution.DRIFT,
+        )
+    ],
+)
 def number_list_honours_its_connector_filter(judged: Judged) -> Iterator[Problem]:
     """A list filtered by `connectorId` shows exactly the agent's numbers routed to that connector."""
     if _unfiltered(judged):
@@ -982,7 +1218,22 @@ def number_list_honours_its_connector_filter(judged: Judged) -> Iterator[Problem
 # Outbound calls
 
 
-@invariant("triggerOutboundCall")
+def trigger_without_keeping_the_call(tx: Any, call: Call) -> Any:
+    """triggerOutboundCall's rule answering a fresh SID but keeping no call: its status is unknown."""
+    return {"callSid": f"OUT-{uuid.uuid4()}", "status": "QUEUED"}
+
+
+@invariant(
+    "triggerOutboundCall",
+    proven_by=[
+        Mutation(
+            "triggered-call-forgotten",
+            "a triggered call's SID is unknown to the status operation",
+            ("triggerOutboundCall",),
+            rules={"triggerOutboundCall": trigger_without_keeping_the_call},
+        )
+    ],
+)
 def triggered_call_is_queued_and_known_to_its_status(judged: Judged) -> Iterator[Problem]:
     """A triggered call answers an OUT- SID and QUEUED, and its status is then readable in its environment."""
     sid, status = judged.body.get("callSid"), judged.body.get("status")
@@ -1002,7 +1253,25 @@ def triggered_call_is_queued_and_known_to_its_status(judged: Judged) -> Iterator
         yield Problem("status of another call", f"the status of {sid} answered callSid {_body(read).get('callSid')!r}")
 
 
-@invariant("getOutboundCallStatus")
+def _reason_when_not_failed(body: Any, _exchange: Exchange) -> None:
+    if body.get("status") != "FAILURE":
+        body["reason"] = "The call is going well."
+
+
+@invariant(
+    "getOutboundCallStatus",
+    proven_by=[
+        Mutation(
+            "reason-without-failure",
+            "a call that did not fail comes with a reason",
+            ("triggerOutboundCall", "getOutboundCallStatus"),
+            on_success("getOutboundCallStatus", _reason_when_not_failed),
+            klass=attribution.ASSUMPTION,
+            assumption="getOutboundCallStatus",
+            slow=True,
+        )
+    ],
+)
 def call_status_gives_a_reason_only_for_failure(judged: Judged) -> Iterator[Problem]:
     """A call's `reason` is set when it failed and empty otherwise."""
     status, reason = judged.body.get("status"), judged.body.get("reason")
@@ -1027,8 +1296,6 @@ def call_status_gives_a_reason_only_for_failure(judged: Judged) -> Iterator[Prob
 SINGLE_CREDENTIAL = "single-credential"
 # A key no account has. The probe pairs it with the run's own key, never with another account's.
 PROBE_INVALID_KEY = "conformance-probe-not-an-api-key"
-# Assumptions that checks test with requests of their own, and the read those requests send.
-PROBED_ASSUMPTIONS = {SINGLE_CREDENTIAL: "listPhoneNumbers"}
 
 
 def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
@@ -1053,49 +1320,22 @@ def _send_with_headers(judged: Judged, headers: list[tuple[str, str]]) -> httpx.
     return anyio.run(in_process)
 
 
-def _probe_wait(state: tenacity.RetryCallState) -> float:
-    assert state.outcome is not None
-    answer: httpx.Response = state.outcome.result()
-    return FOLLOW_UP_RETRY.wait_before(state.attempt_number, answer)
-
-
-def _last_probe_answer(state: tenacity.RetryCallState) -> httpx.Response:
-    assert state.outcome is not None
-    answer: httpx.Response = state.outcome.result()
-    return answer
-
-
-def _send_probe(judged: Judged, headers: list[tuple[str, str]]) -> httpx.Response:
-    """The probe, retried on 429/502/503/504 as a follow-up read is; `FollowUpReadFailed` if it still is.
-
-    A rate limit or a passing outage says nothing about two keys: the suite could not judge.
-    """
-    retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_result(
-            lambda answer: answer.status_code in FOLLOW_UP_RETRY.statuses and GUARD_HEADER.lower() not in answer.headers
-        ),
-        wait=_probe_wait,
-        stop=tenacity.stop_after_attempt(FOLLOW_UP_RETRY.attempts)
-        | tenacity.stop_before_delay(FOLLOW_UP_RETRY.total_timeout),
-        retry_error_callback=_last_probe_answer,
-        sleep=FOLLOW_UP_RETRY.sleep,
-    )
-    answer: httpx.Response = retrying(_send_with_headers, judged, headers)
-    if answer.status_code in FOLLOW_UP_RETRY.statuses:
-        raise FollowUpReadFailed(judged.operation_id, answer.status_code, answer.text)
-    return answer
-
-
 def _refused_as_unauthorised(answer: httpx.Response) -> bool:
-    try:
-        body = answer.json()
-    except ValueError:
-        return False
+    body = _body(answer)
     if answer.status_code != 401 or not isinstance(body, dict) or body.get("success") is not False:
         return False
     # Which 401 code is the `auth-codes` assumption's business (the envelope check judges it), not
     # this one's: any code will do.
     return isinstance(body.get("error_code"), str)
+
+
+async def acts_for_the_last_key(app: Any, exchange: Exchange) -> None:
+    """A key header sent twice acts for the last key instead of being refused."""
+    keys = [exchange.headers.get("x-api-key"), *(v for k, v in exchange.repeated_headers if k == "x-api-key")]
+    if len(keys) > 1:
+        exchange.headers["x-api-key"] = str(keys[-1])
+        exchange.repeated_headers = tuple((k, v) for k, v in exchange.repeated_headers if k != "x-api-key")
+    await exchange.forward(app)
 
 
 @schemathesis.check
@@ -1107,13 +1347,28 @@ class key_sent_twice_is_refused:
     Only reads are sent, and never another account's key.
     """
 
+    declared = Declared(
+        frozenset({"listPhoneNumbers"}),
+        proven_by=(
+            Mutation(
+                "two-keys-resolved",
+                "a key header sent twice acts for the last key",
+                ("listPhoneNumbers",),
+                acts_for_the_last_key,
+                klass=attribution.ASSUMPTION,
+                assumption=SINGLE_CREDENTIAL,
+            ),
+        ),
+        probes={SINGLE_CREDENTIAL: "listPhoneNumbers"},
+    )
+
     def __init__(self) -> None:
         self.probed = False
 
     def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
         operation_id = _operation_id(case)
         key = case.headers.get(API_KEY_HEADER) if case.headers else None
-        if self.probed or operation_id != PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL] or not key:
+        if self.probed or operation_id not in self.declared.judges or not key:
             return True
         if response.status_code != 200 or _from_guard(response):
             return True
@@ -1131,17 +1386,19 @@ class key_sent_twice_is_refused:
         }
         for label, (first, second) in pairs.items():
             started = time.monotonic()
-            answer = _send_probe(judged, [(API_KEY_HEADER, first), (API_KEY_HEADER, second)])
-            error_code = _error_code_of(answer)
-            from_guard = GUARD_HEADER.lower() in answer.headers
+            # A rate limit or a passing outage says nothing about two keys: the suite could not judge.
+            headers = [(API_KEY_HEADER, first), (API_KEY_HEADER, second)]
+            answer = _retried(judged.operation_id, functools.partial(_send_with_headers, judged, headers))
+            error_code, from_guard = _error_code(answer), _from_guard(answer)
+            elapsed = time.monotonic() - started
             recorder_of(judged.case).probes.append(
-                Probe(
-                    SINGLE_CREDENTIAL,
+                findings.Exchange(
                     judged.operation_id,
                     answer.status_code,
-                    time.monotonic() - started,
-                    error_code,
+                    elapsed,
                     from_guard,
+                    error_code=error_code,
+                    probe=SINGLE_CREDENTIAL,
                 )
             )
             if from_guard or _refused_as_unauthorised(answer):
@@ -1156,17 +1413,6 @@ class key_sent_twice_is_refused:
                 yield Problem("two keys refused without the 401 envelope", evidence, assumption=SINGLE_CREDENTIAL)
             else:
                 yield Problem("two keys not refused with 401", evidence, assumption=SINGLE_CREDENTIAL)
-
-
-def _error_code_of(answer: httpx.Response) -> str | None:
-    try:
-        body = answer.json()
-    except ValueError:
-        return None
-    return body.get("error_code") if isinstance(body, dict) else None
-
-
-CHECKED_OPERATIONS["key_sent_twice_is_refused"] = frozenset({PROBED_ASSUMPTIONS[SINGLE_CREDENTIAL]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1187,6 +1433,28 @@ def _resources(operation_id: str, body: Any) -> list[dict[str, Any]]:
     return []
 
 
+def _also_lists(operation: str, key: str, agent: str, agents_key: str | None = None) -> Handler:
+    """`operation`'s list also shows what it shows `agent` (read with `agents_key`, else the run's key)."""
+    path = load_catalogue()[operation].path.replace("{agentId}", agent)
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == operation and exchange.status == 200 and exchange.match[1]["agentId"] != agent:
+            _, theirs = await call(app, "GET", path, agents_key or exchange.headers["x-api-key"])
+            exchange.set_json({**exchange.json(), key: exchange.json()[key] + theirs[key]})
+
+    return handler
+
+
+def shows_another_tenants_numbers(dev_key: str) -> Handler:
+    """The number list also shows the numbers of an agent of another account."""
+    for account in load_config().accounts:
+        agent = next((agent for agent in account.agents if agent.phone_numbers), None)
+        if dev_key not in account.api_keys and agent is not None:
+            return _also_lists("listPhoneNumbers", "phoneNumbers", agent.id, account.api_keys[0])
+    raise LookupError("the mock's config has no other account holding numbers")
+
+
 # A class, because it remembers what earlier responses showed; named in lower case because
 # Schemathesis reports a check by its class name.
 @schemathesis.check
@@ -1198,6 +1466,29 @@ class agent_sees_only_its_project:
     the same account refutes `agent-is-project`. Connector updates are left out: a connector moved
     away legitimately shows its new project.
     """
+
+    # Every answer that shows resources, one or a list; proven for each by kinds.derived too.
+    declared = Declared(
+        kinds.shows_resources(load_catalogue()),
+        proven_by=(
+            Mutation(
+                "another-accounts-numbers",
+                "the number list shows another account's numbers",
+                ("listPhoneNumbers",),
+                keyed=shows_another_tenants_numbers,
+                klass=attribution.TENANCY,
+            ),
+            Mutation(
+                "another-projects-connectors",
+                "the connector list shows another project's connectors of the same account",
+                ("listConnectors",),
+                # agent-dev-2 is agent-dev's neighbour in the mock's default config: same account, its own project.
+                _also_lists("listConnectors", "connectors", "agent-dev-2"),
+                klass=attribution.ASSUMPTION,
+                assumption="agent-is-project",
+            ),
+        ),
+    )
 
     def __init__(self) -> None:
         self.owners: dict[str, tuple[str, str]] = {}
@@ -1233,5 +1524,7 @@ class agent_sees_only_its_project:
                 )
 
 
-# It judges every answer that shows resources: one of them, or a list.
-CHECKED_OPERATIONS[kinds.TENANCY_CHECK] = kinds.shows_resources(load_catalogue())
+@functools.cache
+def registry() -> Registry:
+    """What the checks of this module declare, read once."""
+    return Registry.of(sys.modules[__name__])

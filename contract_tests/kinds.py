@@ -1,10 +1,11 @@
-"""The invariants that judge every operation of a kind, read from the contract model.
+"""The invariants that judge every operation of a kind, and the broken mocks that prove them, read from the contract.
 
 An operation is judged by these because of what its answer is, not because it is named: any
 operation whose success answer publishes a required field is judged by Schemathesis' schema check;
-any whose answer shows resources (one of them, a list, a batch read) by the tenancy check. A new
-operation of one of these kinds is judged, and proven by the mutation matrix's derived mutations,
-without anyone naming it; only a behaviour of its own needs a hand-written invariant.
+any whose answer shows resources (one of them, a list, a batch read) by the tenancy check; a read
+of one resource by id by `a_get_answers_the_resource_asked`. A new operation of one of these kinds
+is judged, and proven by `derived`'s mutations, without anyone naming it; only a behaviour of its
+own needs a hand-written invariant, with the broken mock that proves it declared beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contract_tests.attribution import DRIFT, TENANCY
+from contract_tests.broken_mocks import Exchange, Handler, Mutation, call, drop, on_success
 from telephony_contract import Catalogue, Operation, resolve
 
 SCHEMA_CHECK = "response_schema_conformance"
@@ -98,3 +101,84 @@ def generic_invariants(catalogue: Catalogue) -> dict[str, frozenset[str]]:
         TENANCY_CHECK: shows_resources(catalogue),
         GET_CHECK: frozenset(single_gets(catalogue)),
     }
+
+
+# An account the mock's default config does not have: whatever shows it is another tenant's data.
+OTHER_ACCOUNT = "acct-someone-else"
+
+
+def _strangers_copy(body: Any, _exchange: Exchange) -> None:
+    """Each list of resources in the answer also shows a copy of its first, owned by another account."""
+    for value in body.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "accountId" in value[0]:
+            value.append({**value[0], "accountId": OTHER_ACCOUNT})
+
+
+def _first_listed_whatever_asked(catalogue: Catalogue, get: SingleGet) -> Handler:
+    """A get answers the agent's first listed resource of its kind, whatever id was asked."""
+    assert get.listing is not None and get.key is not None
+    listing, key, header = catalogue[get.listing].path, get.key, catalogue.api_key_header.lower()
+
+    async def handler(app: Any, exchange: Exchange) -> None:
+        await exchange.forward(app)
+        if exchange.operation == get.operation and exchange.status in (200, 404):
+            path = listing.replace("{agentId}", exchange.match[1]["agentId"])
+            status, listed = await call(app, "GET", path, exchange.headers[header])
+            if status == 200 and listed[key]:
+                exchange.status = 200
+                exchange.set_json(listed[key][0])
+
+    return handler
+
+
+def derived(catalogue: Catalogue) -> list[Mutation]:
+    """The mutations every operation of a kind gets: each run on that one operation, each caught.
+
+    Each success answer publishing a required field drops the first (drift, by the schema check);
+    each list read without a body also shows another account's copy of a resource (tenancy; a batch
+    read answers what its request names, so a stranger there would break that first); each read of
+    one resource by id answers another (drift).
+    """
+    mutations = []
+    for operation in catalogue.values():
+        name = operation.operation_id
+        # Runs that must first create something, or place calls, take seconds: out of the default run.
+        slow = not operation.safe or operation.places_call
+        fields = required_fields(catalogue, operation)
+        if fields:
+            mutations.append(
+                Mutation(
+                    f"field-dropped-{name}",
+                    f"{name}'s answer lacks the published required `{fields[0]}`",
+                    (name,),
+                    on_success(name, drop(fields[0])),
+                    klass=DRIFT,
+                    slow=slow,
+                    caught_by=SCHEMA_CHECK,
+                )
+            )
+        if catalogue.lists_resources(operation) and operation.body is None:
+            mutations.append(
+                Mutation(
+                    f"another-account-{name}",
+                    f"{name} also shows another account's copy of a resource it lists",
+                    (name,),
+                    on_success(name, _strangers_copy),
+                    klass=TENANCY,
+                    slow=slow,
+                    caught_by=TENANCY_CHECK,
+                )
+            )
+    mutations += [
+        Mutation(
+            f"get-answers-another-{get.operation}",
+            f"{get.operation} answers the first listed resource whatever was asked",
+            (get.operation,),
+            _first_listed_whatever_asked(catalogue, get),
+            klass=DRIFT,
+            caught_by=GET_CHECK,
+        )
+        for get in single_gets(catalogue).values()
+        if get.listing is not None
+    ]
+    return mutations

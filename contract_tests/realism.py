@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from importlib.util import find_spec
 from time import time
-from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contract_tests.recording import answer_of
 from telephony_contract import CORRELATION_HEADER, error_envelope, generic_code
 
 TRANSIENT = (429, 502, 503, 504)
@@ -90,7 +90,7 @@ class RealismFront:
         if plan.transient is not None:
             await self._transient(plan.transient, plan.retry_after, send, lost=False)
             return
-        status, headers, body = await _answer_of(self.app, scope, receive)
+        status, headers, body = await answer_of(self.app, scope, receive)
         if plan.lost is not None:
             await self._transient(plan.lost, plan.retry_after, send, lost=True)
             return
@@ -164,21 +164,6 @@ class RealismFront:
         headers = [*headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
-async def _answer_of(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """The whole answer `app` gives: status, headers and body."""
-    start: dict[str, Any] = {}
-    body = bytearray()
-
-    async def capture(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            start.update(message)
-        elif message["type"] == "http.response.body":
-            body.extend(message.get("body", b""))
-
-    await app(scope, receive, capture)
-    return int(start["status"]), list(start.get("headers", [])), bytes(body)
 
 
 def _accepted_codings(scope: Scope) -> list[str]:

@@ -1,21 +1,11 @@
-"""Recordings of what a run exchanged with its target, as HTTP Archive (HAR 1.2) files.
+"""Recordings of what a run exchanged with its target, as HTTP Archive (HAR 1.2) files, written as it goes.
 
-Every exchange is written as it happens, in order: the request (method, URL with its query,
-headers, body) and the answer (status, headers, body) with its latency (`time`, in milliseconds).
-HAR rather than a VCR cassette: it is JSON, which orjson reads a night's recording of in well
-under a second where a YAML cassette takes minutes; browsers' developer tools, mitmproxy, Charles,
-Fiddler and `schemathesis run --report har` read and write it; and it carries each exchange's
-start time and latency in standard fields. Fields of our own start with `_`, as HAR 1.2 allows:
-`_resetBefore` marks an exchange the target was reset to its seed state before (the mock's own
-runs reset it per phase), `_truncated` a body cut at `MAX_BODY_BYTES`.
-
-Nothing secret is written. Every `X-API-KEY` value is replaced: the run's own key by `RUN_KEY`
-(so a replay knows to send its own key there) and any other value by `OTHER_KEY` (the suite's
-wrong-key probes stay wrong); headers whose name says they carry a credential are redacted whole;
-and the run's secrets, and anything shaped like a token, are redacted wherever they appear.
-
-Kept recordings are bounded: `keep()` leaves the newest `KEEP` of a target's folder, and drops the
-oldest beyond `MAX_KEPT_BYTES` in all (the newest is always kept).
+Why HAR rather than a VCR cassette, what is redacted and how many recordings are kept:
+contract_tests/README.md, "Recordings and fidelity". Fields of our own start with `_`, as HAR 1.2
+allows: `_resetBefore` marks an exchange the target was reset to its seed state before (the mock's
+own runs reset it per phase), `_truncated` a body cut at `MAX_BODY_BYTES`. The run's own key is
+written as `RUN_KEY`, so a replay knows to send its own key there, and any other as `OTHER_KEY`,
+so the suite's wrong-key probes stay wrong.
 """
 
 from __future__ import annotations
@@ -34,10 +24,12 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import orjson
 
+from telephony_contract import load_catalogue
+
 HAR_VERSION = "1.2"
 RUN_KEY = "[REDACTED]"
 OTHER_KEY = "[REDACTED:other]"
-KEY_HEADER = "x-api-key"
+KEY_HEADER = load_catalogue().api_key_header.lower()
 # A body bigger than this is cut, and its exchange is replayed but not compared.
 MAX_BODY_BYTES = 256 * 1024
 # What a target's folder of kept recordings may hold: a week of nights, and at most 512 MiB.
@@ -226,6 +218,21 @@ def _header_value(headers: Iterable[tuple[str, str]], name: str) -> str:
     return next((value for key, value in headers if key.lower() == name), "")
 
 
+async def answer_of(app: Any, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """The whole answer an ASGI app gives a request: status, headers and body."""
+    start: dict[str, Any] = {}
+    body = bytearray()
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    return int(start["status"]), list(start.get("headers", [])), bytes(body)
+
+
 class RecordingApp:
     """An ASGI app in front of another that records every HTTP exchange with it."""
 
@@ -240,9 +247,6 @@ class RecordingApp:
             return
         started, clock = time.time(), time.perf_counter()
         request_body: list[bytes] = []
-        status = 0
-        response_headers: list[tuple[str, str]] = []
-        response_body: list[bytes] = []
 
         async def receiving() -> Message:
             message = await receive()
@@ -250,16 +254,9 @@ class RecordingApp:
                 request_body.append(message.get("body", b""))
             return message
 
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                response_headers.extend((k.decode("latin-1"), v.decode("latin-1")) for k, v in message["headers"])
-            elif message["type"] == "http.response.body":
-                response_body.append(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receiving, sending)
+        status, headers, body = await answer_of(self.app, scope, receiving)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
         raw_path = scope.get("raw_path") or scope["path"].encode()
         query = scope.get("query_string", b"")
         url = self.base_url + raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
@@ -271,13 +268,9 @@ class RecordingApp:
             request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
             request_body=b"".join(request_body),
             status=status,
-            response_headers=response_headers,
-            response_body=b"".join(response_body),
+            response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+            response_body=body,
         )
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,9 +290,6 @@ class Exchange:
     response_body: bytes
     truncated: bool = False
     reset_before: bool = False
-
-    def header(self, name: str) -> str | None:
-        return next((value for key, value in self.response_headers if key.lower() == name), None)
 
 
 @dataclass(frozen=True)
@@ -342,12 +332,16 @@ def _exchange(index: int, entry: dict[str, Any]) -> Exchange:
     )
 
 
+def json_of(raw: bytes) -> Any:
+    """A recorded body as JSON; None when it is empty or not JSON."""
+    try:
+        return orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError:
+        return None
+
+
 def _decoded(text: str, encoding: str | None) -> bytes:
     return base64.b64decode(text) if encoding == "base64" else text.encode("utf-8")
-
-
-# ---------------------------------------------------------------------------------------------
-# Where recordings live, and how many are kept
 
 
 def folder(report_dir: Path, target: str) -> Path:

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-import orjson
 import yaml
 
 from contract_tests import recording
@@ -58,9 +57,6 @@ class Reply:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
-
-    def header(self, name: str) -> str | None:
-        return next((value for key, value in self.headers if key == name), None)
 
 
 @dataclass
@@ -102,13 +98,6 @@ def _records(value: Any, required: frozenset[str]) -> Iterator[dict[str, Any]]:
             yield from _records(item, required)
 
 
-def _json(raw: bytes) -> Any:
-    try:
-        return orjson.loads(raw) if raw else None
-    except orjson.JSONDecodeError:
-        return None
-
-
 def seed_of(exchanges: Iterable[Exchange], catalogue: Catalogue | None = None) -> Seed:
     """The state the recorded service showed before the run changed anything (see the module)."""
     catalogue = catalogue or load_catalogue()
@@ -137,10 +126,10 @@ def seed_of(exchanges: Iterable[Exchange], catalogue: Catalogue | None = None) -
         if operation.writes:
             # What a write names is the run's from now on; a connector write may move any number.
             touched.update(match.parameters.values())
-            touched.update(strings(_json(exchange.request_body)))
+            touched.update(strings(recording.json_of(exchange.request_body)))
             connectors_changed = connectors_changed or operation.resource == _CONNECTORS
             continue
-        answer = _json(exchange.response_body)
+        answer = recording.json_of(exchange.response_body)
         for record in _records(answer, connector_fields):
             if record["connectorId"] not in touched and not connectors_changed:
                 seed.connectors.setdefault(record["connectorId"], record)
@@ -233,9 +222,6 @@ async def send_to(
         "server": ("127.0.0.1", 80),
     }
     sent = False
-    status = 0
-    answer_headers: list[tuple[str, str]] = []
-    chunks: list[bytes] = []
 
     async def receive() -> dict[str, Any]:
         nonlocal sent
@@ -244,16 +230,8 @@ async def send_to(
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: Any) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            answer_headers.extend((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message["headers"])
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return Reply(status, tuple(answer_headers), b"".join(chunks))
+    status, answer_headers, raw = await recording.answer_of(app, scope, receive)
+    return Reply(status, tuple((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in answer_headers), raw)
 
 
 def _minted(recorded: Any, replayed: Any) -> Iterator[tuple[str, str]]:
@@ -282,7 +260,7 @@ async def _replay(app: Any, clock: _RecordedClock, exchanges: list[Exchange]) ->
         reply = await send_to(mock, exchange.method, path, query, _headers(exchange, body), body)
         replies.append(reply)
         if 200 <= reply.status < 300 and 200 <= exchange.status < 300:
-            minted.update(_minted(_json(exchange.response_body), _json(reply.body)))
+            minted.update(_minted(recording.json_of(exchange.response_body), recording.json_of(reply.body)))
     return replies
 
 

@@ -268,10 +268,6 @@ def _changes(changes: Changes | None) -> list[str]:
     return lines
 
 
-def _named(finding: dict[str, str]) -> str:
-    return f"`{finding['id']}` `{finding['check']}` on `{finding['operation']}`: {cell(finding['kind'])}"
-
-
 def _retries(retries: dict[str, Any] | None, settled: list[str]) -> list[str]:
     """Retries per operation and status: what the target's transient answers cost the run."""
     if not retries:

@@ -1,18 +1,11 @@
 """The run's one retry policy: what a real target's transient answers cost, and when to stop paying.
 
-Every request a run sends to a real target passes through the guard (Schemathesis's cases and
-probes, the checks' follow-up reads, the guard's own teardown), and the guard sends each one
-through `Retries.send`. An answer of 429, 502, 503 or 504, or a connection that failed, is sent
-again after the wait `Retry-After` asks for (or an exponential backoff when it asks nothing), so
-the request is judged only on its final answer. What may be sent again is the caller's word
-(the guard decides it from the operation catalogue); how often is this module's:
-
-- per request, at most `attempts` attempts within `request_seconds`;
-- per run, at most `retries` retries and `wait_seconds` spent waiting between attempts.
-
-A request still transient when its own allowance ends is a give-up; a run whose allowance ends
-is `exhausted`. Either way the run cannot judge what it could not get an answer to: the report
-says INCONCLUSIVE with a toolkit finding, never drift.
+The guard sends every request a run sends to a real target through `Retries.send` (what, and
+when, contract_tests/README.md's "Production HTTP" says). What may be sent again is the caller's
+word (the guard decides it from the operation catalogue); how often is this module's. A request
+still transient when its own allowance ends is a give-up; a run whose allowance ends is
+`exhausted`. Either way the run cannot judge what it could not get an answer to: the report says
+INCONCLUSIVE with a toolkit finding, never drift.
 """
 
 from __future__ import annotations
@@ -34,6 +27,8 @@ TRANSIENT = frozenset({429, 502, 503, 504})
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 Outcome = httpx.Response | httpx.TransportError
+# What the figures JSON says of the budget (the backoff is the client's policy, not a figure).
+_BUDGET_FIGURES = ("attempts", "request_seconds", "retries", "wait_seconds")
 
 
 @dataclass(frozen=True)
@@ -204,10 +199,5 @@ class Retries:
             "by_operation": by_operation,
             "gave_up": [dataclasses.asdict(item) for item in self.gave_up],
             "exhausted": self.exhausted,
-            "budget": {
-                "attempts": self.budget.attempts,
-                "request_seconds": self.budget.request_seconds,
-                "retries": self.budget.retries,
-                "wait_seconds": self.budget.wait_seconds,
-            },
+            "budget": {name: getattr(self.budget, name) for name in _BUDGET_FIGURES},
         }

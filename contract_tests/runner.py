@@ -287,17 +287,7 @@ def run(
                 stream.stop()
             outcome.interrupted = INTERRUPTED
     outcome.seconds = time.monotonic() - started
-    outcome.exchanges += [
-        Exchange(
-            probe.operation,
-            probe.status,
-            probe.elapsed,
-            probe.from_guard,
-            error_code=probe.error_code,
-            probe=probe.assumption,
-        )
-        for probe in recorder.probes
-    ]
+    outcome.exchanges += recorder.probes
     outcome.cases = state.statistic.total_cases
     outcome.tested_operations = set(state.statistic.tested_operations)
     outcome.tested_operation_ids = {state.labels.get(label, label) for label in outcome.tested_operations}
@@ -461,11 +451,3 @@ def _unjudged_cases(recorder: Any, state: _Run) -> set[str] | None:
         return marked
     gave_up = len(state.retries.gave_up) - state.gave_up_at_start
     return marked if gave_up <= len(marked) else None
-
-
-def record_baseline(findings: Iterable[Finding], path: Path, *, days: int) -> list[Entry]:
-    """Accept new findings into the baseline for `days` days; returns the entries added."""
-    baseline = Baseline.load(path)
-    added = baseline.accept([finding for finding in findings if finding.known is None], days=days)
-    baseline.save(path)
-    return added

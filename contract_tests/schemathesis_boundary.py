@@ -185,10 +185,11 @@ _VOLATILE = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\+?\b\d[\d.:-]*\b")
 
 def failure_kind(failure: Failure, violations: tuple[Violation, ...] = ()) -> findings.Kind:
     """What this failure is, in the toolkit's own terms, whichever check raised it."""
-    said = {name: _stated(failure, name) for name in ("basis", "assumption")}
+    said: dict[str, Any] = {name: _stated(failure, name) for name in ("basis", "assumption")}
     named = _stated(failure, "kind")
     if named is not None:
-        return _CHECK_KINDS.get(_stated(failure, "code") or "", findings.PublishedRule)(named, **said)
+        about = tuple(getattr(failure, "about", ()))
+        return _CHECK_KINDS.get(_stated(failure, "code") or "", findings.PublishedRule)(named, about=about, **said)
     if isinstance(failure, AcceptedNegativeData):
         broken = sorted({f"{violation.keyword} at {violation.location}" for violation in violations})
         return findings.InvalidRequestAccepted(failure.status_code, tuple(broken), **said)

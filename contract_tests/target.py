@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import uvicorn
 
-from contract_tests.guard import Guard, RealTarget
+from contract_tests.guard import CONNECTORS, Guard, RealTarget, resource_path
 from contract_tests.retries import Retries, RetryBudget
 from telephony_contract import load_catalogue
-
-# ---------------------------------------------------------------------------------------------
-# Serving an app on a free loopback port
 
 
 def free_port() -> int:
@@ -43,28 +40,19 @@ def serve(app: Any, **config: Any) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, **{"log_level": "error", "lifespan": "auto", **config}))
-    ready = threading.Event()
-    original_startup = server.startup
-
-    async def startup(sockets: list[socket.socket] | None = None) -> None:
-        await original_startup(sockets=sockets)
-        ready.set()
-
-    server.startup = startup  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 10
     try:
-        if not ready.wait(timeout=10):
-            raise RuntimeError("the loopback server did not start within 10 seconds")
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the loopback server did not start within 10 seconds")
+            time.sleep(0.01)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Choosing the target
 
 
 @dataclass
@@ -176,9 +164,10 @@ def list_connectors(selected: Selected) -> list[str]:
     """The ids of the connectors the target's agent holds (read through the guard for a real target)."""
     from schemathesis.python import asgi
 
-    path = f"/v1/agents/{quote(selected.agent_id, safe='')}/telephony/connectors"
+    catalogue = load_catalogue()
+    path = resource_path(catalogue, "GET", CONNECTORS, agentId=selected.agent_id)
     with asgi.get_client(selected.app) as client:
-        answer = client.get(path, headers={load_catalogue().api_key_header: selected.api_key})
+        answer = client.get(path, headers={catalogue.api_key_header: selected.api_key})
     if answer.status_code != 200:
         return []
     return [item["connectorId"] for item in answer.json().get("connectors", []) if item.get("connectorId")]

@@ -138,7 +138,7 @@ def test_an_unknown_code_on_a_status_with_only_assumed_codes_refutes_them() -> N
     unknown_401 = Finding(
         "error_carries_envelope_and_correlation_id",
         "release",
-        PublishedRule("`error_code` … is not one of the contract's x-error-codes"),
+        PublishedRule("error code not in the contract", about=("error_code",)),
         "",
         "",
         evidence=Evidence(401, '{"error_code": "AUTH_USER_UNAUTHORISED"}', "c-2"),

@@ -79,12 +79,12 @@ _DRIVER = textwrap.dedent(
     import json, sys
     from pathlib import Path
     import contract_tests
-    from contract_tests import broken_mocks
+    from contract_tests import broken_mocks, hooks
     from contract_tests.conformance import conduct
     from telephony_mock import create_app
 
     assert Path(contract_tests.__file__).resolve().is_relative_to(Path.cwd().resolve()), contract_tests.__file__
-    app = broken_mocks.Broken(create_app(admin=True), broken_mocks.forgets_imports)
+    app = broken_mocks.Broken(create_app(admin=True), hooks.forgets_imports)
     budget = {
         "generation": {"max-examples": 2, "no-shrink": True},
         "phases": {name: {"enabled": False} for name in ("coverage", "fuzzing", "stateful")},

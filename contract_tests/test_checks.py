@@ -77,7 +77,7 @@ def counted(tmp_path: Path) -> Iterator[Counting]:
 
 def test_a_violation_names_its_check_operation_and_kind() -> None:
     check = hooks.import_then_get_returns_number_and_client_env
-    app = broken_mocks.Broken(create_app(admin=True), broken_mocks.forgets_imports)
+    app = broken_mocks.Broken(create_app(admin=True), hooks.forgets_imports)
 
     violation = _violation(app, check, "importPhoneNumber", **IMPORT_SANDBOX)
 
@@ -92,7 +92,7 @@ def test_a_violation_names_its_check_operation_and_kind() -> None:
 
 def test_a_violation_s_identity_holds_no_source_position() -> None:
     check = hooks.import_then_get_returns_number_and_client_env
-    app = broken_mocks.Broken(create_app(admin=True), broken_mocks.forgets_imports)
+    app = broken_mocks.Broken(create_app(admin=True), hooks.forgets_imports)
 
     violation = _violation(app, check, "importPhoneNumber", **IMPORT_SANDBOX)
 
@@ -146,7 +146,7 @@ def test_an_answer_the_guard_gave_is_never_judged() -> None:
     check = hooks.error_carries_envelope_and_correlation_id
 
     _judge(app, check, "getPhoneNumber", phoneNumber=NUMBER)
-    app.handler = broken_mocks.bare_not_found
+    app.handler = hooks.bare_not_found
     with pytest.raises(FailureGroup) as raised:
         _judge(app, check, "getPhoneNumber", phoneNumber=NUMBER)
     assert "envelope field missing" in [getattr(failure, "kind", None) for failure in raised.value.exceptions]
@@ -155,7 +155,7 @@ def test_an_answer_the_guard_gave_is_never_judged() -> None:
 def test_a_check_states_published_and_assumed_expectations_apart() -> None:
     # A bare 404 breaks the published envelope and the assumed `error_id` = correlation header at
     # once: one finding for each, so that the published one is drift whatever the other says.
-    app = broken_mocks.Broken(create_app(admin=True), broken_mocks.bare_not_found)
+    app = broken_mocks.Broken(create_app(admin=True), hooks.bare_not_found)
     with pytest.raises(FailureGroup) as raised:
         _judge(app, hooks.error_carries_envelope_and_correlation_id, "getPhoneNumber", phoneNumber=NUMBER)
 
@@ -195,7 +195,7 @@ def test_a_check_names_the_assumption_its_expectation_rests_on() -> None:
 
 def test_a_published_expectation_names_no_assumption() -> None:
     violation = _violation(
-        broken_mocks.Broken(create_app(admin=True), broken_mocks.forgets_imports),
+        broken_mocks.Broken(create_app(admin=True), hooks.forgets_imports),
         hooks.import_then_get_returns_number_and_client_env,
         "importPhoneNumber",
         **IMPORT_SANDBOX,

@@ -15,7 +15,8 @@ import pytest
 
 from contract_tests import mutation_matrix
 from contract_tests.attribution import ASSUMPTION, DRIFT, TENANCY
-from contract_tests.mutation_matrix import DERIVED, MATRIX, Mutation
+from contract_tests.broken_mocks import Mutation
+from contract_tests.mutation_matrix import DERIVED, MATRIX
 from telephony_mock import create_app
 
 

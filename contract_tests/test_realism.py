@@ -9,8 +9,12 @@ INCONCLUSIVE, never with drift.
 
 from __future__ import annotations
 
+import gzip
+import importlib
 import json
+import zlib
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +28,7 @@ from contract_tests import runner
 from contract_tests.attribution import ASSUMPTION, DRIFT, TOOLKIT
 from contract_tests.conformance import Conducted, conduct
 from contract_tests.findings import RetryBudgetSpent
-from contract_tests.guard import GAVE_UP, GUARD_HEADER, Guard, RealTarget, acceptable_codings
+from contract_tests.guard import DECODED_CODINGS, GAVE_UP, GUARD_HEADER, Guard, RealTarget, acceptable_codings
 from contract_tests.realism import TRANSIENT, Realism, RealismFront
 from contract_tests.retries import Retries, RetryBudget
 from contract_tests.target import mock_credentials, serve
@@ -144,6 +148,32 @@ def test_the_guard_asks_the_service_only_for_codings_it_can_decode() -> None:
     assert acceptable_codings([("Accept-Encoding", "compress, gzip;q=0, deflate")]) == "deflate"
     assert acceptable_codings([("accept-encoding", "compress")]) == "identity"
     assert acceptable_codings([]) == "identity"
+
+
+def _compressed(coding: str, body: bytes) -> bytes | None:
+    """`body` in `coding`, or None when no library here can write it."""
+    if coding == "gzip":
+        return gzip.compress(body)
+    if coding == "deflate":
+        return zlib.compress(body)
+    module = {"br": "brotli", "zstd": "zstandard"}[coding]
+    if find_spec(module) is None:
+        return None
+    library: Any = importlib.import_module(module)
+    return bytes(library.compress(body))
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
+def test_the_guard_claims_exactly_the_codings_httpx_decodes(coding: str) -> None:
+    # DECODED_CODINGS is read from what is importable, not from httpx's private decoder table:
+    # this holds it to what httpx really does with a body in each coding.
+    body = b'{"phoneNumbers": []}'
+    compressed = _compressed(coding, body)
+    if compressed is None:
+        assert coding not in DECODED_CODINGS
+        return
+    decoded = httpx.Response(200, headers={"Content-Encoding": coding}, content=compressed).read()
+    assert (decoded == body) == (coding in DECODED_CODINGS)
 
 
 class LosesTheFirstWriteAnswer:

@@ -26,7 +26,7 @@ from telephony_mock import PolyAIMock, create_app
 
 AGENT, KEY = mock_credentials(runner.load_settings())
 CONTRACT = Contract.load(runner.SPEC)
-PROBED = hooks.PROBED_ASSUMPTIONS[hooks.SINGLE_CREDENTIAL]
+PROBED = hooks.registry().probed[hooks.SINGLE_CREDENTIAL]
 # Only the probed read, a few cases of it, no stateful sequences: the probe needs one 200.
 ONLY_THE_READ = {
     "generation": {"max-examples": 3},
@@ -43,7 +43,7 @@ def _run(app: Any, api_key: str = KEY) -> tuple[runner.Outcome, dict[str, ledger
     outcome = runner.run(schema, app=app)
     attributed = [(finding, attribute(finding, CONTRACT)) for finding in outcome.findings]
     lines = ledger.build(
-        CONTRACT, outcome.exchanges, attributed, not_tested=outcome.not_tested, probed=hooks.PROBED_ASSUMPTIONS
+        CONTRACT, outcome.exchanges, attributed, not_tested=outcome.not_tested, probed=hooks.registry().probed
     )
     return outcome, {line.assumption.id: line for line in lines}
 
@@ -67,7 +67,7 @@ def test_the_mock_refuses_every_probe_and_the_ledger_confirms_the_assumption() -
 
 
 def test_a_service_that_picks_one_key_refutes_the_assumption() -> None:
-    outcome, lines = _run(broken_mocks.Broken(create_app(admin=True), broken_mocks.acts_for_the_last_key))
+    outcome, lines = _run(broken_mocks.Broken(create_app(admin=True), hooks.acts_for_the_last_key))
 
     (finding,) = outcome.new_findings
     assert finding.identity == ("key_sent_twice_is_refused", PROBED, "two keys accepted")
@@ -126,7 +126,7 @@ def test_a_probe_that_keeps_failing_is_the_toolkits_finding_not_a_refutation() -
 
 
 def test_an_unreached_probe_is_named_as_not_tested() -> None:
-    lines = ledger.build(CONTRACT, [], [], not_tested={PROBED: "left out"}, probed=hooks.PROBED_ASSUMPTIONS)
+    lines = ledger.build(CONTRACT, [], [], not_tested={PROBED: "left out"}, probed=hooks.registry().probed)
 
     line = {line.assumption.id: line for line in lines}[hooks.SINGLE_CREDENTIAL]
     assert line.state == ledger.NOT_EXERCISED

@@ -1,15 +1,15 @@
 """The suite has teeth: run against a mock broken in one way, it reports that defect by name.
 
-Each variant of contract_tests/broken_mocks.py breaks one promise of the contract; the suite
+Each broken mock (a `Mutation` without a class of finding to prove) breaks one promise of the contract; the suite
 (every phase, every check, schemathesis.toml and the hooks) runs against it on a smaller budget
 than CI, and the check that guards that promise must be among the failures. The unbroken mock
 under the same budget, over every operation, must report nothing, so a failure can only come from
 the defect.
 
-A broken mock is run only against the operations where its defect can be seen: those its check
-judges, narrowed to the operations the defect touches (its broken rules, or DEFECT_OPERATIONS
-below for a defect on the wire). Every other operation answers as the unbroken mock does, which
-the unbroken run already proves passes; leaving them out only saves time.
+A broken mock is run only against the operations where its defect can be seen, which it names
+beside the check that must catch it (hooks.py, broken_mocks.BUILT_IN). Every other operation
+answers as the unbroken mock does, which the unbroken run already proves passes; leaving them out
+only saves time. The broken mocks with a class of finding to prove are the mutation matrix's.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from typing import Any
 
 import pytest
 
-from contract_tests import broken_mocks, hooks, runner
+from contract_tests import runner
+from contract_tests.broken_mocks import Mutation
 from contract_tests.conformance import conduct
+from contract_tests.mutation_matrix import MUTATIONS
 from contract_tests.target import mock_credentials
 from telephony_contract import load_catalogue
 from telephony_mock import create_app
@@ -34,28 +36,8 @@ TEETH_BUDGET = {
 }
 
 
-# The operations a wire defect touches, by variant name (a rule defect names its own operations).
-# A defect every operation shows (any key accepted, every 404 bare) is proven on one or two.
-DEFECT_OPERATIONS: dict[str, frozenset[str]] = {
-    "auth-not-enforced": frozenset({"listPhoneNumbers"}),
-    "error-without-envelope": frozenset({"getPhoneNumber", "getConnector"}),
-    "required-field-missing": frozenset({"getPhoneNumber"}),
-    "wrong-success-code": frozenset({"importPhoneNumbers"}),
-    "server-error-on-some-input": frozenset({"getPhoneNumber"}),
-    "another-agents-numbers-visible": frozenset({"listPhoneNumbers"}),
-    "state-not-kept-after-import": frozenset({"importPhoneNumber", "importPhoneNumbers"}),
-    "wrong-content-type": frozenset({"listConnectors"}),
-    "lookup-returns-wrong-connector": frozenset({"lookupConnector"}),
-}
 CATALOGUE = load_catalogue()
-
-
-def operations_for(variant: broken_mocks.Variant) -> frozenset[str]:
-    """Where the variant's defect can be seen: what its check judges, within what the defect touches."""
-    everything = frozenset(CATALOGUE)
-    judged = frozenset(hooks.CHECKED_OPERATIONS.get(variant.caught_by, ())) & everything or everything
-    touched = frozenset(variant.rules or ()) or DEFECT_OPERATIONS.get(variant.name, everything)
-    return judged & touched or touched
+TEETH = [mutation for mutation in MUTATIONS if mutation.klass is None]
 
 
 def _only(operations: Collection[str]) -> dict[str, Any]:
@@ -84,21 +66,20 @@ def test_unbroken_mock_passes_under_the_teeth_budget(tmp_path: Path) -> None:
     assert outcome.tested_operations == {f"{op.method} {op.path}" for op in load_catalogue().values()}
 
 
-@pytest.mark.parametrize("variant", broken_mocks.VARIANTS, ids=lambda variant: variant.name)
-def test_suite_reports_the_broken_mock(variant: broken_mocks.Variant, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mutation", TEETH, ids=lambda mutation: mutation.name)
+def test_suite_reports_the_broken_mock(mutation: Mutation, tmp_path: Path) -> None:
     _, dev_key = mock_credentials(runner.load_settings())
 
-    operations = operations_for(variant)
+    outcome = _run(mutation.app(dev_key), tmp_path, mutation.operations)
 
-    outcome = _run(variant.app(dev_key), tmp_path, operations)
-
-    assert outcome.tested_operation_ids == operations
-    assert variant.caught_by in outcome.failed_checks, (
-        f"{variant.defect}: expected `{variant.caught_by}` among the failures, got:\n{_summary(outcome)}"
+    assert outcome.tested_operation_ids == frozenset(mutation.operations)
+    assert mutation.caught_by in outcome.failed_checks, (
+        f"{mutation.changes}: expected `{mutation.caught_by}` among the failures, got:\n{_summary(outcome)}"
     )
 
 
-def test_the_defect_table_names_only_variants_and_operations_that_exist() -> None:
-    names = {variant.name for variant in broken_mocks.VARIANTS}
-    assert set(DEFECT_OPERATIONS) <= names
-    assert set().union(*DEFECT_OPERATIONS.values()) <= set(CATALOGUE)
+def test_every_broken_mock_names_operations_that_exist_and_a_check() -> None:
+    for mutation in MUTATIONS:
+        assert mutation.operations and set(mutation.operations) <= set(CATALOGUE), mutation.name
+        assert mutation.caught_by, mutation.name
+    assert len({mutation.name for mutation in MUTATIONS}) == len(MUTATIONS)

@@ -51,10 +51,33 @@ IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".pdm-b
 
 
 def generate(spec: Path, output: Path) -> None:
-    """Run openapi-python-client on *spec*, writing a complete project to *output*, changelog included."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _run_generator(spec, output, Path(tmp) / "generator-config.yaml")
+    """Write the project for *spec* to *output*: the generator's run, the SDK layer, the core, the changelog."""
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    # The package's version is the contract's: written into the config here, never by hand.
+    config["package_version_override"] = str(load_catalogue(spec).document["info"]["version"])
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as tmp:
+        config_path = Path(tmp) / "generator-config.yaml"
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        options: dict[str, str | Path] = {
+            "--path": spec,
+            "--config": config_path,
+            "--meta": "pdm",
+            "--output-path": output,
+            "--custom-template-path": _templates_with_contract(spec, Path(tmp) / "templates"),
+        }
+        argv: list[str | Path] = [bin_dir / "openapi-python-client", "generate", "--overwrite", "--fail-on-warning"]
+        for flag, value in options.items():
+            argv += [flag, value]
+        # The post hooks call `ruff`: put the pinned one first on PATH.
+        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+        result = subprocess.run(argv, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
+    sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
+    for module in sorted(CORE.glob("*.py")):
+        shutil.copyfile(module, output / config["package_name_override"] / module.name)
     changelog = releases.render(releases.load(RELEASES), config["project_name_override"])
     (output / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
 
@@ -110,44 +133,6 @@ def _schemas_in(document: Mapping[str, Any], nodes: list[Any]) -> set[str]:
             stack.extend(value for key, value in node.items() if key != "$ref")
             stack.extend(target for _, target in chain[1:])
     return found
-
-
-def _run_generator(spec: Path, output: Path, config_path: Path) -> None:
-    # The package's version is the contract's: written into the config here, never by hand.
-    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
-    config["package_version_override"] = str(yaml.safe_load(spec.read_text(encoding="utf-8"))["info"]["version"])
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    command = [
-        str(bin_dir / "openapi-python-client"),
-        "generate",
-        "--path",
-        str(spec),
-        "--config",
-        str(config_path),
-        "--meta",
-        "pdm",
-        "--output-path",
-        str(output),
-        "--overwrite",
-        "--fail-on-warning",
-    ]
-    command += ["--custom-template-path", str(_templates_with_contract(spec, config_path.parent / "templates"))]
-    # The post hooks call `ruff`: put the pinned one first on PATH.
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"openapi-python-client failed with exit code {result.returncode}")
-    sdk_layer.generate(output, spec)  # PolyAI and its namespaces, from what the templates cannot read
-    copy_core(output)
-
-
-def copy_core(output: Path) -> None:
-    """Copy the fixed modules of generator-templates/core/ into the package, unchanged."""
-    package = output / yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["package_name_override"]
-    for module in sorted(CORE.glob("*.py")):
-        shutil.copyfile(module, package / module.name)
 
 
 def _files(root: Path) -> set[Path]:

@@ -19,13 +19,12 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from contract_facts import releases
+from contract_facts.classify import BREAKING, VERDICTS, Entry, classify
+from contract_facts.model import load_document, read
+from contract_facts.surface import SurfaceChange, surface_changes
 
-from contract_facts import releases  # noqa: E402
-from contract_facts.classify import BREAKING, VERDICTS, Entry, classify  # noqa: E402
-from contract_facts.model import load_document, read  # noqa: E402
-from contract_facts.surface import SurfaceChange, surface_changes  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SPEC = "openapi.yaml"
 PACKAGE = "polyai_telephony"

@@ -29,9 +29,9 @@ SECRET_VARIABLES = ("POLYAI_API_KEY", "GH_TOKEN", "GITHUB_TOKEN")
 MAX_BODY = 60_000
 
 
-def newest_figures(reports: Path) -> Path | None:
-    candidates = sorted(path for path in reports.glob("conformance-real-*.json") if "dry-run" not in path.name)
-    return candidates[-1] if candidates else None
+def newest(reports: Path, pattern: str) -> Path | None:
+    """The newest report named like `pattern` (names carry the run's UTC stamp), or None."""
+    return max(reports.glob(pattern), default=None)
 
 
 def news(figures: dict[str, Any]) -> list[str]:
@@ -50,11 +50,6 @@ def news(figures: dict[str, Any]) -> list[str]:
     ]
     lines += [f"newly refuted assumption: `{name}`" for name in changes.get("newly_refuted", [])]
     return lines
-
-
-def newest_fidelity(reports: Path) -> Path | None:
-    candidates = sorted(reports.glob("fidelity-*.json"))
-    return candidates[-1] if candidates else None
 
 
 def _percent(score: float) -> str:
@@ -108,12 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=Path, default=Path("reports"))
     args = parser.parse_args(argv)
-    path = newest_figures(args.reports)
+    path = newest(args.reports, "conformance-real-*.json")
     if path is None:
         print(f"no real-target figures in {args.reports}; nothing to report")
         return 0
     figures = json.loads(path.read_text(encoding="utf-8"))
-    fidelity_path = newest_fidelity(args.reports)
+    fidelity_path = newest(args.reports, "fidelity-*.json")
     fidelity = json.loads(fidelity_path.read_text(encoding="utf-8")) if fidelity_path is not None else {}
     drop = fidelity_news(fidelity)
     if not news(figures) and not drop:

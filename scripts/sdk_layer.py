@@ -1,9 +1,12 @@
 """Render the SDK layer (PolyAI, AsyncPolyAI, resource namespaces, error codes) into a generated package.
 
-Runs after openapi-python-client (see codegen.py). Its templates cannot read `x-` extensions, so
-this step reads openapi.yaml itself for what they cannot see (`x-error-codes`, `x-limits`,
-`x-sdk-method`, the servers) and takes every Python name and type from the generator's own parse
-of the same document, so a method calls exactly the functions and models that were generated.
+Runs after openapi-python-client (see codegen.py), on what it wrote. What the generator's templates
+cannot read (`x-error-codes`, `x-limits`, `x-sdk-method`, the servers, summaries) comes from the
+contract through `telephony_contract`; every Python name and type comes from the generated package
+itself, read as source: each operation module says which operation it implements (`OPERATION`,
+the operationId), its `_get_kwargs` gives the arguments and `_parse_response` the answer's model,
+and each model's class body its fields. A method therefore calls exactly the functions and models
+that were generated.
 
     python scripts/sdk_layer.py generated/   # what codegen.py does after the generator
 
@@ -14,6 +17,7 @@ Method names: the operationId in snake_case without the words of its tag's noun
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import keyword
@@ -26,15 +30,8 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import EnumProperty, ModelProperty
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.string import StringProperty
 
-from telephony_contract import Catalogue, Operation, resolve
-from telephony_contract.catalogue import api_key_header
+from telephony_contract import Catalogue, Operation, load_catalogue, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -74,12 +71,9 @@ class Wait:
 @dataclasses.dataclass(frozen=True)
 class Method:
     name: str
-    operation_id: str
+    operation: Operation
     module: str  # api.<tag>.<module>
     tag_module: str
-    summary: str
-    description: str
-    assumption: str
     path_arguments: tuple[Argument, ...]
     body_arguments: tuple[Argument, ...]
     query_arguments: tuple[Argument, ...]
@@ -141,45 +135,6 @@ def method_name(operation_id: str, tag: str, declared: str | None = None) -> str
     return name + "_" if keyword.iskeyword(name) else name
 
 
-def _parsed(spec: dict[str, Any], spec_path: Path) -> GeneratorData:
-    config = Config.from_sources(ConfigFile.load_from_path(CONFIG), MetaType.PDM, spec_path, "utf-8", True, None)
-    data = GeneratorData.from_dict(spec, config=config)
-    if not isinstance(data, GeneratorData):
-        raise SystemExit(f"openapi-python-client could not read {spec_path}: {data.header}\n{data.detail}")
-    return data
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _argument(prop: Any) -> Argument:
-    """Plain Python values in (a list of strings, an enum's value), the generated model's types out."""
-    name = str(prop.python_name)
-    annotation = prop.get_type_string(no_optional=True).as_unembedded_code()
-    convert = name
-    if isinstance(prop, ListProperty) and isinstance(prop.inner_property, StringProperty):
-        annotation, convert = "Sequence[str]", f"strings({name!r}, {name})"
-    elif isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty):
-        model = prop.inner_property.class_info.name
-        annotation = f"Sequence[{model} | Mapping[str, Any]]"
-        convert = f"[item if isinstance(item, {model}) else {model}.from_dict(item) for item in {name}]"
-    elif isinstance(prop, EnumProperty):
-        # The enum or one of its values as a literal, so a type checker refuses any other string;
-        # at run time a wrong value is an InvalidArgumentError listing the valid ones.
-        literal = ", ".join(json.dumps(str(value)) for value in prop.values.values())
-        annotation, convert = f"{annotation} | Literal[{literal}]", f"enum_value({annotation}, {name!r}, {name})"
-    elif isinstance(prop, ModelProperty):
-        model = prop.class_info.name
-        annotation = f"{model} | Mapping[str, Any]"
-        convert = f"{name} if isinstance({name}, {model}) else {model}.from_dict({name})"
-    if prop.required:
-        return Argument(name, annotation, None, convert)
-    if convert != name:
-        convert = f"UNSET if isinstance({name}, Unset) else {convert}"
-    return Argument(name, f"{annotation} | Unset", "UNSET", convert)
-
-
 def correlation_header(catalogue: Catalogue) -> str:
     """The one response header every error answer of every operation declares: the request's correlation id."""
     shared: set[str] | None = None
@@ -193,88 +148,192 @@ def correlation_header(catalogue: Catalogue) -> str:
     return shared.pop()
 
 
-def _batch(spec: Mapping[str, Any], operation: Operation, body: Any, result: Any, limit: int) -> BatchField | None:
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """A field of a generated model, or a parameter of a generated `_get_kwargs`, as its source spells it."""
+
+    name: str
+    annotation: str  # without `| Unset`
+    required: bool
+    wire: str = ""  # the JSON name, for a model's field
+
+
+@dataclasses.dataclass(frozen=True)
+class Module:
+    """A generated operation module: where it is and what it takes and answers."""
+
+    tag_module: str
+    name: str
+    path_parameters: tuple[Field, ...]
+    query_parameters: tuple[Field, ...]  # and header parameters: every keyword but the body
+    body_class: str | None
+    answers: dict[int, str]  # status -> model class
+
+
+class Package:
+    """The models and operation modules openapi-python-client wrote, read as source."""
+
+    def __init__(self, package_dir: Path) -> None:
+        self.models: dict[str, ast.ClassDef] = {}
+        for path in sorted((package_dir / "models").glob("*.py")):
+            self.models.update((n.name, n) for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef))
+        self.modules: dict[str, Module] = {}
+        for path in sorted((package_dir / "api").glob("*/*.py")):
+            tree = ast.parse(path.read_text())
+            assigned = {ast.unparse(n.targets[0]): n.value for n in tree.body if isinstance(n, ast.Assign)}
+            if "OPERATION" in assigned:
+                self.modules[ast.literal_eval(assigned["OPERATION"])] = _module(path, tree)
+
+    def enum_values(self, name: str) -> tuple[str, ...] | None:
+        """The values of the generated enum *name*; None when *name* is not an enum."""
+        node = self.models.get(name)
+        if node is None or not any(ast.unparse(base).endswith("Enum") for base in node.bases):
+            return None
+        members = (n.value for n in node.body if isinstance(n, ast.Assign))
+        return tuple(str(value.value) for value in members if isinstance(value, ast.Constant))
+
+    def fields(self, name: str) -> tuple[Field, ...]:
+        """The fields of the generated model *name*, in the order its constructor takes them."""
+        model = self.models[name]
+        wire = {}
+        # from_dict reads each field as `name = ...d.pop("wireName"...)...` (`_name` when it converts).
+        from_dict = next(n for n in model.body if isinstance(n, ast.FunctionDef) and n.name == "from_dict")
+        for assign in (n for n in ast.walk(from_dict) if isinstance(n, ast.Assign)):
+            for call in ast.walk(assign.value):
+                if isinstance(call, ast.Call) and ast.unparse(call.func) == "d.pop":
+                    wire[ast.unparse(assign.targets[0]).lstrip("_")] = ast.literal_eval(call.args[0])
+        return tuple(
+            Field(ast.unparse(n.target), _without_unset(n.annotation), n.value is None, wire[ast.unparse(n.target)])
+            for n in model.body
+            if isinstance(n, ast.AnnAssign) and ast.unparse(n.target) in wire
+        )
+
+
+def _without_unset(annotation: ast.expr | None) -> str:
+    assert annotation is not None
+    return " | ".join(part for part in ast.unparse(annotation).split(" | ") if part != "Unset")
+
+
+def _module(path: Path, tree: ast.Module) -> Module:
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    arguments = functions["_get_kwargs"].args
+    defaults = zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+    keywords = [Field(a.arg, _without_unset(a.annotation), default is None) for a, default in defaults]
+    answers = {}  # _parse_response reads each answer as `response_200 = Model.from_dict(...)`
+    for node in ast.walk(functions["_parse_response"]):
+        found = isinstance(node, ast.Assign) and re.match(r"response_(\d+) = (\w+)\.from_dict\(", ast.unparse(node))
+        if found:
+            answers[int(found[1])] = found[2]
+    body = next((f.annotation for f in keywords if f.name == "body"), None)
+    return Module(
+        tag_module=path.parent.name,
+        name=path.stem,
+        path_parameters=tuple(Field(a.arg, _without_unset(a.annotation), True) for a in arguments.args),
+        query_parameters=tuple(f for f in keywords if f.name != "body"),
+        body_class=body,
+        answers=answers,
+    )
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _argument(package: Package, field: Field) -> Argument:
+    """Plain Python values in (a list of strings, an enum's value), the generated model's types out."""
+    name, annotation, convert = field.name, field.annotation, field.name
+    inner = annotation.removeprefix("list[").removesuffix("]") if annotation.startswith("list[") else None
+    if inner == "str":
+        annotation, convert = "Sequence[str]", f"strings({name!r}, {name})"
+    elif inner in package.models:
+        annotation = f"Sequence[{inner} | Mapping[str, Any]]"
+        convert = f"[item if isinstance(item, {inner}) else {inner}.from_dict(item) for item in {name}]"
+    elif (values := package.enum_values(annotation)) is not None:
+        # The enum or one of its values as a literal, so a type checker refuses any other string;
+        # at run time a wrong value is an InvalidArgumentError listing the valid ones.
+        literal = ", ".join(json.dumps(value) for value in values)
+        annotation, convert = f"{annotation} | Literal[{literal}]", f"enum_value({annotation}, {name!r}, {name})"
+    elif annotation in package.models:
+        annotation = f"{annotation} | Mapping[str, Any]"
+        convert = f"{name} if isinstance({name}, {field.annotation}) else {field.annotation}.from_dict({name})"
+    if field.required:
+        return Argument(name, annotation, None, convert)
+    if convert != name:
+        convert = f"UNSET if isinstance({name}, Unset) else {convert}"
+    return Argument(name, f"{annotation} | Unset", "UNSET", convert)
+
+
+def _batch(
+    spec: Mapping[str, Any], operation: Operation, body: tuple[Field, ...], answer: tuple[Field, ...], limit: int
+) -> BatchField | None:
     """The body list capped at the batch limit, if the answer is lists that can be concatenated."""
     schema = resolve(spec, operation.body)
     if not isinstance(schema, Mapping):
         return None
-    capped = [
-        name
-        for name, property_schema in schema.get("properties", {}).items()
-        if resolve(spec, property_schema).get("maxItems") == limit
-    ]
-    if len(capped) != 1:
+    properties = schema.get("properties", {}).items()
+    capped = [wire for wire, prop in properties if resolve(spec, prop).get("maxItems") == limit]
+    if len(capped) != 1 or not answer or not all(f.annotation.startswith("list[") for f in answer):
         return None
-    answer = (result.required_properties or []) + (result.optional_properties or [])
-    if not answer or not all(isinstance(prop, ListProperty) for prop in answer):
-        return None
-    (wire_name,) = capped
-    field_prop = next(p for p in body.required_properties or [] if p.name.get_untrusted_value() == wire_name)
-    of_strings = isinstance(field_prop, ListProperty) and isinstance(field_prop.inner_property, StringProperty)
-    merged = tuple((str(p.python_name), bool(p.required)) for p in answer)
-    return BatchField(str(field_prop.python_name), of_strings, merged)
+    field = next(f for f in body if f.wire == capped[0])
+    merged = tuple((f.name, f.required) for f in answer)
+    return BatchField(field.name, field.annotation == "list[str]", merged)
 
 
-def _method(spec: Mapping[str, Any], raw: Operation, tag: str, endpoint: Endpoint, limit: int) -> Method:
-    successes = [r for r in endpoint.responses.patterns if r.status_code.range and r.status_code.range[0] < 300]
-    if len(successes) != 1 or not isinstance(successes[0].prop, ModelProperty):
-        raise SystemExit(f"{endpoint.name}: the SDK layer needs exactly one success answer with a model")
-    result = successes[0].prop
-    path = [p for p in endpoint.path_parameters if str(p.python_name) != "agent_id"]
-    path_arguments = tuple(_argument(p) for p in path)
-    query_arguments = tuple(_argument(p) for p in endpoint.query_parameters)
-    body_class: str | None = None
+def _wait(package: Package, operation: Operation, result: str) -> Wait | None:
+    """`x-sdk-method: {name: ..., wait: {field: status, until: [...]}}` asks for a `wait` method."""
+    declared = operation.node.get("x-sdk-method")
+    if not isinstance(declared, dict) or "wait" not in declared:
+        return None
+    wire, until = declared["wait"]["field"], tuple(declared["wait"]["until"])
+    field = next((f for f in package.fields(result) if f.wire == wire and f.required), None)
+    if field is None:
+        raise SystemExit(f"{operation.operation_id}: x-sdk-method waits on {wire!r}, not a required answer field")
+    values = package.enum_values(field.annotation)
+    if values is not None and not set(until) <= set(values):
+        raise SystemExit(f"{operation.operation_id}: x-sdk-method waits until {until}, outside its enum")
+    return Wait(field.name, until)
+
+
+def _method(package: Package, spec: Mapping[str, Any], operation: Operation, limit: int) -> Method:
+    module = package.modules.get(operation.operation_id)
+    if module is None:
+        raise SystemExit(f"{operation.operation_id}: the generator wrote no module for it")
+    result = module.answers.get(operation.success_status or 0)
+    if result is None or package.enum_values(result) is not None:
+        raise SystemExit(f"{operation.operation_id}: the SDK layer needs exactly one success answer with a model")
+    path_arguments = tuple(_argument(package, p) for p in module.path_parameters if p.name != "agent_id")
+    query_arguments = tuple(_argument(package, p) for p in module.query_parameters)
     body_arguments: tuple[Argument, ...] = ()
-    batch: BatchField | None = None
-    if endpoint.bodies:
-        (body,) = endpoint.bodies
-        if not isinstance(body.prop, ModelProperty):
-            raise SystemExit(f"{endpoint.name}: the SDK layer needs a request body that is a model")
-        body_class = body.prop.class_info.name
-        props = (body.prop.required_properties or []) + (body.prop.optional_properties or [])
-        body_arguments = tuple(_argument(p) for p in props)
-        batch = _batch(spec, raw, body.prop, result, limit)
+    batch = None
+    if module.body_class:
+        if module.body_class not in package.models:
+            raise SystemExit(f"{operation.operation_id}: the SDK layer needs a request body that is a model")
+        body = package.fields(module.body_class)
+        body_arguments = tuple(_argument(package, f) for f in body)
+        batch = _batch(spec, operation, body, package.fields(result), limit)
     names = [a.name for a in path_arguments + body_arguments + query_arguments]
     if len(set(names)) != len(names) or {"agent_id", "options", "self"} & set(names):
-        raise SystemExit(f"{endpoint.name}: its arguments {names} collide; rename in the spec")
+        raise SystemExit(f"{operation.operation_id}: its arguments {names} collide; rename in the spec")
     return Method(
-        name=method_name(raw.operation_id, tag, raw.sdk_method),
-        operation_id=raw.operation_id,
-        module=str(endpoint.name),
-        tag_module="",
-        summary=_text(raw.node.get("summary")),
-        description=_text(raw.node.get("description")),
-        assumption=_text(raw.node.get("x-assumption")),
+        name=method_name(operation.operation_id, operation.tag, operation.sdk_method),
+        operation=operation,
+        module=module.name,
+        tag_module=module.tag_module,
         path_arguments=path_arguments,
         body_arguments=body_arguments,
         query_arguments=query_arguments,
-        has_agent_id=any(str(p.python_name) == "agent_id" for p in endpoint.path_parameters),
-        body_class=body_class,
-        result_class=result.class_info.name,
+        has_agent_id=any(p.name == "agent_id" for p in module.path_parameters),
+        body_class=module.body_class,
+        result_class=result,
         batch=batch,
-        wait=_wait(raw.node, result),
+        wait=_wait(package, operation, result),
     )
 
 
-def _wait(operation: Mapping[str, Any], result: ModelProperty) -> Wait | None:
-    """`x-sdk-method: {name: ..., wait: {field: status, until: [...]}}` asks for a `wait` method."""
-    declared = operation.get("x-sdk-method")
-    if not isinstance(declared, dict) or "wait" not in declared:
-        return None
-    field, until = declared["wait"]["field"], tuple(declared["wait"]["until"])
-    props = {p.name.get_untrusted_value(): p for p in (result.required_properties or [])}
-    if field not in props:
-        raise SystemExit(f"{operation['operationId']}: x-sdk-method waits on {field!r}, not a required answer field")
-    enum = props[field]
-    if isinstance(enum, EnumProperty) and not set(until) <= {str(v) for v in enum.values.values()}:
-        raise SystemExit(f"{operation['operationId']}: x-sdk-method waits until {until}, outside its enum")
-    return Wait(str(props[field].python_name), until)
-
-
-def read_layer(spec_path: Path = SPEC) -> Layer:
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    data = _parsed(spec, spec_path)
-    catalogue = Catalogue.from_document(spec)
+def read_layer(package_dir: Path, spec_path: Path = SPEC) -> Layer:
+    catalogue = load_catalogue(spec_path)
+    spec = catalogue.document
+    package = Package(package_dir)
     server = spec["servers"][0]
     region = server.get("variables", {}).get("region", {})
     codes = [
@@ -292,37 +351,23 @@ def read_layer(spec_path: Path = SPEC) -> Layer:
         region_default=region.get("default"),
         regions=tuple(region.get("enum", ())),
         max_batch_items=int(spec["x-limits"]["maxBatchItems"]),
-        api_key_header=api_key_header(spec),
+        api_key_header=catalogue.api_key_header,
         correlation_header=correlation_header(catalogue),
         error_codes=codes,
     )
     tags = {tag["name"]: _text(tag.get("description")) for tag in spec.get("tags", [])}
-    for tag_module, collection in data.endpoint_collections_by_tag.items():
-        endpoints = collection.endpoints
-        tag = _operation(catalogue, endpoints[0]).tag
-        methods = []
-        for endpoint in endpoints:
-            method = _method(spec, _operation(catalogue, endpoint), tag, endpoint, layer.max_batch_items)
-            methods.append(dataclasses.replace(method, tag_module=str(tag_module)))
+    by_tag: dict[str, list[Method]] = {}
+    for operation in catalogue.values():
+        by_tag.setdefault(operation.tag, []).append(_method(package, spec, operation, layer.max_batch_items))
+    for tag, methods in by_tag.items():
         names = [m.name for m in methods]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise SystemExit(f"tag {tag}: several operations map to {duplicates}; set `x-sdk-method` on one of them")
         methods.sort(key=lambda method: method.name)
-        layer.namespaces.append(Namespace(tag, str(tag_module), _class_name(tag), tags.get(tag, ""), tuple(methods)))
+        attribute = methods[0].tag_module
+        layer.namespaces.append(Namespace(tag, attribute, _class_name(tag), tags.get(tag, ""), tuple(methods)))
     return layer
-
-
-def _operation(catalogue: Catalogue, endpoint: Endpoint) -> Operation:
-    """The operation the generator turned into *endpoint*: the one its method and path route to.
-
-    The generator renames path parameters ({agentId} -> {agent_id}); routed as a request, each
-    stays a parameter's value and the template's literal segments decide.
-    """
-    match = catalogue.match(endpoint.method, endpoint.path.get_untrusted_value())
-    if match is None:
-        raise SystemExit(f"{endpoint.name}: no operation of the contract at {endpoint.method} {endpoint.path}")
-    return match.operation
 
 
 def _class_name(tag: str) -> str:
@@ -337,6 +382,7 @@ def render(layer: Layer, package_dir: Path) -> list[Path]:
         keep_trailing_newline=True,
         undefined=StrictUndefined,
     )
+    env.filters["text"] = _text  # one line of prose from the contract's folded or literal text
     written = []
     for module in MODULES:
         target = package_dir / module
@@ -356,7 +402,7 @@ def format_files(paths: list[Path], project_dir: Path) -> None:
 def generate(project_dir: Path, spec_path: Path = SPEC) -> None:
     """Render the SDK modules into *project_dir* (a project openapi-python-client just wrote)."""
     package_dir = project_dir / yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["package_name_override"]
-    format_files(render(read_layer(spec_path), package_dir), project_dir)
+    format_files(render(read_layer(package_dir, spec_path), package_dir), project_dir)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import openapi_python_client
-
 GENERATOR = "openapi-python-client"
 
 
 def stock_dir() -> Path:
-    return Path(openapi_python_client.__file__).parent / "templates"
+    """The stock templates, as files the installed distribution ships (the generator is not imported)."""
+    return Path(str(metadata.distribution(GENERATOR).locate_file("openapi_python_client/templates")))
 
 
 def _sha256(path: Path) -> str:

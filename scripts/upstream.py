@@ -18,12 +18,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
+from contract_facts.model import Facts, load_document, read
+from contract_facts.upstream import TELEPHONY, check, summarize_refresh, undeclared
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from contract_facts.model import Facts, load_document, read  # noqa: E402
-from contract_facts.upstream import TELEPHONY, check, summarize_refresh, undeclared  # noqa: E402
-
 URL = "https://raw.githubusercontent.com/PolyAI-LDN/polyai-mintlify-doc/main/api-reference/agents/openapi.json"
 SPEC = ROOT / "openapi.yaml"
 SNAPSHOT = ROOT / "contract_facts" / "upstream-snapshot.json"

@@ -45,6 +45,12 @@ def _run(step: str, command: list[str], *, cwd: Path, env: dict[str, str] | None
     return result.stdout
 
 
+def _pip(step: str, python: Path, *args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    """pip run by `python` on the vendored projects and pytest, which download and install both need."""
+    vendored = [f"./vendor/{folder}" for folder in VENDORED]
+    return _run(step, [str(python), "-m", "pip", *args, "--quiet", *vendored, pytest_pin()], cwd=cwd, env=env)
+
+
 def pins() -> list[str]:
     """The toolkit's exact pins (`name==version`, markers kept), as a pip constraints file's lines."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -81,27 +87,8 @@ def download(workdir: Path, project: Path) -> Path:
     wheels = workdir / "wheels"
     constraints = workdir / "constraints.txt"
     constraints.write_text("\n".join(pins()) + "\n", encoding="utf-8")
-    _run(
-        "pip download",
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--dest",
-            str(wheels),
-            "--only-binary",
-            ":all:",
-            "--constraint",
-            str(constraints),
-            "./vendor/generated",
-            "./vendor/telephony-mock",
-            pytest_pin(),
-            *build_backends(),
-        ],
-        cwd=project,
-    )
+    options = ["--dest", str(wheels), "--only-binary", ":all:", "--constraint", str(constraints)]
+    _pip("pip download", Path(sys.executable), "download", *options, *build_backends(), cwd=project)
     return wheels
 
 
@@ -112,24 +99,7 @@ def install_offline(workdir: Path, project: Path, wheels: Path) -> Path:
     # No configured index, find-links or constraints: only the wheels folder may be read.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull
-    _run(
-        "offline install",
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-index",
-            "--find-links",
-            str(wheels),
-            "./vendor/generated",
-            "./vendor/telephony-mock",
-            pytest_pin(),
-        ],
-        cwd=project,
-        env=env,
-    )
+    _pip("offline install", python, "install", "--no-index", "--find-links", str(wheels), cwd=project, env=env)
     return python
 
 

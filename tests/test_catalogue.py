@@ -16,7 +16,9 @@ from urllib.parse import quote
 import pytest
 
 from contract_tests import broken_mocks, hooks
+from contract_tests.broken_mocks import Mutation
 from contract_tests.guard import SafetyPolicy
+from contract_tests.mutation_matrix import MUTATIONS
 from telephony_contract import Catalogue, Operation, Router, load_catalogue, load_document, resolve
 from telephony_contract.router import MethodNotAllowed
 from telephony_mock import create_app
@@ -83,20 +85,20 @@ def test_catalogue_and_broken_mocks_find_the_operation_from_its_request(operatio
     assert exchange.match == (operation.operation_id, {name: _value(name) for name in operation.path_parameters})
 
 
-@pytest.mark.parametrize("check", sorted(hooks.CHECKED_OPERATIONS))
+@pytest.mark.parametrize("check", sorted(hooks.registry().judges))
 def test_every_operation_a_check_names_is_in_the_catalogue(check: str) -> None:
-    assert hooks.CHECKED_OPERATIONS[check] <= CATALOGUE.keys()
+    assert hooks.registry().judges[check] <= CATALOGUE.keys()
 
 
-@pytest.mark.parametrize("variant", [v for v in broken_mocks.VARIANTS if v.rules], ids=lambda v: v.name)
-def test_every_rule_a_broken_mock_replaces_is_in_the_catalogue(variant: broken_mocks.Variant) -> None:
-    assert variant.rules is not None and variant.rules.keys() <= CATALOGUE.keys()
+@pytest.mark.parametrize("mutation", [m for m in MUTATIONS if m.rules], ids=lambda m: m.name)
+def test_every_rule_a_broken_mock_replaces_is_in_the_catalogue(mutation: Mutation) -> None:
+    assert mutation.rules is not None and mutation.rules.keys() <= CATALOGUE.keys()
 
 
 def test_checks_read_clearable_fields_from_the_catalogue() -> None:
     updates = [operation for operation in OPERATIONS if operation.clearable_fields]
 
-    assert {operation.operation_id for operation in updates} >= hooks.CHECKED_OPERATIONS[
+    assert {operation.operation_id for operation in updates} >= hooks.registry().judges[
         "connector_updates_apply_and_persist"
     ]
 

@@ -2,24 +2,29 @@
 
 Adding an operation is the contract, its rule and its tests. The invariants that judge every
 operation of a kind (contract_tests/kinds.py: the schema check for an answer publishing required
-fields, the tenancy check for an answer showing resources) and their broken mocks (the mutation
-matrix's derived mutations) follow from the contract, so a new operation of such a kind is judged
-and proven without being named anywhere by hand. Only a behaviour of its own needs a hand-written
-invariant in contract_tests/hooks.py and a broken mock for it. Whichever is missing, a test here
-fails and names the operation. Where no broken mock proves an operation's invariants yet, the
-reason is declared below, and the declaration must go once one does.
+fields, the tenancy check for an answer showing resources, the get check for a read by id) and
+their broken mocks (`kinds.derived`) follow from the contract, so a new operation of such a kind
+is judged and proven without being named anywhere by hand. A behaviour of its own needs one
+checks file, contract_tests/hooks.py: an `@invariant` naming the operation, with the broken mock
+that proves it declared beside it (`proven_by`). Whichever is missing, a test here fails and
+names the operation. Where no broken mock proves an operation's invariants yet, the reason is
+declared below, and the declaration must go once one does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib.util
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
+from schemathesis.checks import CHECKS
 
-from contract_tests import broken_mocks, hooks, kinds
-from contract_tests.mutation_matrix import MATRIX, derived
+from contract_tests import hooks, kinds
+from contract_tests.broken_mocks import BUILT_IN, Mutation
+from contract_tests.registry import Registry
 from telephony_contract import SPEC_PATH, Catalogue, load_catalogue
 from telephony_mock._rule_book import default_rules
 
@@ -27,61 +32,53 @@ CATALOGUE = load_catalogue()
 
 # Operations judged by invariants that no broken mock proves yet, and why that is accepted.
 UNPROVEN: dict[str, str] = {}
-# The hand-written invariants some hand-written broken mock proves: the broken-mock suite's and the
-# mutation matrix's. Such a mock proves its invariant for every operation the invariant names.
-PROVEN = {variant.caught_by for variant in broken_mocks.VARIANTS} | {mutation.caught_by for mutation in MATRIX}
 
 
-def judged_by(catalogue: Catalogue) -> dict[str, frozenset[str]]:
-    """Each invariant with the operations it judges: those of their kind, and those hooks.py names."""
+def judged_by(catalogue: Catalogue, registry: Registry) -> dict[str, frozenset[str]]:
+    """Each invariant with the operations it judges: those of their kind, and those its module names."""
     generic = kinds.generic_invariants(catalogue)
     return {
-        check: generic.get(check, frozenset()) | hooks.CHECKED_OPERATIONS.get(check, frozenset())
-        for check in generic.keys() | hooks.CHECKED_OPERATIONS.keys()
+        check: generic.get(check, frozenset()) | registry.judges.get(check, frozenset())
+        for check in generic.keys() | registry.judges.keys()
     }
 
 
-def proven_for(catalogue: Catalogue) -> set[tuple[str, str]]:
-    """(invariant, operation) pairs a broken mock proves by running on that very operation."""
-    return {
-        (mutation.caught_by, operation)
-        for mutation in [*MATRIX, *derived(catalogue)]
-        for operation in mutation.operations
-    }
+def broken_mocks(catalogue: Catalogue, registry: Registry) -> list[Mutation]:
+    return [*BUILT_IN, *registry.mutations, *kinds.derived(catalogue)]
 
 
 def coverage_gaps(
     catalogue: Catalogue,
     rules: Iterable[str],
-    judged: Mapping[str, frozenset[str]],
-    proven: Iterable[str],
+    registry: Registry,
     declared: Mapping[str, str],
-    pairs: set[tuple[str, str]] | None = None,
+    mutations: list[Mutation] | None = None,
 ) -> list[str]:
     """What each operation lacks: a rule, an invariant judging it, a broken mock proving one of those.
 
     An invariant of a kind judges many operations, so a broken mock proves it for an operation only
     when it runs on that operation; a hand-written invariant's broken mock proves it for all it names.
     """
-    rules, proven = set(rules), set(proven)
-    generic = kinds.generic_invariants(catalogue).keys()
-    pairs = proven_for(catalogue) if pairs is None else pairs
+    rules = set(rules)
+    mutations = broken_mocks(catalogue, registry) if mutations is None else mutations
+    pairs = {(mutation.caught_by, operation) for mutation in mutations for operation in mutation.operations}
+    hand_proven = {mutation.caught_by for mutation in mutations} - kinds.generic_invariants(catalogue).keys()
     gaps = []
     for operation_id in catalogue:
         if operation_id not in rules:
             gaps.append(f"{operation_id}: the mock has no rule for it")
-        checks = {check for check, operations in judged.items() if operation_id in operations}
+        checks = {check for check, operations in judged_by(catalogue, registry).items() if operation_id in operations}
         if not checks:
-            gaps.append(f"{operation_id}: no invariant judges it (none of its kind, none in contract_tests/hooks.py)")
+            gaps.append(f"{operation_id}: no invariant judges it (none of its kind, none in a checks module)")
             continue
-        proofs = {check for check in checks if (check, operation_id) in pairs or (check in proven - generic)}
+        proofs = {check for check in checks if (check, operation_id) in pairs or check in hand_proven}
         if not proofs and operation_id not in declared:
             gaps.append(f"{operation_id}: no broken mock proves {' or '.join(sorted(checks))}")
     return gaps
 
 
-def _gaps(catalogue: Catalogue) -> list[str]:
-    return coverage_gaps(catalogue, default_rules(), judged_by(catalogue), PROVEN, UNPROVEN)
+def _gaps(catalogue: Catalogue, *checks: ModuleType) -> list[str]:
+    return coverage_gaps(catalogue, default_rules(), Registry.of(hooks, *checks), UNPROVEN)
 
 
 @pytest.mark.parametrize("operation_id", list(CATALOGUE))
@@ -90,7 +87,7 @@ def test_the_operation_has_a_rule_an_invariant_and_a_broken_mock_that_proves_it(
 
 
 def test_every_declared_gap_is_still_one() -> None:
-    undeclared = coverage_gaps(CATALOGUE, default_rules(), judged_by(CATALOGUE), PROVEN, {})
+    undeclared = coverage_gaps(CATALOGUE, default_rules(), hooks.registry(), {})
     still_unproven = {
         operation_id for operation_id in UNPROVEN if any(g.startswith(f"{operation_id}:") for g in undeclared)
     }
@@ -121,61 +118,130 @@ def _with_throwaway_operations(repository: Path) -> Catalogue:
     return load_catalogue(repository / "openapi.yaml")
 
 
+# What a behaviour of its own adds to hooks.py: its invariant, and the broken mock proving it
+# declared beside it (`PROOF` is filled in by the test, to show the gap without one). The demo
+# writes it as a module beside the contract's copy, since importing a second hooks.py would
+# register every check with Schemathesis again; `Registry.of` reads both alike.
+THROWAWAY_CHECKS = '''
+from collections.abc import Iterator
+from typing import Any
+
+from contract_tests.broken_mocks import Exchange, Mutation
+from contract_tests.hooks import Judged, Problem, invariant
+
+
+async def remembers_throwaways(app: Any, exchange: Exchange) -> None:
+    """Forgetting answers 204 and forgets nothing."""
+    await exchange.forward(app)
+
+
+@invariant("forgetThrowaways", answers=lambda status: status == 204, proven_by=PROOF)
+def throwaways_are_forgotten(judged: Judged) -> Iterator[Problem]:
+    """After forgetting, the list shows no throwaway."""
+    if judged.reader().listed("listThrowaways", "connectors"):
+        yield Problem("throwaways remembered", "the list still shows throwaways after forgetting them")
+'''
+
+
+@pytest.fixture
+def checks_module(tmp_path: Path) -> Iterator[Callable[[str], ModuleType]]:
+    """Writes the throwaway checks module into the repository copy and imports it from there."""
+
+    def load(proof: str) -> ModuleType:
+        path = tmp_path / "repository" / "throwaway_checks.py"
+        path.write_text(THROWAWAY_CHECKS.replace("PROOF", proof), encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("throwaway_checks", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    yield load
+    if "throwaways_are_forgotten" in CHECKS.get_all_names():
+        CHECKS.unregister("throwaways_are_forgotten")  # registered with Schemathesis on import
+
+
 def test_an_operation_of_a_known_kind_takes_the_contract_its_rule_and_its_tests(tmp_path: Path) -> None:
     catalogue = _with_throwaway_operations(tmp_path / "repository")
-    judged = judged_by(catalogue)
     forgetting = [gap for gap in _gaps(catalogue) if gap.startswith("forgetThrowaways:")]
 
-    # The contract alone: the invariants of its kind judge it and its derived broken mock proves
-    # them, with neither contract_tests/hooks.py nor a broken mock edited; only the rule is missing.
+    # The contract alone: the invariants of its kind judge it and its derived broken mocks prove
+    # them, with no checks module nor broken mock edited; only the rule is missing.
     assert [gap for gap in _gaps(catalogue) if gap not in forgetting] == ["listThrowaways: the mock has no rule for it"]
+    judged = judged_by(catalogue, hooks.registry())
     assert {check for check, operations in judged.items() if "listThrowaways" in operations} == {
         kinds.SCHEMA_CHECK,
         kinds.TENANCY_CHECK,
     }
-    assert [m.name for m in derived(catalogue) if "listThrowaways" in m.operations] == [
+    assert [m.name for m in kinds.derived(catalogue) if "listThrowaways" in m.operations] == [
         "field-dropped-listThrowaways",
         "another-account-listThrowaways",
     ]
     # With its rule (in a rule module; its own tests beside the rule's), nothing is missing.
     rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
-    assert [g for g in coverage_gaps(catalogue, rules, judged, PROVEN, UNPROVEN) if g not in forgetting] == []
+    gaps = coverage_gaps(catalogue, rules, hooks.registry(), UNPROVEN)
+    assert [gap for gap in gaps if gap not in forgetting] == []
 
 
-def test_an_operation_of_no_kind_is_named_until_its_own_invariant_and_broken_mock_exist(tmp_path: Path) -> None:
+def test_an_operation_of_no_kind_takes_the_contract_its_rule_and_one_checks_module(
+    tmp_path: Path, checks_module: Callable[[str], ModuleType]
+) -> None:
     catalogue = _with_throwaway_operations(tmp_path / "repository")
     rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
 
+    # 1. The contract alone.
     assert _gaps(catalogue) == [
         "listThrowaways: the mock has no rule for it",
         "forgetThrowaways: the mock has no rule for it",
-        "forgetThrowaways: no invariant judges it (none of its kind, none in contract_tests/hooks.py)",
+        "forgetThrowaways: no invariant judges it (none of its kind, none in a checks module)",
     ]
-
-    judged = {**judged_by(catalogue), "throwaways_are_forgotten": frozenset({"forgetThrowaways"})}
-    assert coverage_gaps(catalogue, rules, judged, PROVEN, UNPROVEN) == [
+    # 2. With the rules: what judges it is still missing.
+    assert coverage_gaps(catalogue, rules, hooks.registry(), UNPROVEN) == [
+        "forgetThrowaways: no invariant judges it (none of its kind, none in a checks module)"
+    ]
+    # 3. Its checks module with the invariant but no broken mock: named again.
+    unproven = Registry.of(hooks, checks_module("()"))
+    assert coverage_gaps(catalogue, rules, unproven, UNPROVEN) == [
         "forgetThrowaways: no broken mock proves throwaways_are_forgotten"
     ]
-    assert coverage_gaps(catalogue, rules, judged, {*PROVEN, "throwaways_are_forgotten"}, UNPROVEN) == []
-    # A reason declared in place of the broken mock is accepted too.
-    assert coverage_gaps(catalogue, rules, judged, PROVEN, {"forgetThrowaways": "a reason"}) == []
+    # A reason declared in place of the broken mock is accepted.
+    assert coverage_gaps(catalogue, rules, unproven, {"forgetThrowaways": "a reason"}) == []
+    # 4. The same module with the broken mock beside the invariant: nothing is missing, and the
+    # mutation matrix and test_teeth run that mock as they run every declared one.
+    proven = Registry.of(
+        hooks,
+        checks_module(
+            '[Mutation("throwaways-remembered", "forgets nothing", ("forgetThrowaways",), remembers_throwaways)]'
+        ),
+    )
+    assert coverage_gaps(catalogue, rules, proven, UNPROVEN) == []
+    assert [(m.name, m.caught_by) for m in proven.proofs["throwaways_are_forgotten"]] == [
+        ("throwaways-remembered", "throwaways_are_forgotten")
+    ]
+    # Three files written by hand: the contract, the checks module here, and the rule (whose names
+    # stand in for it above).
+    assert sorted(path.name for path in (tmp_path / "repository").iterdir()) == ["openapi.yaml", "throwaway_checks.py"]
 
 
-def test_a_generic_invariant_is_proven_for_an_operation_only_by_a_broken_mock_run_on_it(tmp_path: Path) -> None:
+def test_a_generic_invariant_is_proven_for_an_operation_only_by_a_broken_mock_run_on_it(
+    tmp_path: Path, checks_module: Callable[[str], ModuleType]
+) -> None:
     catalogue = _with_throwaway_operations(tmp_path / "repository")
     rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
-    judged = {**judged_by(catalogue), "throwaways_are_forgotten": frozenset({"forgetThrowaways"})}
-    proven = {*PROVEN, "throwaways_are_forgotten"}
-    pairs = proven_for(catalogue)
-    derived_here = {(kinds.SCHEMA_CHECK, "listThrowaways"), (kinds.TENANCY_CHECK, "listThrowaways")}
-    assert derived_here <= pairs
+    registry = Registry.of(
+        hooks, checks_module('[Mutation("remembered", "-", ("forgetThrowaways",), remembers_throwaways)]')
+    )
+    mutations = broken_mocks(catalogue, registry)
+    derived_here = [m for m in mutations if m.name.endswith("-listThrowaways")]
+    assert {m.caught_by for m in derived_here} == {kinds.SCHEMA_CHECK, kinds.TENANCY_CHECK}
     # Both invariants of its kind are proven on other operations by hand-written broken mocks;
     # that is not enough: without its derived mutations, the new operation is named.
-    assert {kinds.SCHEMA_CHECK, kinds.TENANCY_CHECK} <= PROVEN
+    hand_written = {m.caught_by for m in [*BUILT_IN, *registry.mutations]}
+    assert {kinds.SCHEMA_CHECK, kinds.TENANCY_CHECK} <= hand_written
 
-    without = pairs - derived_here
+    without = [m for m in mutations if m not in derived_here]
 
-    assert coverage_gaps(catalogue, rules, judged, proven, UNPROVEN, without) == [
+    assert coverage_gaps(catalogue, rules, registry, UNPROVEN, without) == [
         f"listThrowaways: no broken mock proves {kinds.TENANCY_CHECK} or {kinds.SCHEMA_CHECK}"
     ]
-    assert coverage_gaps(catalogue, rules, judged, proven, UNPROVEN, pairs) == []
+    assert coverage_gaps(catalogue, rules, registry, UNPROVEN, mutations) == []

@@ -31,9 +31,6 @@ __version__ = "1.2.0"
 __contract_version__ = "1.2.0"
 
 __all__ = (
-    "DEFAULT_TIMEOUT",
-    "MAX_BATCH_ITEMS",
-    "UNSET",
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
@@ -45,9 +42,11 @@ __all__ = (
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "DEFAULT_TIMEOUT",
     "ErrorCode",
     "InvalidArgumentError",
     "InvalidResponse",
+    "MAX_BATCH_ITEMS",
     "NotFoundError",
     "PermissionDeniedError",
     "PolyAI",
@@ -57,6 +56,7 @@ __all__ = (
     "RequestOptions",
     "RetryPolicy",
     "ServerError",
+    "UNSET",
     "UnexpectedStatus",
     "Unset",
     "WaitTimeoutError",

@@ -260,12 +260,13 @@ class Client:
         ``timeout``: The longest one attempt may take (see ``DEFAULT_TIMEOUT``); ``None`` waits
         forever. API functions raise httpx.TimeoutException when it is exceeded and no retry is left.
 
-        ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
-        but can be set to False for testing purposes.
+        ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True
+        in production, but can be set to False for testing purposes.
 
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
-        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and
+        ``httpx.AsyncClient`` constructor.
 
     Attributes:
         retry: The ``RetryPolicy`` for transient failures; ``None`` sends every request once.
@@ -292,22 +293,38 @@ class Client:
 
     # A copy gets httpx clients of its own, built on first use; the original's are left as they
     # are, so a header or timeout given to the copy never leaks into calls on the original.
-    def with_headers(self, headers: dict[str, str]) -> "Client":
+    def with_headers(self, headers: dict[str, str]) -> Self:
         """Get a new client matching this one with additional headers"""
         return evolve(self, headers={**self._headers, **headers})
 
-    def with_cookies(self, cookies: dict[str, str]) -> "Client":
+    def with_cookies(self, cookies: dict[str, str]) -> Self:
         """Get a new client matching this one with additional cookies"""
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "Client":
+    def with_timeout(self, timeout: httpx.Timeout) -> Self:
         """Get a new client matching this one with a new timeout configuration"""
         return evolve(self, timeout=timeout)
+
+    def _auth(self) -> httpx.Auth | None:
+        return None
+
+    def _httpx_settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "verify": self._verify_ssl,
+            "follow_redirects": self._follow_redirects,
+            "auth": self._auth(),
+            **self._httpx_args,
+        }
 
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and
+        authentication.
         """
         self._client = client
         return self
@@ -315,15 +332,7 @@ class Client:
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._client = httpx.Client(**self._httpx_settings())
         return self._client
 
     def send_request(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
@@ -345,7 +354,8 @@ class Client:
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and
+        authentication.
         """
         self._async_client = async_client
         return self
@@ -353,15 +363,7 @@ class Client:
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                **self._httpx_args,
-            )
+            self._async_client = httpx.AsyncClient(**self._httpx_settings())
         return self._async_client
 
     async def send_request_async(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
@@ -382,145 +384,18 @@ class Client:
 
 
 @define
-class AuthenticatedClient:
+class AuthenticatedClient(Client):
     """A Client which has been authenticated for use on secured endpoints
 
-    The following are accepted as keyword arguments and will be used to construct httpx Clients internally:
-
-        ``base_url``: The base URL for the API, all requests are made to a relative path to this URL
-
-        ``cookies``: A dictionary of cookies to be sent with every request
-
-        ``headers``: A dictionary of headers to be sent with every request
-
-        ``timeout``: The longest one attempt may take (see ``DEFAULT_TIMEOUT``); ``None`` waits
-        forever. API functions raise httpx.TimeoutException when it is exceeded and no retry is left.
-
-        ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
-        but can be set to False for testing purposes.
-
-        ``follow_redirects``: Whether or not to follow redirects. Default value is False.
-
-        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
-
     Attributes:
-        retry: The ``RetryPolicy`` for transient failures; ``None`` sends every request once.
-        raise_on_error: Whether an error status (4xx or 5xx) raises ``errors.ApiError``, which
-            carries the status and the parsed error envelope, instead of returning the envelope.
-            An error status the contract does not declare raises its subclass
-            ``errors.UnexpectedStatus``.
-        raise_on_unexpected_status: Whether any status the contract does not declare for the
-            operation, a success status included, raises ``errors.UnexpectedStatus``.
         token: The API key. It is never part of a repr, a log line or an exception's text.
         prefix: The prefix to put before the token in the header; PolyAI's API wants ``""``.
         auth_header_name: The header the token is sent in; PolyAI's API wants ``"X-API-KEY"``.
     """
 
-    raise_on_unexpected_status: bool = field(default=False, kw_only=True)
-    raise_on_error: bool = field(default=False, kw_only=True)
-    retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
-    _base_url: str = field(alias="base_url")
-    _cookies: dict[str, str] = field(factory=dict, kw_only=True, alias="cookies", repr=redacted_values)
-    _headers: dict[str, str] = field(factory=dict, kw_only=True, alias="headers", repr=redacted_headers)
-    _timeout: httpx.Timeout | None = field(default=DEFAULT_TIMEOUT, kw_only=True, alias="timeout")
-    _verify_ssl: str | bool | ssl.SSLContext = field(default=True, kw_only=True, alias="verify_ssl")
-    _follow_redirects: bool = field(default=False, kw_only=True, alias="follow_redirects")
-    _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
-    _client: httpx.Client | None = field(default=None, init=False)
-    _async_client: httpx.AsyncClient | None = field(default=None, init=False)
-
     token: str = field(repr=False)
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
 
-    # A copy gets httpx clients of its own, built on first use; the original's are left as they
-    # are, so a header or timeout given to the copy never leaks into calls on the original.
-    def with_headers(self, headers: dict[str, str]) -> "AuthenticatedClient":
-        """Get a new client matching this one with additional headers"""
-        return evolve(self, headers={**self._headers, **headers})
-
-    def with_cookies(self, cookies: dict[str, str]) -> "AuthenticatedClient":
-        """Get a new client matching this one with additional cookies"""
-        return evolve(self, cookies={**self._cookies, **cookies})
-
-    def with_timeout(self, timeout: httpx.Timeout) -> "AuthenticatedClient":
-        """Get a new client matching this one with a new timeout configuration"""
-        return evolve(self, timeout=timeout)
-
-    def set_httpx_client(self, client: httpx.Client) -> Self:
-        """Manually set the underlying httpx.Client
-
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
-        """
-        self._client = client
-        return self
-
-    def get_httpx_client(self) -> httpx.Client:
-        """Get the underlying httpx.Client, constructing a new one if not previously set"""
-        if self._client is None:
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                auth=_HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token),
-                **self._httpx_args,
-            )
-        return self._client
-
-    def send_request(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
-        """Send one API call's request, with the retries ``self.retry`` allows."""
-        http = self.get_httpx_client()
-        if self.retry is None:
-            return http.request(**request)
-        return self.retry.send(http, request, operation=operation, retry_safe=retry_safe)
-
-    def __enter__(self) -> Self:
-        """Enter a context manager for self.client—you cannot enter twice (see httpx docs)"""
-        self.get_httpx_client().__enter__()
-        return self
-
-    def __exit__(self, *args: Any, **kwargs: Any) -> None:
-        """Exit a context manager for internal httpx.Client (see httpx docs)"""
-        self.get_httpx_client().__exit__(*args, **kwargs)
-
-    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
-        """Manually set the underlying httpx.AsyncClient
-
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
-        """
-        self._async_client = async_client
-        return self
-
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
-        if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-                auth=_HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token),
-                **self._httpx_args,
-            )
-        return self._async_client
-
-    async def send_request_async(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
-        """Send one API call's request, with the retries ``self.retry`` allows."""
-        http = self.get_async_httpx_client()
-        if self.retry is None:
-            return await http.request(**request)
-        return await self.retry.send_async(http, request, operation=operation, retry_safe=retry_safe)
-
-    async def __aenter__(self) -> Self:
-        """Enter a context manager for underlying httpx.AsyncClient—you cannot enter twice (see httpx docs)"""
-        await self.get_async_httpx_client().__aenter__()
-        return self
-
-    async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
-        """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
-        await self.get_async_httpx_client().__aexit__(*args, **kwargs)
+    def _auth(self) -> httpx.Auth:
+        return _HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token)

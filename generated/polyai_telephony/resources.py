@@ -230,7 +230,7 @@ class PhoneNumbersWithRawResponse:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumbersResponse]:
@@ -275,7 +275,7 @@ class PhoneNumbersWithRawResponse:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumberResponse]:
@@ -554,7 +554,7 @@ class PhoneNumbers:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumbersResponse:
@@ -609,7 +609,7 @@ class PhoneNumbers:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumberResponse:
@@ -852,7 +852,7 @@ class AsyncPhoneNumbersWithRawResponse:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumbersResponse]:
@@ -897,7 +897,7 @@ class AsyncPhoneNumbersWithRawResponse:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[ImportPhoneNumberResponse]:
@@ -1176,7 +1176,7 @@ class AsyncPhoneNumbers:
         self,
         phone_numbers: Sequence[str],
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumbersResponse:
@@ -1231,7 +1231,7 @@ class AsyncPhoneNumbers:
         self,
         phone_number: str,
         *,
-        client_env: ClientEnv | Literal["sandbox", "pre-release", "live"] | Unset = UNSET,
+        client_env: ClientEnv | Literal["live", "pre-release", "sandbox"] | Unset = UNSET,
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImportPhoneNumberResponse:
@@ -2377,7 +2377,7 @@ class OutboundCallsWithRawResponse:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[OutboundCallStatus]:
@@ -2416,7 +2416,7 @@ class OutboundCallsWithRawResponse:
     def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2487,7 +2487,7 @@ class OutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OutboundCallStatus:
@@ -2522,7 +2522,7 @@ class OutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
@@ -2563,7 +2563,7 @@ class OutboundCalls:
     def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2619,7 +2619,7 @@ class AsyncOutboundCallsWithRawResponse:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> RawResponse[OutboundCallStatus]:
@@ -2658,7 +2658,7 @@ class AsyncOutboundCallsWithRawResponse:
     async def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,
@@ -2729,7 +2729,7 @@ class AsyncOutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         agent_id: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> OutboundCallStatus:
@@ -2764,7 +2764,7 @@ class AsyncOutboundCalls:
         self,
         call_sid: str,
         *,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         timeout: float = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
@@ -2805,7 +2805,7 @@ class AsyncOutboundCalls:
     async def trigger(
         self,
         to_number: str,
-        environment: OutboundEnvironment | Literal["sandbox", "pre-release", "live"],
+        environment: OutboundEnvironment | Literal["live", "pre-release", "sandbox"],
         *,
         country_code: str | Unset = UNSET,
         variant_id: str | Unset = UNSET,

@@ -1,15 +1,7 @@
-"""A stateful mock of PolyAI's telephony API, compiled from openapi.yaml.
+"""A stateful mock of PolyAI's telephony API, compiled from openapi.yaml (see README.md).
 
-`create_app(load_config(path), admin=True)` gives an ASGI app for any server or for in-process
-tests; `telephony-mock` (or `python -m telephony_mock`) serves it with uvicorn. `ConfigError`
-(a config file the mock refuses) and `SpecError` (a spec it cannot honour) are what start-up
-raises. `ApiError` and `Call` are what a rule passed to `create_app(rules=...)` raises and gets.
-`ADMIN_KEY_HEADER` is the header an admin request carries the config's admin key in.
-
-The test kit: `PolyAIMock` (a fresh mock in this process, driven from Python; kit.py), `mocked()`
-(the same on a loopback port, with POLYAI_BASE_URL pointing at it), `InProcessTransport` (an
-httpx transport for the sync client that runs the app with no server), `RequestLog` and
-`RecordedCall` (what the code under test sent). The pytest fixtures are in pytest_plugin.py.
+`create_app` builds the ASGI app, `telephony-mock` serves it; `PolyAIMock`, `mocked()` and the
+pytest plugin are the test kit.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
-import socket
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +16,39 @@ from ._server import StackError, choose_stack, listen_backlog, serve
 from ._spec import SpecError
 from ._workers import serve_workers
 from .app import create_app
+
+
+def _positive_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 86_400:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds between 0 and 86400")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+# The --header-timeout ... --max-connections flags, one per field of ConnectionLimits.
+_LIMITS = [
+    (
+        "header_timeout",
+        _positive_seconds,
+        "SECONDS",
+        "answer 408 and close when a request's head is not in within this",
+    ),
+    (
+        "body_timeout",
+        _positive_seconds,
+        "SECONDS",
+        "answer 408 and close when a body is not in within this of its head",
+    ),
+    ("keep_alive_timeout", _positive_seconds, "SECONDS", "close a connection idle this long between requests"),
+    ("max_connections", _positive_int, "N", "answer 503 and close any connection over this many open at once"),
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,34 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="log one line per request to stderr: peer, method, path, status, time taken, correlation id",
     )
     defaults = ConnectionLimits()
-    parser.add_argument(
-        "--header-timeout",
-        type=_positive_seconds,
-        default=defaults.header_timeout,
-        metavar="SECONDS",
-        help="answer 408 and close when a request's head is not in within this (default %(default)s)",
-    )
-    parser.add_argument(
-        "--body-timeout",
-        type=_positive_seconds,
-        default=defaults.body_timeout,
-        metavar="SECONDS",
-        help="answer 408 and close when a request's body is not in within this of its head (default %(default)s)",
-    )
-    parser.add_argument(
-        "--keep-alive-timeout",
-        type=_positive_seconds,
-        default=defaults.keep_alive_timeout,
-        metavar="SECONDS",
-        help="close a connection idle this long between requests (default %(default)s)",
-    )
-    parser.add_argument(
-        "--max-connections",
-        type=_positive_int,
-        default=defaults.max_connections,
-        metavar="N",
-        help="answer 503 and close any connection over this many open at once (default %(default)s)",
-    )
+    for field, kind, metavar, what in _LIMITS:
+        parser.add_argument(
+            "--" + field.replace("_", "-"),
+            type=kind,
+            default=getattr(defaults, field),
+            metavar=metavar,
+            help=what + " (default %(default)s)",
+        )
     parser.add_argument(
         "--http",
         choices=["httptools", "h11"],
@@ -90,9 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = with_admin_key_from_env(load_config(args.config), os.environ)
         if args.admin:
             refuse_open_admin(args.host, config.admin_key)
-        app = create_app(
-            config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
+        build = functools.partial(
+            create_app, config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
         )
+        app = build()
         if args.workers > 1:
             # Checked and seeded here; each worker opens the file again after the fork.
             app.state.mock.store.close()
@@ -112,41 +126,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.admin:
         print("  admin endpoints /_admin/... open to every local process: no admin key is configured", flush=True)
     print(f"  server: {stack.describe()}", flush=True)
-    limits = ConnectionLimits(args.header_timeout, args.body_timeout, args.keep_alive_timeout, args.max_connections)
+    limits = ConnectionLimits(**{field: getattr(args, field) for field, *_ in _LIMITS})
+    run = functools.partial(
+        serve, host=args.host, port=args.port, access_log=args.access_log, stack=stack, limits=limits
+    )
     if args.workers == 1:
-        serve(app, host=args.host, port=args.port, access_log=args.access_log, stack=stack, limits=limits)
+        run(app)
         return 0
     print(f"  workers: {args.workers} processes sharing {args.state}", flush=True)
-
-    def serve_one(listener: socket.socket) -> None:
-        worker_app = create_app(
-            config, state_path=args.state, admin=args.admin, faults=args.faults, access_log=args.access_log
-        )
-        serve(
-            worker_app,
-            host=args.host,
-            port=args.port,
-            access_log=args.access_log,
-            stack=stack,
-            limits=limits,
-            sockets=[listener],
-        )
-
-    return serve_workers(args.workers, args.host, args.port, listen_backlog(limits), serve_one)
-
-
-def _positive_seconds(text: str) -> float:
-    value = float(text)
-    if not 0 < value < 86_400:
-        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds between 0 and 86400")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
-    return value
+    return serve_workers(
+        args.workers, args.host, args.port, listen_backlog(limits), lambda listener: run(build(), sockets=[listener])
+    )
 
 
 if __name__ == "__main__":

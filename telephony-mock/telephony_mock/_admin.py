@@ -1,17 +1,13 @@
 """Test-only endpoints outside /v1, served only when the app is created with `admin=True`.
 
     POST /_admin/reset   restore the config's seed state            → 200 {connectors, phoneNumbers}
-    POST /_admin/seed    {agentId, phoneNumbers, clientEnv?, connectorId?}
-                         import numbers for an agent, optionally routed → 201 {imported}
-    POST /_admin/clock   {advanceSeconds} move the mock's clock forward, so simulated
-                         outbound calls progress without a test sleeping → 200 {now}
+    POST /_admin/seed    {agentId, phoneNumbers, clientEnv?, connectorId?}  → 201 {imported}
+    POST /_admin/clock   {advanceSeconds}: the mock's clock forward  → 200 {now}
 
-Seeding obeys the same rules as the API (a number exists once; a connector must be the agent's).
-
-With an admin key in the config (`admin: {key: ...}`, or TELEPHONY_MOCK_ADMIN_KEY on the command
-line), every admin request must carry it, once, in `X-Admin-Key`; an account's API key is never an
-admin credential. Without one the endpoints are open, and `telephony-mock` serves them only on a
-loopback host (`refuse_open_admin`), so that nobody who can reach a shared mock can wipe it.
+Seeding obeys the API's rules. With an admin key (`admin: {key: ...}` or
+TELEPHONY_MOCK_ADMIN_KEY) every admin request must carry it once in `X-Admin-Key`, and an API key
+is never one. Without a key `telephony-mock` serves them only on a loopback host, so nobody who
+can reach a shared mock can wipe it.
 """
 
 from __future__ import annotations

@@ -27,10 +27,8 @@ class Caller:
     account_projects: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
-    id: str
-    callers: Mapping[str, Caller]
+# An account, as far as a request can reach: its callers by agent id.
+Account = Mapping[str, Caller]
 
 
 class Auth:
@@ -43,7 +41,7 @@ class Auth:
             callers = {agent.id: Caller(account.id, agent.id, agent.project_id, projects) for agent in account.agents}
             self.callers.update(callers)
             for key in account.api_keys:
-                self._by_key[key] = Account(account.id, callers)
+                self._by_key[key] = callers
 
     def account(self, api_key: str | None, *, repeated: bool = False) -> Account:
         """The account of `api_key`; `repeated` says the request carried the key header more than once."""
@@ -56,7 +54,7 @@ class Auth:
 
     @staticmethod
     def caller(account: Account, agent_id: str) -> Caller:
-        caller = account.callers.get(agent_id)
+        caller = account.get(agent_id)
         if caller is None:
             raise ApiError(_errors.USER_ACCESS_FORBIDDEN)
         return caller

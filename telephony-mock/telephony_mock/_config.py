@@ -233,11 +233,9 @@ def config_from_dict(raw: Any, *, source: str = "<memory>") -> MockConfig:
         for rule in raw.get("faults", [])
     )
     calls = raw.get("outbound_calls", {})
-    defaults = OutboundCallsConfig()
+    # Absent durations keep the dataclass's defaults; the schema has checked the rest.
     outbound_calls = OutboundCallsConfig(
-        queued_seconds=float(calls.get("queued_seconds", defaults.queued_seconds)),
-        calling_seconds=float(calls.get("calling_seconds", defaults.calling_seconds)),
-        retention_seconds=float(calls.get("retention_seconds", defaults.retention_seconds)),
+        **{name: float(value) for name, value in calls.items() if name != "outcomes"},
         outcomes={
             outcome["number"]: CallOutcome(outcome["status"], outcome.get("reason", ""))
             for outcome in calls.get("outcomes", [])

@@ -1,15 +1,10 @@
 """Deadlines and a cap on connections, so that slow or idle clients cannot hold the mock.
 
-A client must send a request's head (request line and headers) within `header_timeout` of
-starting it (or of connecting), and its body within `body_timeout` of the head; a keep-alive
-connection with no request for `keep_alive_timeout` is closed (uvicorn's own timer). A client
-that overruns a deadline is answered 408 REQUEST_TIMEOUT in the envelope, when no answer is under
-way on the connection, and its connection closed. A connection over `max_connections` is answered
-503 SERVICE_UNAVAILABLE at once and closed, before it can take the descriptors every other client
-needs. Every cut-off is logged with the peer's address.
-
-The same mixin serves both protocol classes; each says which part of a request it is reading
-(`_reading`), from its own parser's state.
+A request's head is due within `header_timeout` of starting it (or of connecting), its body within
+`body_timeout` of the head; an idle keep-alive connection closes after `keep_alive_timeout`
+(uvicorn's timer). An overrun is answered 408 in the envelope where no answer is under way, and
+closed; a connection over `max_connections` gets 503 at once, before it can take the descriptors
+every other client needs. Every cut-off is logged with the peer's address.
 """
 
 from __future__ import annotations
@@ -71,21 +66,19 @@ def raw_answer(answer: Answer, default_headers: list[tuple[bytes, bytes]]) -> by
     return b"\r\n".join(lines) + b"\r\n\r\n" + answer.body
 
 
-class AnswersCutOffs(Protocol):
-    def timed_out_request(self) -> Answer:
-        """The answer to a client that did not send its request in time (408)."""
-        ...
+class Refusals(Protocol):
+    """The mock's answers to what the server refuses before any app sees it, in the envelope."""
 
-    def over_capacity(self) -> Answer:
-        """The answer to a connection over the cap (503)."""
-        ...
+    def unreadable_request(self) -> Answer: ...  # 400: the parser could not read it
+    def timed_out_request(self) -> Answer: ...  # 408: not sent in time
+    def over_capacity(self) -> Answer: ...  # 503: over the cap of connections
 
 
 class CutsOffSlowClients:
     """Mixin for uvicorn's protocol classes (listed before them): deadlines and the cap."""
 
     limits: ClassVar[ConnectionLimits]
-    source: ClassVar[AnswersCutOffs]
+    source: ClassVar[Refusals]
 
     # What the uvicorn protocol class provides.
     transport: asyncio.Transport
@@ -103,22 +96,44 @@ class CutsOffSlowClients:
         """Which part of a request the client owes now: its head, its body, or nothing."""
         raise NotImplementedError
 
+    # uvicorn's callbacks, each extended after the protocol class's own (see the seam tests).
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._admit()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._unwatch()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)  # type: ignore[misc]
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        self._watch()
+
+    def timeout_keep_alive_handler(self) -> None:
+        if not self.transport.is_closing():
+            logger.info("%s: idle for %gs between requests; closed", self._peer(), self.limits.keep_alive_timeout)
+        super().timeout_keep_alive_handler()  # type: ignore[misc]
+
     def _peer(self) -> str:
         return f"{self.client[0]}:{self.client[1]}" if self.client else "unknown peer"
 
-    def _admit(self) -> bool:
-        """After connection_made: refuse a connection over the cap; else start the head deadline."""
+    def _admit(self) -> None:
+        """Refuse a connection over the cap; else start the head deadline."""
         if len(self.connections) > self.limits.max_connections:
             logger.warning(
                 "%s: over the cap of %d open connections; answered 503", self._peer(), len(self.connections) - 1
             )
             self._answer_and_close(self.source.over_capacity())
-            return False
+            return
         # A long list goes out in pieces (see _paged_answers.py); with the transport's default
         # 64 KiB mark, each piece would wait for the socket to empty before the next is made.
         self.transport.set_write_buffer_limits(high=_WRITE_BUFFER_HIGH)
         self._watch()
-        return True
 
     def _watch(self) -> None:
         """Start the deadline for what the client owes now, unless it is already running."""
@@ -165,7 +180,3 @@ class CutsOffSlowClients:
     def _answer_and_close(self, answer: Answer) -> None:
         self.transport.write(raw_answer(answer, self.server_state.default_headers))
         self.transport.close()
-
-    def _log_idle_close(self) -> None:
-        if not self.transport.is_closing():
-            logger.info("%s: idle for %gs between requests; closed", self._peer(), self.limits.keep_alive_timeout)

@@ -1,10 +1,9 @@
 """Fault injection for users' resilience tests: latency, 429 with Retry-After, and 5xx.
 
-Two sources, both off unless asked for: config rules (`faults:` in the config file, applied to a
-share `rate` of the calls to an operation), and the `X-Mock-Fault` request header
-(`status=429; retry-after=2`, `status=503`, `latency-ms=200`), honoured only when the app is
-created with `faults=True`. A fault may only answer a status the operation declares, so a
-faulty answer is still one the contract allows.
+Off unless asked for: config rules (`faults:`, on a share `rate` of an operation's calls), the
+`X-Mock-Fault` header (`status=429; retry-after=2`, `latency-ms=200`) when created with
+`faults=True`, and the kit's `fail_next`. A fault answers only a status its operation declares, so
+a faulty answer is still one the contract allows.
 """
 
 from __future__ import annotations
@@ -80,10 +79,7 @@ class Faults:
             if rule.retry_after is not None and retry_after_problem(rule.retry_after):
                 raise ConfigError(f"faults: {rule.operation}: {_RETRY_AFTER_RULE}")
             for operation in targets:
-                if rule.status is not None:
-                    problem = self._status_problem(operation, rule.status)
-                    if problem:
-                        raise ConfigError(f"faults: {problem}")
+                self._check_status(operation, rule.status, _bad_config)
                 self._rules.setdefault(operation.operation_id, []).append(rule)
         # One-shot faults queued from Python by the test kit: each answers one request, in order.
         self._queued: dict[str, deque[Fault]] = {}
@@ -105,13 +101,10 @@ class Faults:
         """Answer the next `times` requests of `operation_id` with this fault, before any other source."""
         operation = self._operation(operation_id)
         if times < 1:
-            raise ConfigError(f"faults: times must be at least 1, got {times}")
+            raise _bad_config(f"times must be at least 1, got {times}")
         if latency_ms < 0:
-            raise ConfigError(f"faults: latency_ms must not be negative, got {latency_ms}")
-        if status is not None:
-            problem = self._status_problem(operation, status)
-            if problem:
-                raise ConfigError(f"faults: {problem}")
+            raise _bad_config(f"latency_ms must not be negative, got {latency_ms}")
+        self._check_status(operation, status, _bad_config)
         fault = self._fault(status, retry_after, latency_ms)
         with self._queue_lock:
             self._queued.setdefault(operation_id, deque()).extend([fault] * times)
@@ -134,14 +127,16 @@ class Faults:
         try:
             return self._spec.operation(operation_id)
         except KeyError:
-            raise ConfigError(f"faults: no operation {operation_id!r} in the spec") from None
+            raise _bad_config(f"no operation {operation_id!r} in the spec") from None
 
-    def _status_problem(self, operation: Operation, status: int) -> str | None:
+    def _check_status(self, operation: Operation, status: int | None, error: Callable[[str], Exception]) -> None:
+        """A fault may only answer an error status the operation declares, with one code for it."""
+        if status is None:
+            return
         if status < 400 or status not in operation.responses:
-            return f"{operation.operation_id} does not declare status {status}"
+            raise error(f"{operation.operation_id} does not declare status {status}")
         if status not in self._codes:
-            return f"status {status} has no single error code in x-error-codes"
-        return None
+            raise error(f"status {status} has no single error code in x-error-codes")
 
     def pick(self, operation: Operation, header: str | None) -> Fault | None:
         if self._queued:
@@ -196,16 +191,16 @@ class Faults:
         if latency_ms < 0 or latency_ms > 60_000:
             raise _bad_header("latency-ms must be between 0 and 60000")
         retry_after = fields.get("retry-after")
-        if retry_after is not None:
-            problem = retry_after_problem(retry_after)
-            if problem:
-                raise _bad_header(problem)
-        if status is not None:
-            problem = self._status_problem(operation, status)
-            if problem:
-                raise _bad_header(problem)
+        problem = retry_after_problem(retry_after) if retry_after is not None else None
+        if problem:
+            raise _bad_header(problem)
+        self._check_status(operation, status, _bad_header)
         return self._fault(status, retry_after, latency_ms)
 
 
 def _bad_header(problem: str) -> ApiError:
     return ApiError(_errors.SCHEMA_VALIDATION_FAILED, f"X-Mock-Fault: {problem}")
+
+
+def _bad_config(problem: str) -> ConfigError:
+    return ConfigError(f"faults: {problem}")

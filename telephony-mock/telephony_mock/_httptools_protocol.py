@@ -1,31 +1,24 @@
 """uvicorn's httptools protocol, answering in the envelope what httptools refuses to parse.
 
-Imported only where httptools is installed (see `_server.py`).
-
-httptools knows only the registered HTTP methods and refuses any other token, where h11 takes
-any token and hands the request to the app, which answers 405 with `Allow` (or 401, 404) like any
-other request. So on that one refusal the connection is handed over, with the bytes of the
-refused request, to the h11 protocol, and the app answers it exactly as on the h11 stack. Any
-other refusal is answered 400 in the envelope, after the answers to any requests pipelined before
-it, which uvicorn's own 400 would cut off. Slow clients are cut off as `_connection_limits.py`
-says, from the parser's callbacks.
+httptools refuses any method it does not know, where h11 hands the request to the app (405 with
+`Allow`, or 401, 404). On that refusal the connection, with the refused request's bytes, is handed
+to the h11 protocol, so both stacks answer alike. Any other refusal is answered 400 in the
+envelope after the answers to requests pipelined before it, which uvicorn's own 400 would cut off.
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Any, ClassVar
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from ._connection_limits import CutsOffSlowClients, Reading
-from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol, raw_answer
+from ._connection_limits import CutsOffSlowClients, Reading, raw_answer
+from ._h11_protocol import EnvelopeH11Protocol
 
 
 class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
-    source: ClassVar[AnswersUnreadable]
     handover: ClassVar[type[EnvelopeH11Protocol]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -37,14 +30,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         self._rejection: bytes | None = None  # held until the requests before it are answered
         self._heads_complete = 0
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._admit()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._unwatch()
-        super().connection_lost(exc)
-
     def data_received(self, data: bytes) -> None:
         if self._begun == self._completed:
             self._since_boundary = [data]
@@ -52,7 +37,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         else:
             self._since_boundary.append(data)
         super().data_received(data)
-        self._watch()
 
     def on_message_begin(self) -> None:
         self._begun += 1
@@ -70,11 +54,6 @@ class EnvelopeHttpToolsProtocol(CutsOffSlowClients, HttpToolsProtocol):
         super().on_response_complete()
         if self._rejection is not None and self._idle():
             self._reject()
-        self._watch()
-
-    def timeout_keep_alive_handler(self) -> None:
-        self._log_idle_close()
-        super().timeout_keep_alive_handler()
 
     def _reading(self) -> Reading:
         if self._heads_complete > self._completed:

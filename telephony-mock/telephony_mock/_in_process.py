@@ -1,12 +1,9 @@
 """An httpx transport for the synchronous client that runs an ASGI app in this thread, with no server.
 
-httpx ships `ASGITransport` for `httpx.AsyncClient` only. This is its synchronous twin: each
-request becomes one ASGI call, run to completion on an event loop this transport keeps for the
-calling thread, so a sync `PolyAI` reaches the mock with no socket, no port and no thread, at
-a fraction of the cost of HTTP over loopback (BENCHMARKS.md).
-
-A thread that is already running an event loop (a sync client called from inside async code)
-cannot run a second one; its requests are run on a helper thread of this transport's own.
+httpx's `ASGITransport` serves `httpx.AsyncClient` only; this runs it to completion on an event
+loop kept per calling thread, at a fraction of the cost of HTTP over loopback (BENCHMARKS.md).
+A thread already running a loop (a sync client inside async code) cannot run a second one, so
+its requests go to a helper thread.
 """
 
 from __future__ import annotations
@@ -14,18 +11,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-from urllib.parse import unquote
 
 import httpx
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
-
-_CLIENT = ("127.0.0.1", 50000)
+ASGIApp = Callable[..., Awaitable[None]]
 
 
 class _Loops:
@@ -66,68 +57,29 @@ class InProcessTransport(httpx.BaseTransport):
     """Send each request of an `httpx.Client` straight to `app`, an ASGI application."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        # httpx's own ASGI bridge builds the scope and collects the answer; this only runs it.
+        self._asgi = httpx.ASGITransport(app=app)
         self._loops = _Loops()
         # A client dropped without close() still gives its loops back when it is collected.
         self._finalizer = weakref.finalize(self, self._loops.close)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
+        request.read()
         if _loop_running():
-            status, headers, content = self._loops.helper_thread().submit(self._run, request, body).result()
+            status, headers, content = self._loops.helper_thread().submit(self._run, request).result()
         else:
-            status, headers, content = self._run(request, body)
+            status, headers, content = self._run(request)
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:
         self._finalizer()
 
-    def _run(self, request: httpx.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        return self._loops.for_this_thread().run_until_complete(self._call(request, body))
+    def _run(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        return self._loops.for_this_thread().run_until_complete(self._call(request))
 
-    async def _call(self, request: httpx.Request, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        url = request.url
-        scope: Scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": request.method,
-            "scheme": url.scheme,
-            "path": unquote(url.path),
-            "raw_path": url.raw_path.split(b"?", 1)[0],
-            "query_string": url.query,
-            "root_path": "",
-            "headers": [(name.lower(), value) for name, value in request.headers.raw],
-            "server": (url.host, url.port or (443 if url.scheme == "https" else 80)),
-            "client": _CLIENT,
-        }
-        sent_body = False
-
-        async def receive() -> Message:
-            nonlocal sent_body
-            if sent_body:
-                # The whole request was handed over and the answer is complete when the app
-                # asks again: nothing more will come, as when a client has gone.
-                return {"type": "http.disconnect"}
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        status: int | None = None
-        headers: list[tuple[bytes, bytes]] = []
-        chunks: list[bytes] = []
-
-        async def send(message: Message) -> None:
-            nonlocal status, headers
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                headers = [(bytes(name), bytes(value)) for name, value in message.get("headers", [])]
-            elif message["type"] == "http.response.body":
-                chunks.append(bytes(message.get("body", b"")))
-
-        await self.app(scope, receive, send)
-        if status is None:
-            raise httpx.RemoteProtocolError("the app finished without answering", request=request)
-        return status, headers, b"".join(chunks)
+    async def _call(self, request: httpx.Request) -> tuple[int, httpx.Headers, bytes]:
+        response = await self._asgi.handle_async_request(request)
+        return response.status_code, response.headers, await response.aread()
 
 
 def _loop_running() -> bool:

@@ -1,18 +1,10 @@
-"""The request fields a rule reads: checked against the spec at start-up, enforced in self-check mode.
+"""The request fields a rule reads by name, checked against the spec so a rename cannot become a 500.
 
-A rule reads `call.body["phoneNumbers"]` by name; renaming that property in the contract would
-leave it reading a field no request has (a `KeyError`, a 500). So each rule declares what it reads
-(`@reads` in `_rules.py`) and
-
-- at start-up every declared field must exist in the operation's parameters or request schema,
-  or the mock refuses to start naming the rule and the field (`check_reads`);
-- in self-check mode (`validate_responses`, what the mock's tests run) the rule sees read-only
-  views of its request that raise `RuleReadError` on a name it did not declare, and on `[]` for a
-  field a valid request may leave out (neither required nor given a default the mock applies), so
-  a read missing from the declaration, or one that a valid request can make fail, fails a test
-  (`runnable`).
-
-Outside self-check mode a rule gets the request as it is: the views cost nothing when serving.
+A rule reads `call.body["phoneNumbers"]`; renamed in the contract, that is a `KeyError` on every
+request. So each rule declares what it reads (`@reads`): at start-up every declared field must be
+one its operation takes (`check_reads`), and in self-check mode (`validate_responses`, which the
+mock's tests run) the rule sees views of its request that refuse an undeclared name, and `[]` on a
+field a valid request may leave out (`runnable`). Serving, a rule gets the request as it is.
 """
 
 from __future__ import annotations

@@ -1,11 +1,4 @@
-"""What the code under test sent the mock, and what it answered, with assertions in the style of respx.
-
-`Recorder` wraps the mock's ASGI app and appends one `RecordedCall` per request, whatever the way
-in (the in-process transports or a loopback server). Each call knows the contract operation the
-mock routed it to, so a test asks about operations, not URLs:
-
-    mock.calls.of("reassignPhoneNumber").assert_called_once()
-    assert mock.calls.last.request_json() == {"connectorId": "conn-dev-en"}
+"""What the code under test sent the mock and what it answered, asked by operation, as respx asks.
 
 The httpx `request` and `response` of a call are built only when a test reads them.
 """

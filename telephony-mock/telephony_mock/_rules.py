@@ -1,13 +1,8 @@
 """What a rule is: one small function per operation, given the store transaction and the request.
 
-A rule gets the caller and the validated request, and returns the success body or raises
-`ApiError`; it never sees HTTP. Each rule module lists its rules in a `RULES` mapping by
-operationId, and `_rule_book.py` puts them together; `app.py` refuses to start unless every
-operation in the spec has exactly one rule. Whether a rule's transaction may write is the
-operation catalogue's word (`telephony_contract`), not the rule's.
-
-Each rule declares with `@reads` the request fields it reads by name, so that renaming one in the
-contract stops start-up instead of answering 500 (see `_reads.py`).
+A rule returns the success body or raises `ApiError`; it never sees HTTP. Whether its
+transaction may write is the catalogue's word (`telephony_contract`), not the rule's, and the
+fields it reads are declared with `@reads` (see `_reads.py`).
 """
 
 from __future__ import annotations

@@ -1,16 +1,9 @@
 """The server under the mock: uvicorn on its fastest stack, and every answer in the envelope.
 
-uvicorn's C parser (httptools) with uvloop answers about twice as many requests a second as its
-pure-Python parser (h11) with asyncio (BENCHMARKS.md), so the mock runs on them wherever their
-wheels exist (the markers in pyproject.toml), and on h11 and asyncio elsewhere.
-
-A parser answers some requests itself, before any app sees them, with uvicorn's plain-text 400.
-The protocol classes keep the promise that every error is the error envelope: a request the
-parser cannot read (a broken request line, a header without a colon) is answered 400
-SCHEMA_VALIDATION_FAILED in the envelope, with a correlation id, and the connection is closed, as
-uvicorn closes it. httptools also refuses any method it does not know, where h11 hands the
-request to the app. The two protocol classes are in `_h11_protocol.py` and
-`_httptools_protocol.py`; the httptools one hands a request with an unknown method to the h11 one.
+httptools with uvloop answers about twice as many requests a second as h11 with asyncio
+(BENCHMARKS.md), so the mock runs on them wherever their wheels exist, on h11 elsewhere. uvicorn's
+parsers refuse some requests themselves with a plain-text 400; the protocol subclasses
+(`_h11_protocol.py`, `_httptools_protocol.py`) keep the promise that every error is the envelope.
 """
 
 from __future__ import annotations
@@ -25,8 +18,8 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.applications import Starlette
 
-from ._connection_limits import ConnectionLimits
-from ._h11_protocol import AnswersUnreadable, EnvelopeH11Protocol
+from ._connection_limits import ConnectionLimits, Refusals
+from ._h11_protocol import EnvelopeH11Protocol
 
 
 @dataclass(frozen=True)
@@ -67,9 +60,7 @@ def choose_stack(http: str | None) -> Stack:
     raise StackError(f"the {http} parser is not installed here; the mock runs on {fastest.describe()}")
 
 
-def protocol_class(
-    stack: Stack, source: AnswersUnreadable, limits: ConnectionLimits | None = None
-) -> type[asyncio.Protocol]:
+def protocol_class(stack: Stack, source: Refusals, limits: ConnectionLimits | None = None) -> type[asyncio.Protocol]:
     """The protocol class for `stack`, whose own rejections and cut-offs `source` answers."""
     attributes = {"source": source, "limits": limits or ConnectionLimits()}
     h11_class = type("MockH11Protocol", (EnvelopeH11Protocol,), attributes)

@@ -163,6 +163,7 @@ class _Compiler:
         self.doc = document
         self.registry = jsonschema_rs.Registry([(SPEC_URI, dict(document))], draft=jsonschema_rs.Draft202012)
         self.checked: set[tuple[tuple[str | int, ...], str]] = set()
+        self.schema_error_codes: dict[tuple[str | int, ...], str] = {}
         self.catalogue = Catalogue.from_document(document)
         self.error_codes = self._error_codes()
         limits = document.get("x-limits", {})
@@ -248,7 +249,8 @@ class _Compiler:
                 if "pattern" not in schema:
                     raise SpecError(f"{pointer(where)}: format {value!r} without a pattern would not be enforced")
             elif keyword == "x-error-code":
-                self._known_code(value, where, status=400)
+                # Every schema a request or an answer reaches passes here: the one place to collect them.
+                self.schema_error_codes[path] = self._known_code(value, where, status=400)
             else:
                 raise SpecError(f"{pointer(where)}: the mock does not enforce the keyword {keyword!r}")
         if "$ref" in schema:
@@ -259,22 +261,6 @@ class _Compiler:
             cap = schema.get("maxItems")
             if not isinstance(cap, int) or cap > self.max_batch_items:
                 raise SpecError(f"{pointer(path)}: a request array needs maxItems <= x-limits.maxBatchItems")
-
-    def schema_error_codes(self) -> dict[tuple[str | int, ...], str]:
-        found: dict[tuple[str | int, ...], str] = {}
-
-        def walk(node: Any, path: tuple[str | int, ...]) -> None:
-            if isinstance(node, Mapping):
-                if "x-error-code" in node:
-                    found[path] = node["x-error-code"]
-                for key, value in node.items():
-                    walk(value, (*path, key))
-            elif isinstance(node, list):
-                for index, value in enumerate(node):
-                    walk(value, (*path, index))
-
-        walk(self.doc, ())
-        return found
 
     # -- operations -------------------------------------------------------------------------
 
@@ -408,7 +394,7 @@ class _Compiler:
             document=self.doc,
             operations=operations,
             error_codes=self.error_codes,
-            schema_error_codes=self.schema_error_codes(),
+            schema_error_codes=self.schema_error_codes,
             api_key_header=self.api_key_header(),
             max_body_bytes=self.max_body_bytes,
             max_batch_items=self.max_batch_items,

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from ._store import Connector, OutboundCall, PhoneNumber, Tx
+from ._store import INDEXED, KEYS, Connector, PhoneNumber, Tx
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS connectors (
@@ -97,9 +97,8 @@ class SqliteStore:
             return True
 
     def _fill(self, tx: Tx, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
-        self._conn.execute("DELETE FROM phone_numbers")
-        self._conn.execute("DELETE FROM connectors")
-        self._conn.execute("DELETE FROM outbound_calls")
+        for table in _TABLES.values():
+            self._conn.execute(f"DELETE FROM {table}")
         for connector in connectors:
             tx.put_connector(connector)
         for number in numbers:
@@ -138,21 +137,28 @@ def _encode(record: dict[str, Any]) -> str:
     return orjson.dumps(record).decode()
 
 
-class _SqliteTx:
+# Each kind's table, and the columns its key and indexed fields are kept in (see `_store.KEYS`).
+_TABLES = {"numbers": "phone_numbers", "connectors": "connectors", "calls": "outbound_calls"}
+_COLUMNS = {"number": "number", "connectorId": "connector_id", "projectId": "project_id", "callSid": "call_sid"}
+
+
+def _upsert(kind: str) -> str:
+    columns = [_COLUMNS[KEYS[kind]], *(_COLUMNS[field] for field in INDEXED[kind]), "record"]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    return (
+        f"INSERT INTO {_TABLES[kind]} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+        f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}"
+    )
+
+
+_UPSERT = {kind: _upsert(kind) for kind in KEYS}
+
+
+class _SqliteTx(Tx):
     __slots__ = ("_conn",)
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-
-    def _records(self, sql: str, *args: str) -> list[dict[str, Any]]:
-        return [json.loads(row[0]) for row in self._conn.execute(sql, args)]
-
-    def number(self, number: str) -> PhoneNumber | None:
-        row = self._conn.execute("SELECT record FROM phone_numbers WHERE number = ?", (number,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
-        return self._records("SELECT record FROM phone_numbers WHERE connector_id = ? ORDER BY number", connector_id)
 
     def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
         sql = "SELECT record FROM phone_numbers WHERE project_id = ?"
@@ -163,37 +169,19 @@ class _SqliteTx:
         # The stored text is the record's JSON already.
         return [orjson.Fragment(row[0]) for row in self._conn.execute(sql + " ORDER BY number", args)]
 
-    def put_number(self, record: PhoneNumber) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO phone_numbers (number, project_id, connector_id, record) VALUES (?, ?, ?, ?)",
-            (record["number"], record["projectId"], record.get("connectorId"), _encode(record)),
-        )
-
-    def delete_number(self, number: str) -> None:
-        self._conn.execute("DELETE FROM phone_numbers WHERE number = ?", (number,))
-
-    def connector(self, connector_id: str) -> Connector | None:
-        row = self._conn.execute("SELECT record FROM connectors WHERE connector_id = ?", (connector_id,)).fetchone()
+    def _get(self, kind: str, key: str) -> dict[str, Any] | None:
+        sql = f"SELECT record FROM {_TABLES[kind]} WHERE {_COLUMNS[KEYS[kind]]} = ?"
+        row = self._conn.execute(sql, (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def connectors_in_project(self, project_id: str) -> list[Connector]:
-        return self._records("SELECT record FROM connectors WHERE project_id = ? ORDER BY connector_id", project_id)
+    def _where(self, kind: str, field: str, value: str) -> list[dict[str, Any]]:
+        key = _COLUMNS[KEYS[kind]]
+        sql = f"SELECT record FROM {_TABLES[kind]} WHERE {_COLUMNS[field]} = ? ORDER BY {key}"
+        return [json.loads(row[0]) for row in self._conn.execute(sql, (value,))]
 
-    def put_connector(self, record: Connector) -> None:
-        self._conn.execute(
-            "INSERT INTO connectors (connector_id, project_id, record) VALUES (?, ?, ?) "
-            "ON CONFLICT (connector_id) DO UPDATE SET project_id = excluded.project_id, record = excluded.record",
-            (record["connectorId"], record["projectId"], _encode(record)),
-        )
+    def _put(self, kind: str, record: dict[str, Any]) -> None:
+        values = [record.get(field) for field in (KEYS[kind], *INDEXED[kind])]
+        self._conn.execute(_UPSERT[kind], (*values, _encode(record)))
 
-    def delete_connector(self, connector_id: str) -> None:
-        self._conn.execute("DELETE FROM connectors WHERE connector_id = ?", (connector_id,))
-
-    def outbound_call(self, call_sid: str) -> OutboundCall | None:
-        found = self._records("SELECT record FROM outbound_calls WHERE call_sid = ?", call_sid)
-        return found[0] if found else None
-
-    def put_outbound_call(self, record: OutboundCall) -> None:
-        self._conn.execute(
-            "INSERT INTO outbound_calls (call_sid, record) VALUES (?, ?)", (record["callSid"], _encode(record))
-        )
+    def _delete(self, kind: str, key: str) -> None:
+        self._conn.execute(f"DELETE FROM {_TABLES[kind]} WHERE {_COLUMNS[KEYS[kind]]} = ?", (key,))

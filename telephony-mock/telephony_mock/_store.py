@@ -1,15 +1,12 @@
 """State behind a small interface: phone numbers, connectors and outbound calls, each keyed by its id.
 
-Records are the API's own objects (a `PhoneNumber`, a `Connector`), so answering a read is a
-lookup, not a conversion. Every operation runs inside one `transaction()`: the in-memory store
-holds one lock for it and undoes its writes if it raises; the SQLite store runs it as one SQLite
-transaction. Handlers never lock. Lists come in id order (numbers in E.164 string order), the
-same from both stores.
+Records are the API's own objects, so answering a read is a lookup, not a conversion. Each
+operation is one `transaction()`, so rules never lock: the memory store holds one lock and undoes
+a failed operation's writes; SQLite runs it as one transaction. Lists come in id order from both.
 
-A list of numbers is the largest answer the mock gives and the one most often read, so the store
-hands it out already encoded: each number's JSON is made once, when the number is written, and
-the answer is put together from those pieces (`orjson.Fragment`) instead of encoding every record
-on every read; for 1,000 numbers that is an order of magnitude less work.
+A list of numbers is the largest and most read answer, so each number's JSON is made once, when
+it is written, and a list is put together from those pieces (`orjson.Fragment`): for 1,000
+numbers an order of magnitude less work than encoding every record on every read.
 """
 
 from __future__ import annotations
@@ -27,24 +24,63 @@ Connector = dict[str, Any]
 # clock and scripted outcome. Its status is derived from the clock when read, never stored.
 OutboundCall = dict[str, Any]
 
+# Each kind of record: the field that keys it, and the fields it is looked up by.
+KEYS = {"numbers": "number", "connectors": "connectorId", "calls": "callSid"}
+INDEXED = {"numbers": ("projectId", "connectorId"), "connectors": ("projectId",), "calls": ()}
 
-class Tx(Protocol):
-    """One operation's view of the state. Returned records are the store's own: read-only."""
 
-    def number(self, number: str) -> PhoneNumber | None: ...
-    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]: ...
+class Tx:
+    """One operation's view of the state, the same over either store, which provides the four
+    primitives at the bottom and `listed_numbers`. Returned records are the store's own: read-only."""
+
+    __slots__ = ()
+
+    def number(self, number: str) -> PhoneNumber | None:
+        return self._get("numbers", number)
+
+    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
+        return self._where("numbers", "connectorId", connector_id)
+
     def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
         """The project's numbers (those routed to `connector_id`, if given) in number order, encoded."""
-        ...
+        raise NotImplementedError
 
-    def put_number(self, record: PhoneNumber) -> None: ...
-    def delete_number(self, number: str) -> None: ...
-    def connector(self, connector_id: str) -> Connector | None: ...
-    def connectors_in_project(self, project_id: str) -> list[Connector]: ...
-    def put_connector(self, record: Connector) -> None: ...
-    def delete_connector(self, connector_id: str) -> None: ...
-    def outbound_call(self, call_sid: str) -> OutboundCall | None: ...
-    def put_outbound_call(self, record: OutboundCall) -> None: ...
+    def put_number(self, record: PhoneNumber) -> None:
+        self._put("numbers", record)
+
+    def delete_number(self, number: str) -> None:
+        self._delete("numbers", number)
+
+    def connector(self, connector_id: str) -> Connector | None:
+        return self._get("connectors", connector_id)
+
+    def connectors_in_project(self, project_id: str) -> list[Connector]:
+        return self._where("connectors", "projectId", project_id)
+
+    def put_connector(self, record: Connector) -> None:
+        self._put("connectors", record)
+
+    def delete_connector(self, connector_id: str) -> None:
+        self._delete("connectors", connector_id)
+
+    def outbound_call(self, call_sid: str) -> OutboundCall | None:
+        return self._get("calls", call_sid)
+
+    def put_outbound_call(self, record: OutboundCall) -> None:
+        self._put("calls", record)
+
+    def _get(self, kind: str, key: str) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _where(self, kind: str, field: str, value: str) -> list[dict[str, Any]]:
+        """The records whose indexed `field` is `value`, in key order."""
+        raise NotImplementedError
+
+    def _put(self, kind: str, record: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _delete(self, kind: str, key: str) -> None:
+        raise NotImplementedError
 
 
 class Store(Protocol):
@@ -77,14 +113,13 @@ class Store(Protocol):
 class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._numbers: dict[str, PhoneNumber] = {}
-        self._connectors: dict[str, Connector] = {}
-        self._calls: dict[str, OutboundCall] = {}
-        # Secondary indexes, so a list or a cascade costs the size of the project, not the store.
-        self._numbers_by_project: dict[str, dict[str, None]] = {}
-        self._numbers_by_connector: dict[str, dict[str, None]] = {}
+        self._records: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KEYS}
+        # Secondary indexes, so a list or a cascade costs the size of the project, not the store:
+        # (kind, field) -> value -> the keys of the records with it, as an ordered set.
+        self._index: dict[tuple[str, str], dict[str, dict[str, None]]] = {
+            (kind, field): {} for kind, fields in INDEXED.items() for field in fields
+        }
         self._encoded_numbers: dict[str, orjson.Fragment] = {}
-        self._connectors_by_project: dict[str, dict[str, None]] = {}
         # Lists answered since the project's numbers last changed, by (project, connector or
         # None): a list of 100,000 numbers is then a lookup, not a sort, while nothing is written.
         self._listed: dict[tuple[str, str | None], list[orjson.Fragment]] = {}
@@ -111,18 +146,13 @@ class MemoryStore:
 
     def reset(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> None:
         with self._lock:
-            self._numbers.clear()
-            self._encoded_numbers.clear()
-            self._listed.clear()
-            self._connectors.clear()
-            self._calls.clear()
-            self._numbers_by_project.clear()
-            self._numbers_by_connector.clear()
-            self._connectors_by_project.clear()
+            tables: list[dict[Any, Any]] = [*self._records.values(), *self._index.values()]
+            for table in (*tables, self._encoded_numbers, self._listed):
+                table.clear()
             for connector in connectors:
-                self._set_connector(connector["connectorId"], dict(connector))
+                self._set("connectors", connector["connectorId"], dict(connector))
             for number in numbers:
-                self._set_number(number["number"], dict(number))
+                self._set("numbers", number["number"], dict(number))
             self._seeded = True
 
     def seed_once(self, connectors: Iterable[Connector], numbers: Iterable[PhoneNumber]) -> bool:
@@ -134,44 +164,36 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-    # Raw writes, with the indexes kept in step; the caller holds the lock.
-
-    def _set_number(self, key: str, record: PhoneNumber | None) -> None:
-        old = self._numbers.pop(key, None)
-        self._encoded_numbers.pop(key, None)
-        for changed in (old, record):
-            if changed is not None:
-                self._listed.pop((changed["projectId"], None), None)
-                self._listed.pop((changed["projectId"], changed.get("connectorId")), None)
-        if old is not None:
-            self._numbers_by_project[old["projectId"]].pop(key, None)
-            if "connectorId" in old:
-                self._numbers_by_connector[old["connectorId"]].pop(key, None)
+    def _set(self, kind: str, key: str, record: dict[str, Any] | None) -> None:
+        """Write (or with None, delete) one record, with the indexes kept in step; under the lock."""
+        old = self._records[kind].pop(key, None)
+        for field in INDEXED[kind]:
+            index = self._index[(kind, field)]
+            if old is not None and field in old:
+                index[old[field]].pop(key, None)
+            if record is not None and field in record:
+                index.setdefault(record[field], {})[key] = None
         if record is not None:
-            self._numbers[key] = record
-            # As text: the bytes orjson returns keep its 4 KiB working buffer, 25 times the JSON.
-            self._encoded_numbers[key] = orjson.Fragment(orjson.dumps(record).decode())
-            self._numbers_by_project.setdefault(record["projectId"], {})[key] = None
-            if "connectorId" in record:
-                self._numbers_by_connector.setdefault(record["connectorId"], {})[key] = None
-
-    def _set_connector(self, key: str, record: Connector | None) -> None:
-        old = self._connectors.pop(key, None)
-        if old is not None:
-            self._connectors_by_project[old["projectId"]].pop(key, None)
-        if record is not None:
-            self._connectors[key] = record
-            self._connectors_by_project.setdefault(record["projectId"], {})[key] = None
+            self._records[kind][key] = record
+        if kind == "numbers":
+            self._encoded_numbers.pop(key, None)
+            for changed in (old, record):
+                if changed is not None:
+                    self._listed.pop((changed["projectId"], None), None)
+                    self._listed.pop((changed["projectId"], changed.get("connectorId")), None)
+            if record is not None:
+                # As text: the bytes orjson returns keep its 4 KiB working buffer, 25 times the JSON.
+                self._encoded_numbers[key] = orjson.Fragment(orjson.dumps(record).decode())
 
 
-class _MemoryTx:
+class _MemoryTx(Tx):
     """One operation under the store's lock; its writes are undone if it raises."""
 
     __slots__ = ("_store", "_undo")
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self._undo: list[tuple[str, str, dict[str, Any] | None]] = []
+        self._undo: list[tuple[str, str, dict[str, Any] | None]] = []  # (kind, key, the record replaced)
 
     def __enter__(self) -> _MemoryTx:
         self._store._lock.acquire()
@@ -180,22 +202,10 @@ class _MemoryTx:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is not None:
-                for kind_, key, old in reversed(self._undo):
-                    if kind_ == "number":
-                        self._store._set_number(key, old)
-                    elif kind_ == "connector":
-                        self._store._set_connector(key, old)
-                    else:
-                        self._store._calls.pop(key, None)  # calls are only ever added
+                for record_kind, key, old in reversed(self._undo):
+                    self._store._set(record_kind, key, old)
         finally:
             self._store._lock.release()
-
-    def number(self, number: str) -> PhoneNumber | None:
-        return self._store._numbers.get(number)
-
-    def numbers_of_connector(self, connector_id: str) -> list[PhoneNumber]:
-        numbers = self._store._numbers
-        return [numbers[key] for key in sorted(self._store._numbers_by_connector.get(connector_id, ()))]
 
     def listed_numbers(self, project_id: str, connector_id: str | None) -> list[orjson.Fragment]:
         store = self._store
@@ -204,44 +214,28 @@ class _MemoryTx:
             return listed
         encoded = store._encoded_numbers
         if connector_id is None:
-            listed = [encoded[key] for key in sorted(store._numbers_by_project.get(project_id, ()))]
+            listed = [encoded[key] for key in sorted(store._index[("numbers", "projectId")].get(project_id, ()))]
         else:
-            numbers = store._numbers
-            routed = sorted(store._numbers_by_connector.get(connector_id, ()))
+            numbers = store._records["numbers"]
+            routed = sorted(store._index[("numbers", "connectorId")].get(connector_id, ()))
             listed = [encoded[key] for key in routed if numbers[key]["projectId"] == project_id]
         if listed or connector_id is None:  # a query names any connector: only real ones are kept
             store._listed[(project_id, connector_id)] = listed
         return listed
 
-    def put_number(self, record: PhoneNumber) -> None:
-        key = record["number"]
-        self._undo.append(("number", key, self._store._numbers.get(key)))
-        self._store._set_number(key, record)
+    def _get(self, kind: str, key: str) -> dict[str, Any] | None:
+        return self._store._records[kind].get(key)
 
-    def delete_number(self, number: str) -> None:
-        self._undo.append(("number", number, self._store._numbers.get(number)))
-        self._store._set_number(number, None)
+    def _where(self, kind: str, field: str, value: str) -> list[dict[str, Any]]:
+        records = self._store._records[kind]
+        return [records[key] for key in sorted(self._store._index[(kind, field)].get(value, ()))]
 
-    def connector(self, connector_id: str) -> Connector | None:
-        return self._store._connectors.get(connector_id)
+    def _put(self, kind: str, record: dict[str, Any]) -> None:
+        self._write(kind, record[KEYS[kind]], record)
 
-    def connectors_in_project(self, project_id: str) -> list[Connector]:
-        connectors = self._store._connectors
-        return [connectors[key] for key in sorted(self._store._connectors_by_project.get(project_id, ()))]
+    def _delete(self, kind: str, key: str) -> None:
+        self._write(kind, key, None)
 
-    def put_connector(self, record: Connector) -> None:
-        key = record["connectorId"]
-        self._undo.append(("connector", key, self._store._connectors.get(key)))
-        self._store._set_connector(key, record)
-
-    def delete_connector(self, connector_id: str) -> None:
-        self._undo.append(("connector", connector_id, self._store._connectors.get(connector_id)))
-        self._store._set_connector(connector_id, None)
-
-    def outbound_call(self, call_sid: str) -> OutboundCall | None:
-        return self._store._calls.get(call_sid)
-
-    def put_outbound_call(self, record: OutboundCall) -> None:
-        key = record["callSid"]
-        self._undo.append(("call", key, None))
-        self._store._calls[key] = record
+    def _write(self, kind: str, key: str, record: dict[str, Any] | None) -> None:
+        self._undo.append((kind, key, self._store._records[kind].get(key)))
+        self._store._set(kind, key, record)

@@ -1,24 +1,10 @@
-"""The mock as a test kit: a fresh mock in this process, driven from Python, for any test runner.
+"""The mock as a test kit for any test runner: `PolyAIMock`, a fresh mock in this process driven
+from Python (the README shows it in use), and `mocked()`, the same on a loopback port.
 
-    from telephony_mock import PolyAIMock
-
-    with PolyAIMock() as mock, mock.client() as client:   # a PolyAI wired to the mock, no server
-        mock.seed_numbers(["+447700900123"])
-        client.phone_numbers.reassign("+447700900123", "conn-dev-en")
-        mock.calls.of("reassignPhoneNumber").assert_called_once()
-
-Everything the admin endpoints do is a method here (`reset`, `seed_numbers`, `advance`), and
-more: connectors from plain values, a dialled number's scripted outcome, a fault for the next
-requests of an operation, the log of what the code under test sent. Each acts on the same store,
-clock and fault queue the served endpoints use.
-
-With `auto_advance` (the default), every wait of the client's `outbound_calls.wait()` moves the
-mock's clock instead of sleeping: it replaces `polyai_telephony.pacing` while the mock is open,
-so a call that rings for 30 s of mock time is over in a few milliseconds. The retries of the
-clients this kit builds wait on the mock's clock too.
-
-`mocked()` serves the same mock on a loopback port and points `POLYAI_BASE_URL` (and the key and
-agent) at it, for code that builds its own `PolyAI()`; the pytest fixtures are in pytest_plugin.py.
+Every control acts on the same store, clock and fault queue the served endpoints use, so a test
+sees what a client would. With `auto_advance` (the default) the client's waits
+(`polyai_telephony.pacing`, which `outbound_calls.wait()` and the retries of the clients built
+here use) move the mock's clock instead of sleeping: 30 s of ringing is over in milliseconds.
 """
 
 from __future__ import annotations
@@ -28,8 +14,7 @@ import functools
 import inspect
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -62,29 +47,18 @@ ENV_API_KEY = "POLYAI_API_KEY"
 ENV_AGENT_ID = "POLYAI_AGENT_ID"
 
 Config = MockConfig | Mapping[str, Any] | str | Path | None
-
-
-@lru_cache(maxsize=1)
-def _default_config() -> MockConfig:
-    # Parsed once per process: a fresh mock per test then costs about a millisecond (BENCHMARKS.md).
-    return load_config()
+_DEFAULT_CONFIG = lru_cache(maxsize=1)(load_config)
 
 
 def _config(config: Config) -> MockConfig:
     if config is None:
-        return _default_config()
+        # Parsed once per process: a fresh mock per test then costs about a millisecond (BENCHMARKS.md).
+        return _DEFAULT_CONFIG()
     if isinstance(config, MockConfig):
         return config
     if isinstance(config, Mapping):
         return config_from_dict(config, source="<PolyAIMock config>")
     return load_config(config)
-
-
-@dataclass(frozen=True)
-class _Pacing:
-    sleep: Callable[[float], None]
-    async_sleep: Callable[[float], Awaitable[None]]
-    monotonic: Callable[[], float]
 
 
 class PolyAIMock:
@@ -133,7 +107,7 @@ class PolyAIMock:
         self._transport: InProcessTransport | None = None
         self._server: LoopbackServer | None = None
         self._closers: list[Callable[[], object]] = []
-        self._saved_pacing: _Pacing | None = None
+        self._saved_pacing: dict[str, Any] = {}
         self._waited = 0.0  # seconds the waits of wait() skipped, for pacing.monotonic
         self._validator = Validator(self._mock.spec)
         self._operations = frozenset(operation.operation_id for operation in self._mock.spec.operations)
@@ -333,20 +307,18 @@ class PolyAIMock:
             from polyai_telephony import pacing
         except ImportError:  # no client installed: nothing waits
             return
-        self._saved_pacing = _Pacing(pacing.sleep, pacing.async_sleep, pacing.monotonic)
-        setattr(pacing, "sleep", self._skip)  # noqa: B010  (a module attribute, replaced on purpose)
-        setattr(pacing, "async_sleep", self._async_skip)  # noqa: B010
-        setattr(pacing, "monotonic", self._monotonic)  # noqa: B010
+        replacements = {"sleep": self._skip, "async_sleep": self._async_skip, "monotonic": self._monotonic}
+        self._saved_pacing = {name: getattr(pacing, name) for name in replacements}
+        for name, value in replacements.items():
+            setattr(pacing, name, value)  # a module attribute, replaced on purpose
 
     def _restore_pacing(self) -> None:
-        if self._saved_pacing is None:
-            return
-        from polyai_telephony import pacing
+        if self._saved_pacing:
+            from polyai_telephony import pacing
 
-        setattr(pacing, "sleep", self._saved_pacing.sleep)  # noqa: B010
-        setattr(pacing, "async_sleep", self._saved_pacing.async_sleep)  # noqa: B010
-        setattr(pacing, "monotonic", self._saved_pacing.monotonic)  # noqa: B010
-        self._saved_pacing = None
+            for name, value in self._saved_pacing.items():
+                setattr(pacing, name, value)
+            self._saved_pacing = {}
 
     # -- faults and the log ---------------------------------------------------------------------
 

@@ -1,18 +1,8 @@
-"""The test kit's pytest fixtures, registered by this package's `pytest11` entry point.
+"""The test kit's pytest fixtures (`polyai_mock`, `polyai_client`; README: "Testing your code with it").
 
-    def test_reassign(polyai_mock, polyai_client):
-        polyai_mock.seed_numbers(["+447700900123"])
-        polyai_client.phone_numbers.reassign("+447700900123", "conn-dev-en")
-        polyai_mock.calls.of("reassignPhoneNumber").assert_called_once()
-
-`polyai_mock` is a fresh `PolyAIMock` for each test, in this process, with no port and no thread,
-so tests are independent and safe under pytest-xdist. `polyai_client` is a `PolyAI` already
-pointed at it; for `AsyncPolyAI`, `async with polyai_mock.async_client() as client:` in the test.
-`@pytest.mark.polyai_mock(config=..., auto_advance=False)` changes how a test's mock is built; it
-takes `PolyAIMock`'s arguments (`state=`, `faults=`, `admin=`, `rules=` among them).
-
-Loading this plugin imports nothing of the mock: a test session that asks for neither fixture
-pays nothing for it.
+A fresh in-process mock per test, with no port and no thread, so tests are independent and safe
+under pytest-xdist. Loading the plugin imports nothing of the mock: every pytest run in an
+environment with this package loads it, and one that asks for neither fixture pays nothing.
 """
 
 from __future__ import annotations

@@ -304,8 +304,8 @@ def test_each_retry_is_logged_by_operation_without_the_key(caplog: pytest.LogCap
 
     retries = [r.getMessage() for r in caplog.records if r.name == "polyai_telephony.client"]
     assert retries == [
-        "get_phone_number: status 429; retry 1 of 3 in 1.00 s",
-        "get_phone_number: ReadTimeout; retry 2 of 3 in 1.00 s",
+        "getPhoneNumber: status 429; retry 1 of 3 in 1.00 s",
+        "getPhoneNumber: ReadTimeout; retry 2 of 3 in 1.00 s",
     ]
     assert all(API_KEY not in record.getMessage() for record in caplog.records)
 

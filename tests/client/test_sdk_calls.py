@@ -143,7 +143,7 @@ def test_a_refused_connection_raises_api_connection_error() -> None:
     assert type(raised.value) is ApiConnectionError
     assert isinstance(raised.value, PolyAIError)
     assert isinstance(raised.value.__cause__, httpx.ConnectError)
-    assert "list_phone_numbers" in str(raised.value)
+    assert "listPhoneNumbers" in str(raised.value)  # the operationId
     assert API_KEY not in str(raised.value)
 
 

@@ -49,7 +49,7 @@ def test_mypy_refuses_a_string_outside_the_enum(tmp_path: Path) -> None:
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "wrong_environment.py:6:" in errors[0], result.stdout
     assert 'Argument 2 to "trigger"' in errors[0]
-    assert "expected \"Literal['sandbox', 'pre-release', 'live'] | OutboundEnvironment\"" in errors[0]
+    assert "expected \"Literal['live', 'pre-release', 'sandbox'] | OutboundEnvironment\"" in errors[0]
 
 
 @pytest.mark.parametrize("url", ["127.0.0.1:8601", "localhost", "ftp://127.0.0.1", "http://"])

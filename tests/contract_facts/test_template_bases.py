@@ -48,13 +48,13 @@ def record_copy(tmp_path: Path) -> Path:
 
 def test_a_stock_template_that_moved_is_named(record_copy: Path) -> None:
     recorded = json.loads(record_copy.read_text(encoding="utf-8"))
-    recorded["overrides"]["client.py.jinja"]["stock_sha256"] = "0" * 64
+    recorded["overrides"]["core/client.py"]["stock_sha256"] = "0" * 64
     record_copy.write_text(json.dumps(recorded), encoding="utf-8")
 
     problems = template_bases.stale_bases(TEMPLATES, record_copy)
 
     assert len(problems) == 1
-    assert problems[0].startswith("generator-templates/client.py.jinja: the stock template of openapi-python-client")
+    assert problems[0].startswith("generator-templates/core/client.py: the stock template of openapi-python-client")
 
 
 def test_a_new_override_without_a_record_is_named(record_copy: Path, tmp_path: Path) -> None:
@@ -113,4 +113,4 @@ def test_template_diff_shows_the_stock_change_and_ours_merged_with_it(
     # The upstream line merges cleanly into ours, and our own edits are kept.
     assert merged.count("{# a line added upstream #}") == 2
     assert (TEMPLATES / "core" / "types.py").read_text(encoding="utf-8").splitlines()[-1] in merged
-    assert "=== client.py.jinja" not in text
+    assert "=== core/client.py" not in text

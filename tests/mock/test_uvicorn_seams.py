@@ -170,12 +170,12 @@ def test_httptools_calls_the_message_hooks_the_subclass_counts_on() -> None:
     assert calls == ["begin", "complete", "response"], f"uvicorn's message hooks changed ({calls}): {SEE}"
 
 
-def test_h11_refuses_a_malformed_request_through_send_400_response_on_its_own_connection() -> None:
-    seen: list[Any] = []
+def test_h11_refuses_a_malformed_request_through_send_400_response() -> None:
+    seen: list[str] = []
 
     class Watching(H11Protocol):
         def send_400_response(self, msg: str) -> None:
-            seen.append(self.conn)
+            seen.append(msg)
             super().send_400_response(msg)
 
     async def run() -> None:
@@ -184,7 +184,62 @@ def test_h11_refuses_a_malformed_request_through_send_400_response_on_its_own_co
 
     asyncio.run(run())
 
-    assert len(seen) == 1 and isinstance(seen[0], h11.Connection), (
-        "H11Protocol no longer answers a malformed request through send_400_response with `self.conn`, the "
-        "h11.Connection the envelope is written with: see telephony_mock/_h11_protocol.py"
+    assert len(seen) == 1, (
+        "H11Protocol no longer answers a malformed request through send_400_response: "
+        "see telephony_mock/_h11_protocol.py"
     )
+
+
+@pytest.mark.parametrize("protocol_class", [H11Protocol, HttpToolsProtocol])
+def test_both_protocols_call_the_hooks_the_slow_client_deadlines_extend(protocol_class: type[Any]) -> None:
+    calls: list[str] = []
+    hooks = ("connection_made", "data_received", "on_response_complete", "timeout_keep_alive_handler")
+
+    class Counting(protocol_class):  # type: ignore[misc, valid-type]
+        pass
+
+    for hook in hooks:
+
+        def extended(self: Any, *args: Any, _hook: str = hook) -> None:
+            calls.append(_hook)
+            getattr(protocol_class, _hook)(self, *args)
+
+        setattr(Counting, hook, extended)
+
+    async def run() -> tuple[Any, _Transport]:
+        protocol, transport = _connected(Counting)
+        protocol.data_received(b"GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        for _ in range(100):
+            if b"HTTP/1.1 200" in transport.written:
+                break
+            await asyncio.sleep(0.01)
+        protocol.timeout_keep_alive_handler()
+        return protocol, transport
+
+    protocol, transport = asyncio.run(run())
+
+    where = "see telephony_mock/_connection_limits.py (CutsOffSlowClients)"
+    assert calls[:3] == ["connection_made", "data_received", "on_response_complete"], f"{calls}: {where}"
+    assert transport.closed, f"{protocol_class.__name__}.timeout_keep_alive_handler no longer closes: {where}"
+    for name in ("client", "loop", "cycle", "server_state", "connections"):
+        assert hasattr(protocol, name), f"{protocol_class.__name__}.{name} is gone: {where}"
+    assert protocol.cycle.response_started and protocol.cycle.response_complete, (
+        f"a finished cycle no longer says response_started and response_complete: {where} (_overran)"
+    )
+    assert isinstance(protocol.server_state.default_headers, list), f"server_state.default_headers moved: {where}"
+
+
+def test_h11_tells_which_part_of_a_request_the_client_owes() -> None:
+    async def run() -> list[Any]:
+        protocol, _ = _connected(H11Protocol)
+        states = [protocol.conn.their_state]
+        protocol.data_received(b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5\r\n\r\nab")
+        states.append(protocol.conn.their_state)
+        states.append(protocol.conn.trailing_data)
+        return states
+
+    idle, sending_body, trailing = asyncio.run(run())
+
+    where = "see telephony_mock/_h11_protocol.py (_reading)"
+    assert idle is h11.IDLE and sending_body is h11.SEND_BODY, f"H11Protocol.conn.their_state changed: {where}"
+    assert isinstance(trailing, tuple) and isinstance(trailing[0], (bytes, bytearray)), f"trailing_data: {where}"

@@ -10,7 +10,8 @@ from ...models.batch_update_connectors_response import BatchUpdateConnectorsResp
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "batch_update_connectors"
+OPERATION = "batchUpdateConnectors"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -9,7 +9,8 @@ from ...models.delete_connector_response import DeleteConnectorResponse
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "delete_connector"
+OPERATION = "deleteConnector"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

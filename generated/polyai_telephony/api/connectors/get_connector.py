@@ -9,7 +9,8 @@ from ...models.connector import Connector
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "get_connector"
+OPERATION = "getConnector"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

@@ -9,7 +9,8 @@ from ...models.error import Error
 from ...models.list_connectors_response import ListConnectorsResponse
 from ...types import Response, http_status
 
-OPERATION = "list_connectors"
+OPERATION = "listConnectors"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

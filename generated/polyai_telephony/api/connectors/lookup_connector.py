@@ -10,7 +10,8 @@ from ...models.error import Error
 from ...models.lookup_connector_request import LookupConnectorRequest
 from ...types import Response, http_status
 
-OPERATION = "lookup_connector"
+OPERATION = "lookupConnector"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

@@ -10,7 +10,8 @@ from ...models.error import Error
 from ...models.update_connector_request import UpdateConnectorRequest
 from ...types import Response, http_status
 
-OPERATION = "update_connector"
+OPERATION = "updateConnector"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -10,7 +10,8 @@ from ...models.outbound_call_status import OutboundCallStatus
 from ...models.outbound_environment import OutboundEnvironment
 from ...types import UNSET, Response, http_status
 
-OPERATION = "get_outbound_call_status"
+OPERATION = "getOutboundCallStatus"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

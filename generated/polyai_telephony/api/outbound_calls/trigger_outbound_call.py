@@ -10,7 +10,8 @@ from ...models.trigger_outbound_call_request import TriggerOutboundCallRequest
 from ...models.trigger_outbound_call_response import TriggerOutboundCallResponse
 from ...types import Response, http_status
 
-OPERATION = "trigger_outbound_call"
+OPERATION = "triggerOutboundCall"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

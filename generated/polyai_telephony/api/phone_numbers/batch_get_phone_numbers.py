@@ -10,7 +10,8 @@ from ...models.batch_get_phone_numbers_response import BatchGetPhoneNumbersRespo
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "batch_get_phone_numbers"
+OPERATION = "batchGetPhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

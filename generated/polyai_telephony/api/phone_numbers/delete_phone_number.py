@@ -9,7 +9,8 @@ from ...models.delete_phone_number_response import DeletePhoneNumberResponse
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "delete_phone_number"
+OPERATION = "deletePhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -10,7 +10,8 @@ from ...models.delete_phone_numbers_response import DeletePhoneNumbersResponse
 from ...models.error import Error
 from ...types import Response, http_status
 
-OPERATION = "delete_phone_numbers"
+OPERATION = "deletePhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -9,7 +9,8 @@ from ...models.error import Error
 from ...models.phone_number import PhoneNumber
 from ...types import Response, http_status
 
-OPERATION = "get_phone_number"
+OPERATION = "getPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

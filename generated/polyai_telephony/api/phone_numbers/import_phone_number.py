@@ -10,7 +10,8 @@ from ...models.import_phone_number_request import ImportPhoneNumberRequest
 from ...models.import_phone_number_response import ImportPhoneNumberResponse
 from ...types import UNSET, Response, Unset, http_status
 
-OPERATION = "import_phone_number"
+OPERATION = "importPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -10,7 +10,8 @@ from ...models.import_phone_numbers_request import ImportPhoneNumbersRequest
 from ...models.import_phone_numbers_response import ImportPhoneNumbersResponse
 from ...types import Response, http_status
 
-OPERATION = "import_phone_numbers"
+OPERATION = "importPhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

@@ -9,7 +9,8 @@ from ...models.error import Error
 from ...models.list_phone_numbers_response import ListPhoneNumbersResponse
 from ...types import UNSET, Response, Unset, http_status
 
-OPERATION = "list_phone_numbers"
+OPERATION = "listPhoneNumbers"
+"""The operationId this module implements."""
 RETRY_SAFE = True
 """Whether this operation is retried after transient failures; see RetryPolicy."""
 

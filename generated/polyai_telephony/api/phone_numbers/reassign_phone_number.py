@@ -10,7 +10,8 @@ from ...models.phone_number import PhoneNumber
 from ...models.reassign_phone_number_request import ReassignPhoneNumberRequest
 from ...types import Response, http_status
 
-OPERATION = "reassign_phone_number"
+OPERATION = "reassignPhoneNumber"
+"""The operationId this module implements."""
 RETRY_SAFE = False
 """Whether this operation is retried only when its request could not be sent; see RetryPolicy."""
 

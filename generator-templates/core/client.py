@@ -159,9 +159,7 @@ class RetryPolicy:
     # set-up costs about as much as parsing a small answer; tenacity takes over from the first
     # outcome when it calls for a retry.
 
-    def send(
-        self, http: httpx.Client, request: dict[str, Any], *, operation: str, retry_safe: bool
-    ) -> httpx.Response:
+    def send(self, http: httpx.Client, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
         """Send *request* on *http*, retrying as this policy allows."""
         started = time.monotonic()
         first: httpx.Response | httpx.TransportError
@@ -247,7 +245,10 @@ class _HeaderAuth(httpx.Auth):
         return f"{type(self).__name__}({self._name!r}, <hidden>)"
 
 
-{% macro httpx_args_docstring() %}
+@define
+class Client:
+    """A class for keeping track of data related to the API
+
     The following are accepted as keyword arguments and will be used to construct httpx Clients internally:
 
         ``base_url``: The base URL for the API, all requests are made to a relative path to this URL
@@ -259,12 +260,13 @@ class _HeaderAuth(httpx.Auth):
         ``timeout``: The longest one attempt may take (see ``DEFAULT_TIMEOUT``); ``None`` waits
         forever. API functions raise httpx.TimeoutException when it is exceeded and no retry is left.
 
-        ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True in production,
-        but can be set to False for testing purposes.
+        ``verify_ssl``: Whether or not to verify the SSL certificate of the API server. This should be True
+        in production, but can be set to False for testing purposes.
 
         ``follow_redirects``: Whether or not to follow redirects. Default value is False.
 
-        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
+        ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and
+        ``httpx.AsyncClient`` constructor.
 
     Attributes:
         retry: The ``RetryPolicy`` for transient failures; ``None`` sends every request once.
@@ -274,8 +276,8 @@ class _HeaderAuth(httpx.Auth):
             ``errors.UnexpectedStatus``.
         raise_on_unexpected_status: Whether any status the contract does not declare for the
             operation, a success status included, raises ``errors.UnexpectedStatus``.
-{%- endmacro %}
-{% macro attributes() %}
+    """
+
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
     raise_on_error: bool = field(default=False, kw_only=True)
     retry: RetryPolicy | None = field(factory=RetryPolicy, kw_only=True)
@@ -288,27 +290,41 @@ class _HeaderAuth(httpx.Auth):
     _httpx_args: dict[str, Any] = field(factory=dict, kw_only=True, alias="httpx_args")
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
-{% endmacro %}
-{% macro builders(self) %}
+
     # A copy gets httpx clients of its own, built on first use; the original's are left as they
     # are, so a header or timeout given to the copy never leaks into calls on the original.
-    def with_headers(self, headers: dict[str, str]) -> "{{ self }}":
+    def with_headers(self, headers: dict[str, str]) -> Self:
         """Get a new client matching this one with additional headers"""
         return evolve(self, headers={**self._headers, **headers})
 
-    def with_cookies(self, cookies: dict[str, str]) -> "{{ self }}":
+    def with_cookies(self, cookies: dict[str, str]) -> Self:
         """Get a new client matching this one with additional cookies"""
         return evolve(self, cookies={**self._cookies, **cookies})
 
-    def with_timeout(self, timeout: httpx.Timeout) -> "{{ self }}":
+    def with_timeout(self, timeout: httpx.Timeout) -> Self:
         """Get a new client matching this one with a new timeout configuration"""
         return evolve(self, timeout=timeout)
-{% endmacro %}
-{% macro httpx_stuff(auth=None) %}
+
+    def _auth(self) -> httpx.Auth | None:
+        return None
+
+    def _httpx_settings(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "verify": self._verify_ssl,
+            "follow_redirects": self._follow_redirects,
+            "auth": self._auth(),
+            **self._httpx_args,
+        }
+
     def set_httpx_client(self, client: httpx.Client) -> Self:
         """Manually set the underlying httpx.Client
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and
+        authentication.
         """
         self._client = client
         return self
@@ -316,18 +332,7 @@ class _HeaderAuth(httpx.Auth):
     def get_httpx_client(self) -> httpx.Client:
         """Get the underlying httpx.Client, constructing a new one if not previously set"""
         if self._client is None:
-            self._client = httpx.Client(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-        {% if auth %}
-                auth={{ auth }},
-        {% endif %}
-                **self._httpx_args,
-            )
+            self._client = httpx.Client(**self._httpx_settings())
         return self._client
 
     def send_request(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
@@ -349,7 +354,8 @@ class _HeaderAuth(httpx.Auth):
     def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> Self:
         """Manually set the underlying httpx.AsyncClient
 
-        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and authentication.
+        **NOTE**: This will override any other settings on the client, including cookies, headers, timeout and
+        authentication.
         """
         self._async_client = async_client
         return self
@@ -357,18 +363,7 @@ class _HeaderAuth(httpx.Auth):
     def get_async_httpx_client(self) -> httpx.AsyncClient:
         """Get the underlying httpx.AsyncClient, constructing a new one if not previously set"""
         if self._async_client is None:
-            self._async_client = httpx.AsyncClient(
-                base_url=self._base_url,
-                cookies=self._cookies,
-                headers=self._headers,
-                timeout=self._timeout,
-                verify=self._verify_ssl,
-                follow_redirects=self._follow_redirects,
-        {% if auth %}
-                auth={{ auth }},
-        {% endif %}
-                **self._httpx_args,
-            )
+            self._async_client = httpx.AsyncClient(**self._httpx_settings())
         return self._async_client
 
     async def send_request_async(self, request: dict[str, Any], *, operation: str, retry_safe: bool) -> httpx.Response:
@@ -386,34 +381,21 @@ class _HeaderAuth(httpx.Auth):
     async def __aexit__(self, *args: Any, **kwargs: Any) -> None:
         """Exit a context manager for underlying httpx.AsyncClient (see httpx docs)"""
         await self.get_async_httpx_client().__aexit__(*args, **kwargs)
-{% endmacro %}
-
-@define
-class Client:
-    """A class for keeping track of data related to the API
-
-{{ httpx_args_docstring() }}
-    """
-
-{{ attributes() }}
-{{ builders("Client") }}
-{{ httpx_stuff() }}
 
 
 @define
-class AuthenticatedClient:
+class AuthenticatedClient(Client):
     """A Client which has been authenticated for use on secured endpoints
 
-{{ httpx_args_docstring() }}
+    Attributes:
         token: The API key. It is never part of a repr, a log line or an exception's text.
         prefix: The prefix to put before the token in the header; PolyAI's API wants ``""``.
         auth_header_name: The header the token is sent in; PolyAI's API wants ``"X-API-KEY"``.
     """
 
-{{ attributes() }}
     token: str = field(repr=False)
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
 
-{{ builders("AuthenticatedClient") }}
-{{ httpx_stuff("_HeaderAuth(self.auth_header_name, f\"{self.prefix} {self.token}\" if self.prefix else self.token)") }}
+    def _auth(self) -> httpx.Auth:
+        return _HeaderAuth(self.auth_header_name, f"{self.prefix} {self.token}" if self.prefix else self.token)
