@@ -32,9 +32,9 @@ PARTS: dict[str, Callable[[Path, float, int], dict[str, Any]]] = {
     "small-under-big": load.small_under_big,
     "workers": load.workers,
     "client": calls.clients,
-    "conformance": calls.conformance,
     "kit": calls.kit,
     "fidelity": calls.fidelity,
+    "conformance": calls.conformance,  # the longest of the parts that need no wrk, so last
 }
 
 
