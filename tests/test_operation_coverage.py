@@ -17,7 +17,9 @@ import importlib.util
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import httpx
 import pytest
 import yaml
 from schemathesis.checks import CHECKS
@@ -26,9 +28,12 @@ from contract_tests import hooks, kinds
 from contract_tests.broken_mocks import BUILT_IN, Mutation
 from contract_tests.registry import Registry
 from telephony_contract import SPEC_PATH, Catalogue, load_catalogue
+from telephony_mock import InProcessTransport, SpecError, create_app
 from telephony_mock._rule_book import default_rules
 
 CATALOGUE = load_catalogue()
+AGENT = "/v1/agents/agent-dev/telephony"  # the default config's agent and key
+KEY = {"X-API-KEY": "polyai-mock-dev-key"}
 
 # Operations judged by invariants that no broken mock proves yet, and why that is accepted.
 UNPROVEN: dict[str, str] = {}
@@ -103,8 +108,10 @@ def _with_throwaway_operations(repository: Path) -> Catalogue:
     `forgetThrowaways` answers 204 without a body: nothing of a kind judges it.
     """
     document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    listing = document["paths"]["/v1/agents/{agentId}/telephony/connectors"]["get"]
+    connectors = document["paths"]["/v1/agents/{agentId}/telephony/connectors"]
+    listing = connectors["get"]
     document["paths"]["/v1/agents/{agentId}/telephony/throwaways"] = {
+        "parameters": connectors["parameters"],
         "get": {**listing, "operationId": "listThrowaways", "tags": ["throwaways"]},
         "delete": {
             **listing,
@@ -143,18 +150,51 @@ def throwaways_are_forgotten(judged: Judged) -> Iterator[Problem]:
 '''
 
 
+# Its rule, as it would go into a rule module of the mock (and one line of _rule_book.py's
+# _MODULES for a new module): served by the mock compiled from the contract's copy below.
+THROWAWAY_RULES = """
+from typing import Any
+
+
+def list_throwaways(tx: Any, call: Any) -> Any:
+    return {"connectors": tx.connectors_in_project(call.caller.project_id)}
+
+
+def forget_throwaways(tx: Any, call: Any) -> None:
+    return None
+
+
+RULES = {"listThrowaways": list_throwaways, "forgetThrowaways": forget_throwaways}
+"""
+
+
+def _written(path: Path, text: str) -> ModuleType:
+    """Writes a module into the repository copy and imports it from there."""
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _rules(repository: Path) -> dict[str, Any]:
+    """The mock's rules with the throwaway rule module written into the repository copy."""
+    return {**default_rules(), **_written(repository / "throwaway_rules.py", THROWAWAY_RULES).RULES}
+
+
+def _served(repository: Path, rules: Mapping[str, Any]) -> httpx.Client:
+    """The mock compiled from the repository's contract with its rules: it refuses to start otherwise."""
+    app = create_app(spec_path=repository / "openapi.yaml", rules=dict(rules))
+    return httpx.Client(transport=InProcessTransport(app), base_url="http://mock")
+
+
 @pytest.fixture
 def checks_module(tmp_path: Path) -> Iterator[Callable[[str], ModuleType]]:
     """Writes the throwaway checks module into the repository copy and imports it from there."""
 
     def load(proof: str) -> ModuleType:
-        path = tmp_path / "repository" / "throwaway_checks.py"
-        path.write_text(THROWAWAY_CHECKS.replace("PROOF", proof), encoding="utf-8")
-        spec = importlib.util.spec_from_file_location("throwaway_checks", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        return _written(tmp_path / "repository" / "throwaway_checks.py", THROWAWAY_CHECKS.replace("PROOF", proof))
 
     yield load
     if "throwaways_are_forgotten" in CHECKS.get_all_names():
@@ -177,8 +217,13 @@ def test_an_operation_of_a_known_kind_takes_the_contract_its_rule_and_its_tests(
         "field-dropped-listThrowaways",
         "another-account-listThrowaways",
     ]
-    # With its rule (in a rule module; its own tests beside the rule's), nothing is missing.
-    rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
+    # The mock compiled from the contract alone refuses to start: it names the missing rules.
+    with pytest.raises(SpecError, match=r"no rule for .*listThrowaways"):
+        _served(tmp_path / "repository", default_rules())
+    # With its rule, the mock serves it and nothing is missing.
+    rules = _rules(tmp_path / "repository")
+    listed = _served(tmp_path / "repository", rules).get(f"{AGENT}/throwaways", headers=KEY)
+    assert listed.status_code == 200 and listed.json()["connectors"]
     gaps = coverage_gaps(catalogue, rules, hooks.registry(), UNPROVEN)
     assert [gap for gap in gaps if gap not in forgetting] == []
 
@@ -187,7 +232,6 @@ def test_an_operation_of_no_kind_takes_the_contract_its_rule_and_one_checks_modu
     tmp_path: Path, checks_module: Callable[[str], ModuleType]
 ) -> None:
     catalogue = _with_throwaway_operations(tmp_path / "repository")
-    rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
 
     # 1. The contract alone.
     assert _gaps(catalogue) == [
@@ -195,7 +239,10 @@ def test_an_operation_of_no_kind_takes_the_contract_its_rule_and_one_checks_modu
         "forgetThrowaways: the mock has no rule for it",
         "forgetThrowaways: no invariant judges it (none of its kind, none in a checks module)",
     ]
-    # 2. With the rules: what judges it is still missing.
+    # 2. With the rules, which the mock serves: what judges it is still missing.
+    rules = _rules(tmp_path / "repository")
+    forgotten = _served(tmp_path / "repository", rules).delete(f"{AGENT}/throwaways", headers=KEY)
+    assert (forgotten.status_code, forgotten.content) == (204, b"")
     assert coverage_gaps(catalogue, rules, hooks.registry(), UNPROVEN) == [
         "forgetThrowaways: no invariant judges it (none of its kind, none in a checks module)"
     ]
@@ -218,16 +265,16 @@ def test_an_operation_of_no_kind_takes_the_contract_its_rule_and_one_checks_modu
     assert [(m.name, m.caught_by) for m in proven.proofs["throwaways_are_forgotten"]] == [
         ("throwaways-remembered", "throwaways_are_forgotten")
     ]
-    # Three files written by hand: the contract, the checks module here, and the rule (whose names
-    # stand in for it above).
-    assert sorted(path.name for path in (tmp_path / "repository").iterdir()) == ["openapi.yaml", "throwaway_checks.py"]
+    # Three files written by hand: the contract, its rule module and its checks module.
+    written = sorted(path.name for path in (tmp_path / "repository").iterdir() if path.is_file())
+    assert written == ["openapi.yaml", "throwaway_checks.py", "throwaway_rules.py"]
 
 
 def test_a_generic_invariant_is_proven_for_an_operation_only_by_a_broken_mock_run_on_it(
     tmp_path: Path, checks_module: Callable[[str], ModuleType]
 ) -> None:
     catalogue = _with_throwaway_operations(tmp_path / "repository")
-    rules = {*default_rules(), "listThrowaways", "forgetThrowaways"}
+    rules = _rules(tmp_path / "repository")
     registry = Registry.of(
         hooks, checks_module('[Mutation("remembered", "-", ("forgetThrowaways",), remembers_throwaways)]')
     )

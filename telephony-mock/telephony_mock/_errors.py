@@ -103,6 +103,10 @@ def json_answer(status: int, payload: object, correlation_id: str, extra: Mappin
     return Answer(status, body, headers)
 
 
+def empty_answer(status: int, correlation_id: str) -> Answer:
+    return Answer(status, b"", ((_CORRELATION_HEADER_BYTES, correlation_id.encode()),))
+
+
 class ErrorRenderer:
     """Renders `ApiError`s as the spec's `Error` envelope, with statuses from `x-error-codes`."""
 

@@ -33,7 +33,7 @@ from ._admin import Admin
 from ._auth import Auth
 from ._clock import MockClock
 from ._config import MockConfig, load_config
-from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, json_answer
+from ._errors import Answer, ApiError, CorrelationIds, ErrorRenderer, empty_answer, json_answer
 from ._faults import HEADER as FAULT_HEADER
 from ._faults import Faults
 from ._paged_answers import PagedAnswer, paged
@@ -244,6 +244,9 @@ class TelephonyMock:
         call = Call(caller, match.parameters, query, body, self._settings, self.clock.now())
         with self.store.transaction(write=operation.writes) as tx:
             result = rule(tx, call)
+        if operation.success_status == 204:
+            # A 204 carries no body (RFC 9110, 15.3.5), whatever the rule returned.
+            return empty_answer(204, correlation_id)
         return paged(operation.success_status, result, correlation_id) or json_answer(
             operation.success_status, result, correlation_id
         )
