@@ -93,9 +93,16 @@ RECORDING ?=
 fidelity:  ## Replay a real-target recording against a fresh mock: the mock's fidelity score, its differences classed, coverage
 	$(PY) scripts/fidelity.py --report-dir $(CONFORMANCE_REPORTS) $(if $(RECORDING),--recording $(RECORDING))
 
-bench:  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
+bench: .bench/prism/node_modules/.bin/prism  ## Measure the mock against Prism and the ceiling, and more; writes BENCHMARKS.md and reports/bench/
 	$(PY) -m pip install --quiet -r scripts/bench/requirements.txt
-	$(PY) scripts/bench/run.py
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) -m scripts.bench
+
+# Prism at the version locked in scripts/bench/prism, installed again when the lock changes.
+.bench/prism/node_modules/.bin/prism: scripts/bench/prism/package.json scripts/bench/prism/package-lock.json
+	mkdir -p .bench/prism && cp $^ .bench/prism/
+	cd .bench/prism && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 mock:  ## Serve the mock on $(HOST):$(PORT); e.g. MOCK_ARGS="--state mock.sqlite3 --admin --faults"
 	$(BIN)/telephony-mock --host $(HOST) --port $(PORT) $(MOCK_ARGS)
