@@ -51,13 +51,16 @@ def main() -> int:
     args = parser.parse_args()
     results_file = args.results / "results.json"
     results: dict[str, Any] = json.loads(results_file.read_text()) if results_file.exists() else {}
-    if not args.report_only:
+    # The machine table describes a run of every part; a part rerun alone states its own date and load.
+    whole = not args.report_only and (set(args.only) == set(PARTS) or "environment" not in results)
+    if whole:
         results["environment"] = environment()
     for part in [] if args.report_only else args.only:
         print(f"== {part}", flush=True)
         (work := args.results / part).mkdir(parents=True, exist_ok=True)
         results[part.replace("-", "_")] = PARTS[part](work, args.duration, args.rounds)
-        results["environment"]["prism"] = prism_version()  # installed by the first part that needs it
+        if whole:
+            results["environment"]["prism"] = prism_version()  # installed by the first part that needs it
         results_file.write_text(json.dumps(results, indent=2) + "\n")
     if not args.no_report:
         (ROOT / "BENCHMARKS.md").write_text(report.render(results))
