@@ -24,18 +24,19 @@ from typing import Any, TypeVar
 
 import httpx
 
+from contract_tests.fictional_ranges import FICTIONAL_RANGES
 from contract_tests.target import free_port
+from telephony_contract import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / ".bench" / "prism"
 LUA = ROOT / "scripts" / "bench" / "wrk_requests.lua"
 API_KEY = "polyai-mock-dev-key"
 WARMUP_S = 2
-# The fictional ranges (Ofcom's drama blocks, +1 NPA 555 01xx) lengthened to E.164's 15 digits,
-# which no UK or North American number has, so none reaches a subscriber: a million numbers each.
-BLOCKS = ["+442079460", "+441134960", "+441614960", "+441214960", "+447700900", "+120255501", "+121255501"]
-BLOCKS += ["+121355501", "+130555501", "+131255501", "+141555501", "+161755501", "+171355501", "+120655501"]
-BLOCKS += ["+130355501"]
+# The fictional ranges lengthened to E.164's 15 digits, which no UK or North American number has,
+# so none reaches a subscriber: a million numbers each.
+BLOCKS = [reserved.prefix for reserved in FICTIONAL_RANGES]
+CATALOGUE = load_catalogue()
 K = TypeVar("K")
 T = TypeVar("T")
 
@@ -48,8 +49,13 @@ def numbers(block: int, count: int, start: int = 0) -> list[str]:
     return [number(block, index) for index in range(start, start + count)]
 
 
+def path(operation_id: str, **values: str) -> str:
+    """The operation's path from the contract, its parameters filled in (the values need no escaping)."""
+    return CATALOGUE[operation_id].path.format_map(values)
+
+
 def numbers_path(agent: str) -> str:
-    return f"/v1/agents/{agent}/telephony/phone-numbers"
+    return path("listPhoneNumbers", agentId=agent)
 
 
 def seed(client: httpx.Client, agent: str, block: int, count: int) -> None:
