@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-CORRELATION_HEADER = "x-polyai-correlation-id"
+from telephony_contract import CORRELATION_HEADER
+
 MAX_BODY_CHARS = 600
 
 
@@ -67,7 +68,7 @@ class Evidence:
     def of(cls, response: Any) -> Evidence | None:
         if response is None:
             return None
-        values = response.headers.get(CORRELATION_HEADER) or []
+        values = response.headers.get(CORRELATION_HEADER.lower()) or []
         text = response.content.decode("utf-8", "replace")
         if len(text) > MAX_BODY_CHARS:
             text = text[:MAX_BODY_CHARS] + f"… ({len(text)} characters)"

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from telephony_contract import Catalogue, Operation, load_catalogue, resolve
+from telephony_contract import Operation, load_catalogue, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -133,19 +133,6 @@ def method_name(operation_id: str, tag: str, declared: str | None = None) -> str
     noun = {word.rstrip("s") for word in tag.split("-")}
     name = "_".join(word for word in words if word.rstrip("s") not in noun) or words[0]
     return name + "_" if keyword.iskeyword(name) else name
-
-
-def correlation_header(catalogue: Catalogue) -> str:
-    """The one response header every error answer of every operation declares: the request's correlation id."""
-    shared: set[str] | None = None
-    for operation in catalogue.values():
-        for status, response in operation.responses.items():
-            if str(status)[0] in "45":
-                names = set(response.get("headers", {}))
-                shared = names if shared is None else shared & names
-    if not shared or len(shared) != 1:
-        raise SystemExit(f"the error answers must share exactly one header, the correlation id; they share {shared}")
-    return shared.pop()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -352,7 +339,7 @@ def read_layer(package_dir: Path, spec_path: Path = SPEC) -> Layer:
         regions=tuple(region.get("enum", ())),
         max_batch_items=int(spec["x-limits"]["maxBatchItems"]),
         api_key_header=catalogue.api_key_header,
-        correlation_header=correlation_header(catalogue),
+        correlation_header=catalogue.correlation_header,
         error_codes=codes,
     )
     tags = {tag["name"]: _text(tag.get("description")) for tag in spec.get("tags", [])}

@@ -159,6 +159,20 @@ class Catalogue(Mapping[str, Operation]):
         return api_key_header(self.document)
 
     @cached_property
+    def correlation_header(self) -> str:
+        """The one response header every error answer of every operation declares: the request's
+        correlation id, which the envelope's `error_id` repeats. ValueError unless there is one."""
+        shared: set[str] | None = None
+        for operation in self.values():
+            for status, response in operation.responses.items():
+                if str(status)[0] in "45":
+                    names = set(response.get("headers", {}))
+                    shared = names if shared is None else shared & names
+        if not shared or len(shared) != 1:
+            raise ValueError(f"the error answers must share exactly one header, the correlation id, not {shared}")
+        return shared.pop()
+
+    @cached_property
     def resource_schemas(self) -> frozenset[str]:
         """The `$ref`s of the schemas reads answer lists of: the contract's resources."""
         return frozenset(ref for operation in self.values() if operation.safe for ref in self._listed(operation))

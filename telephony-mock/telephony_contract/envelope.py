@@ -7,7 +7,9 @@ from typing import Any
 
 from .document import load_document
 
-# The response header every answer carries, and which an error's `error_id` repeats.
+# The response header every answer carries, and which an error's `error_id` repeats. Spelled here
+# so that importing it reads no file; `Catalogue.correlation_header` reads it from the contract,
+# and tests/codegen/test_codegen_golden.py proves the two agree.
 CORRELATION_HEADER = "X-PolyAI-Correlation-Id"
 
 
