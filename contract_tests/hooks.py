@@ -74,7 +74,9 @@ class ContractViolation(Failure):
     `TenancyBreach` (another account's data) and `FollowUpReadProblem` (the toolkit's own read).
     """
 
-    code: ClassVar[str] = "ST901"
+    # The toolkit's kind of finding this failure becomes, whose code it carries.
+    finding: ClassVar[type[findings.PublishedRule]] = findings.PublishedRule
+    code: ClassVar[str] = finding.code
     kind_title: ClassVar[str] = "Contract invariant violated"
     basis: ClassVar[str] = "published"
 
@@ -105,6 +107,10 @@ class ContractViolation(Failure):
         # The answer's fields the problems are about, for the attribution to tell a code apart.
         self.about = about
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = cls.finding.code
+
     @property
     def _unique_key(self) -> str:
         return f"{self.check}|{self.kind}"
@@ -113,7 +119,7 @@ class ContractViolation(Failure):
 class AssumptionRefuted(ContractViolation):
     """The expectation the service contradicted is one of the contract's assumptions, named."""
 
-    code: ClassVar[str] = "ST902"
+    finding = findings.AssumedRule
     kind_title: ClassVar[str] = "Contract assumption refuted"
     basis: ClassVar[str] = "assumption"
 
@@ -121,7 +127,7 @@ class AssumptionRefuted(ContractViolation):
 class TenancyBreach(ContractViolation):
     """An answer showed another account's data."""
 
-    code: ClassVar[str] = "ST903"
+    finding = findings.OtherAccountsData
     kind_title: ClassVar[str] = "Another account's data in an answer"
     basis: ClassVar[str] = "tenancy"
 
@@ -129,7 +135,7 @@ class TenancyBreach(ContractViolation):
 class FollowUpReadProblem(ContractViolation):
     """A check's own follow-up read kept failing: the suite could not judge the operation."""
 
-    code: ClassVar[str] = "ST904"
+    finding = findings.FollowUpRead
     kind_title: ClassVar[str] = "The suite's follow-up read failed"
     basis: ClassVar[str] = "toolkit"
 

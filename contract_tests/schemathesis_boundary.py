@@ -173,12 +173,6 @@ _BUILT_IN_KINDS: list[tuple[type[Failure], Callable[[Any, dict[str, Any]], findi
     ),
     (ResponseTimeExceeded, lambda failure, said: findings.SlowAnswer(**said)),
 ]
-# The contract's checks say what their expectation rests on with the code of the failure they raise.
-_CHECK_KINDS: dict[str, type[findings.PublishedRule]] = {
-    "ST902": findings.AssumedRule,
-    "ST903": findings.OtherAccountsData,
-    "ST904": findings.FollowUpRead,
-}
 # Numbers, quoted values and E.164 numbers vary from case to case; a message's wording does not.
 _VOLATILE = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\+?\b\d[\d.:-]*\b")
 
@@ -189,7 +183,7 @@ def failure_kind(failure: Failure, violations: tuple[Violation, ...] = ()) -> fi
     named = _stated(failure, "kind")
     if named is not None:
         about = tuple(getattr(failure, "about", ()))
-        return _CHECK_KINDS.get(_stated(failure, "code") or "", findings.PublishedRule)(named, about=about, **said)
+        return _declared_finding(failure)(named, about=about, **said)
     if isinstance(failure, AcceptedNegativeData):
         broken = sorted({f"{violation.keyword} at {violation.location}" for violation in violations})
         return findings.InvalidRequestAccepted(failure.status_code, tuple(broken), **said)
@@ -201,6 +195,15 @@ def failure_kind(failure: Failure, violations: tuple[Violation, ...] = ()) -> fi
         first = (failure.message or failure.title).strip().splitlines()[0] if failure.message else failure.title
         return findings.CheckAssertion(_VOLATILE.sub("…", first), **said)
     return findings.Unrecognised(type(failure).__name__, **said)
+
+
+def _declared_finding(failure: Failure) -> type[findings.PublishedRule]:
+    """The kind of finding a contract check's failure declares (`finding`): what its expectation rests on."""
+    for candidate in (failure, getattr(failure, "exception", None)):
+        declared = getattr(candidate, "finding", None)
+        if isinstance(declared, type) and issubclass(declared, findings.PublishedRule):
+            return declared
+    return findings.PublishedRule
 
 
 def _stated(failure: Failure, name: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests import findings
+from contract_tests import findings, hooks, schemathesis_boundary
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARY = "contract_tests/schemathesis_boundary.py"
@@ -101,6 +101,25 @@ def test_each_kind_of_failure_has_its_own_stable_code() -> None:
     assert len(codes) >= 20
     assert {code: names for code, names in codes.items() if len(names) > 1} == {}
     assert all(code.startswith("ST") and code != findings.Kind.code for code in codes)
+
+
+@pytest.mark.parametrize(
+    ("raised", "kind"),
+    [
+        (hooks.ContractViolation, findings.PublishedRule),
+        (hooks.AssumptionRefuted, findings.AssumedRule),
+        (hooks.TenancyBreach, findings.OtherAccountsData),
+        (hooks.FollowUpReadProblem, findings.FollowUpRead),
+    ],
+)
+def test_a_contract_check_s_failure_becomes_the_kind_it_declares_and_carries_its_code(
+    raised: type[hooks.ContractViolation], kind: type[findings.PublishedRule]
+) -> None:
+    failure = raised(check="a_check", operation="getPhoneNumber", kind="a phrase", message="what was wrong")
+    found = schemathesis_boundary.failure_kind(failure)
+
+    assert type(found) is kind
+    assert (str(found), failure.code) == ("a phrase", kind.code)
 
 
 @pytest.mark.parametrize(
