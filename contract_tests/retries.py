@@ -65,17 +65,6 @@ class Sent:
     def retried(self) -> bool:
         return len(self.history) > 1
 
-    def earlier_may_have_acted(self) -> bool:
-        """Whether an attempt before the final one may have reached the service and been acted on.
-
-        Not one that never left, nor one refused with 429: a rate limit refuses before acting.
-        """
-        return any(
-            not isinstance(outcome, NOT_SENT)
-            and not (isinstance(outcome, httpx.Response) and outcome.status_code == 429)
-            for outcome in self.history[:-1]
-        )
-
 
 def outcome_name(outcome: Outcome) -> str:
     return str(outcome.status_code) if isinstance(outcome, httpx.Response) else type(outcome).__name__

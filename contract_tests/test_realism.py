@@ -233,6 +233,41 @@ def test_a_repeat_never_claims_a_number_the_agent_held_before_the_run() -> None:
         assert seeded in _numbers(url)
 
 
+class RefusesTheFirstWriteWhileAnotherImports:
+    """A gateway that refuses the first write with 429, as someone else imports the number it names."""
+
+    def __init__(self, app: Any, number: str) -> None:
+        self.app = app
+        self.number = number
+        self.refused = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] == "GET" or self.refused:
+            await self.app(scope, receive, send)
+            return
+        self.refused = True
+        transport = httpx.ASGITransport(app=self.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as other:
+            path = f"{NUMBERS_PATH}/{quote(self.number, safe='')}"
+            imported = await other.post(path, json={"clientEnv": "sandbox"}, headers={"X-API-KEY": KEY})
+            assert imported.status_code == 201, imported.text
+        await send({"type": "http.response.start", "status": 429, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"slow down"})
+
+
+def test_a_repeat_after_a_refusal_claims_nothing_it_meets() -> None:
+    # A 429 refuses before acting: the 409 the repeat meets is someone else's number, not the run's.
+    gateway = RefusesTheFirstWriteWhileAnotherImports(create_app(admin=True), NEW_NUMBER)
+    with serve(gateway) as url:
+        with Guard(RealTarget(url, AGENT, KEY), retries=Retries(RetryBudget(backoff=FAST_BACKOFF))) as guard:
+            guard.note_existing_numbers()
+            answer = _send_through(guard, "POST", NUMBERS_PATH, {"phoneNumbers": [NEW_NUMBER], "clientEnv": "sandbox"})
+            assert answer.status_code == 409
+            assert guard.policy.still_held == []
+            assert guard.settled_by_repeat == []
+        assert NEW_NUMBER in _numbers(url), "the teardown must leave alone a number the run never imported"
+
+
 def test_a_call_is_never_sent_twice_and_an_answer_given_up_on_is_marked() -> None:
     front = RealismFront(create_app(admin=True), Realism(seed=3, always=503, retry_after_rate=0))
     allowed = "+447700900100"

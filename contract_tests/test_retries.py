@@ -95,7 +95,6 @@ def test_a_connection_that_failed_is_retried_and_counted_by_its_error() -> None:
     retries = _retries(Clock())
     sent = _send(retries, _answers(httpx.ConnectError("refused"), httpx.Response(200)))
     assert isinstance(sent.outcome, httpx.Response)
-    assert not sent.earlier_may_have_acted()
     assert dict(retries.counts) == {("getPhoneNumber", "ConnectError"): 1}
 
 
@@ -131,10 +130,3 @@ def test_a_run_without_answers_is_inconclusive_unless_it_judged_something_wrong(
     # Drift found before the retries ran out still fails the run.
     outcome.findings.append(Finding("not_a_server_error", "listPhoneNumbers", ServerError(500), "t", "m"))
     assert Judged.of(outcome, contract).verdict == "FAIL"
-
-
-def test_only_an_attempt_the_service_may_have_acted_on_counts_for_a_repeat() -> None:
-    refused = _send(_retries(Clock()), _answers(httpx.Response(429), httpx.ConnectError("x"), httpx.Response(409)))
-    assert not refused.earlier_may_have_acted()
-    lost = _send(_retries(Clock()), _answers(httpx.Response(429), httpx.Response(504), httpx.Response(409)))
-    assert lost.earlier_may_have_acted()
