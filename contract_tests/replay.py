@@ -22,19 +22,15 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
-
-import yaml
 
 from contract_tests import recording
 from contract_tests.recording import Exchange
 from contract_tests.wire import strings
 from telephony_contract import Catalogue, load_catalogue, load_document
-from telephony_mock import create_app
-from telephony_mock._clock import MockClock
-from telephony_mock._config import DEFAULT_CONFIG_PATH, config_from_dict
+from telephony_mock import MockConfig, create_app, load_config
 
 REPLAY_KEY = "fidelity-replay-key"
 UNKNOWN_KEY = "fidelity-replay-unknown-key"
@@ -148,9 +144,9 @@ def seed_of(exchanges: Iterable[Exchange], catalogue: Catalogue | None = None) -
     return seed
 
 
-def mock_config(seed: Seed) -> dict[str, Any]:
+def mock_config(seed: Seed) -> MockConfig:
     """The fresh mock's config: the default config's behaviour, with the seed as its only account."""
-    default = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    default = load_config()
     schemas = load_document()["components"]["schemas"]
     connector_fields = [name for name in schemas["Connector"]["properties"] if name not in ("accountId", "projectId")]
     environments = schemas["ClientEnv"]["enum"]
@@ -169,23 +165,20 @@ def mock_config(seed: Seed) -> dict[str, Any]:
             else:
                 seed.gaps.append(f"number {number}: routes to {record['connectorId']}, which no read showed")
         numbers.append(entry)
-    voices = {str(c["voiceName"]) for c in connectors if c.get("voiceName")} | set(default["voices"])
+    voices = {str(c["voiceName"]) for c in connectors if c.get("voiceName")} | (default.voices or set())
     agent = {"id": seed.agent_id, "project": seed.project_id, "connectors": connectors, "phone_numbers": numbers}
-    return {
-        "accounts": [{"id": seed.account_id, "api_keys": [REPLAY_KEY], "agents": [agent]}],
-        "voices": sorted(voices),
-        "outbound_calls": default["outbound_calls"],
-    }
+    accounts = [{"id": seed.account_id, "api_keys": [REPLAY_KEY], "agents": [agent]}]
+    config = load_config({"accounts": accounts, "voices": sorted(voices)})
+    return replace(config, source="the recording's seed", outbound_calls=default.outbound_calls)
 
 
-class _RecordedClock(MockClock):
-    """The mock's clock during a replay: the recorded start of the request being replayed."""
+@dataclass
+class _RecordedClock:
+    """The mock's wall clock during a replay: the recorded start of the request being replayed."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.at = 0.0
+    at: float = 0.0
 
-    def now(self) -> float:
+    def __call__(self) -> float:
         return self.at
 
 
@@ -267,9 +260,8 @@ async def _replay(app: Any, clock: _RecordedClock, exchanges: list[Exchange]) ->
 def replay(exchanges: list[Exchange], seed: Seed | None = None) -> tuple[Seed, list[Reply | None]]:
     """Replay `exchanges` against a fresh mock; the seed used, and one reply per exchange (None: not replayed)."""
     seed = seed or seed_of(exchanges)
-    app = create_app(config_from_dict(mock_config(seed), source="the recording's seed"))
     clock = _RecordedClock()
-    app.state.mock.clock = clock
+    app = create_app(mock_config(seed), wall_clock=clock)
     try:
         return seed, asyncio.run(_replay(app, clock, exchanges))
     finally:

@@ -298,7 +298,7 @@ def test_the_seed_is_what_reads_showed_before_any_write_touched_it(tmp_path: Pat
     assert seed.connectors == {}
     config = replay.mock_config(seed)
     # +442079460001 routes to a connector no read showed: seeded unrouted, and said so.
-    assert config["accounts"][0]["agents"][0]["phone_numbers"][0] == {"number": "+442079460001", "clientEnv": "live"}
+    assert config.accounts[0].agents[0].phone_numbers[0] == {"number": "+442079460001", "clientEnv": "live"}
     assert any("conn-dev-en" in gap for gap in seed.gaps)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._admin import KEY_HEADER as ADMIN_KEY_HEADER
-    from ._config import ConfigError, load_config
+    from ._config import ConfigError, MockConfig, load_config
     from ._errors import ApiError
     from ._in_process import InProcessTransport
     from ._request_log import RecordedCall, RequestLog
@@ -28,6 +28,7 @@ _WHERE = {
     "Call": ("._rules", "Call"),
     "ConfigError": ("._config", "ConfigError"),
     "InProcessTransport": ("._in_process", "InProcessTransport"),
+    "MockConfig": ("._config", "MockConfig"),
     "PolyAIMock": (".kit", "PolyAIMock"),
     "RecordedCall": ("._request_log", "RecordedCall"),
     "RequestLog": ("._request_log", "RequestLog"),
@@ -54,6 +55,7 @@ __all__ = [
     "Call",
     "ConfigError",
     "InProcessTransport",
+    "MockConfig",
     "PolyAIMock",
     "RecordedCall",
     "RequestLog",

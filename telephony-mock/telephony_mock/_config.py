@@ -183,8 +183,10 @@ class MockConfig:
     admin_key: str | None = field(default=None, repr=False)
 
 
-def load_config(path: Path | str | None = None) -> MockConfig:
-    """Read and check a config file; the default config when `path` is None."""
+def load_config(path: Path | str | Mapping[str, Any] | None = None) -> MockConfig:
+    """Read and check a config file, or a mapping in a config file's shape; the default config when None."""
+    if isinstance(path, Mapping):
+        return config_from_dict(path)
     path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
     try:
         with open(path, encoding="utf-8") as handle:

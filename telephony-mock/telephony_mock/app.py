@@ -78,6 +78,7 @@ class TelephonyMock:
         validate_responses: bool = False,
         rules: Rules | None = None,
         access_log: bool = False,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.spec = spec
         self._access_log = access_log
@@ -114,7 +115,7 @@ class TelephonyMock:
         self._validate_responses = validate_responses
         self.seeds = seed_records(config, spec)
         store.seed_once(*self.seeds)
-        self.clock = MockClock(store)
+        self.clock = MockClock(store, wall)
         # How a call to each number ends; the test kit scripts more while the mock runs.
         self.outcomes = dict(config.outbound_calls.outcomes)
         self._settings = Settings(
@@ -340,6 +341,7 @@ def create_app(
     spec_path: str | Path | None = None,
     rules: Rules | None = None,
     access_log: bool = False,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """Build the mock as a Starlette (ASGI) app.
 
@@ -352,6 +354,8 @@ def create_app(
     raising `ApiError` for an error answer); for tests, and for mocks broken on purpose.
     `access_log`: log one line per request to the `telephony_mock.access` logger (peer, method,
     path, status, time taken, correlation id; never a header or the query string).
+    `wall_clock`: where the mock reads the time (seconds since the epoch) before `/_admin/clock`
+    moves it on; a replay of recorded traffic gives each request's recorded time.
 
     The store stays open for the app's life, across any number of server (or TestClient)
     start-ups and shut-downs; `app.state.mock.store.close()` releases it. Nothing needs flushing
@@ -371,6 +375,7 @@ def create_app(
             validate_responses=validate_responses,
             rules=rules,
             access_log=access_log,
+            wall=wall_clock,
         )
     except BaseException:
         store.close()

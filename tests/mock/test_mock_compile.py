@@ -31,13 +31,14 @@ def _schemas(spec: dict[str, Any]) -> dict[str, Any]:
     return spec["components"]["schemas"]
 
 
-def test_public_surface_is_the_app_factory_the_config_loader_their_errors_the_admin_header_and_the_kit() -> None:
+def test_public_surface_is_the_app_factory_the_config_and_loader_their_errors_the_admin_header_and_the_kit() -> None:
     assert telephony_mock.__all__ == [
         "ADMIN_KEY_HEADER",
         "ApiError",
         "Call",
         "ConfigError",
         "InProcessTransport",
+        "MockConfig",
         "PolyAIMock",
         "RecordedCall",
         "RequestLog",

@@ -13,8 +13,9 @@ from typing import Any
 import orjson
 import pytest
 import yaml
-from mock_support import AGENT, AGENT_2, TestClient, assert_envelope
+from mock_support import AGENT, AGENT_2, TestClient, assert_envelope, http_client
 
+from telephony_mock import create_app
 from telephony_mock._config import DEFAULT_CONFIG_PATH
 
 CALLS = f"/v1/agents/{AGENT}/telephony/outbound-calls"
@@ -158,6 +159,17 @@ def test_metadata_values_must_be_strings(http: TestClient) -> None:
     response = _trigger(http, toNumber="+447700900100", metadata={"attempt": 2})
 
     assert_envelope(response, 400, "SCHEMA_VALIDATION_FAILED")
+
+
+def test_a_call_unfolds_on_the_wall_clock_the_mock_is_given_and_the_admin_clock_moves_on_from_it() -> None:
+    # A replay of recorded traffic gives each request's recorded time, which may lie in the past.
+    now = [1_000_000.0]
+    with http_client(create_app(admin=True, wall_clock=lambda: now[0])) as http:
+        sid = _trigger(http, toNumber="+447700900101").json()["callSid"]
+        now[0] += UNTIL_CALLING
+        assert _status(http, sid).json()["status"] == "CALLING"
+        _advance(http, UNTIL_ENDED - UNTIL_CALLING)
+        assert _status(http, sid).json() == {"callSid": sid, "status": "FAILURE", "reason": "The line was busy."}
 
 
 def test_clock_only_moves_forward(http: TestClient) -> None:
