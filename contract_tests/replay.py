@@ -168,8 +168,8 @@ def mock_config(seed: Seed) -> MockConfig:
     voices = {str(c["voiceName"]) for c in connectors if c.get("voiceName")} | (default.voices or set())
     agent = {"id": seed.agent_id, "project": seed.project_id, "connectors": connectors, "phone_numbers": numbers}
     accounts = [{"id": seed.account_id, "api_keys": [REPLAY_KEY], "agents": [agent]}]
-    config = load_config({"accounts": accounts, "voices": sorted(voices)})
-    return replace(config, source="the recording's seed", outbound_calls=default.outbound_calls)
+    config = load_config({"accounts": accounts, "voices": sorted(voices)}, source="the recording's seed")
+    return replace(config, outbound_calls=default.outbound_calls)
 
 
 @dataclass

@@ -183,10 +183,11 @@ class MockConfig:
     admin_key: str | None = field(default=None, repr=False)
 
 
-def load_config(path: Path | str | Mapping[str, Any] | None = None) -> MockConfig:
-    """Read and check a config file, or a mapping in a config file's shape; the default config when None."""
+def load_config(path: Path | str | Mapping[str, Any] | None = None, *, source: str = "<memory>") -> MockConfig:
+    """Read and check a config file, or a mapping in a config file's shape (its errors name
+    `source`); the default config when None."""
     if isinstance(path, Mapping):
-        return config_from_dict(path)
+        return config_from_dict(path, source=source)
     path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
     try:
         with open(path, encoding="utf-8") as handle:

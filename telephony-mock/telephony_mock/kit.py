@@ -24,7 +24,7 @@ import httpx
 
 from . import _errors
 from ._clock import MockClock
-from ._config import CallOutcome, ConfigError, MockConfig, config_from_dict, load_config
+from ._config import CallOutcome, ConfigError, MockConfig, load_config
 from ._errors import ApiError
 from ._in_process import InProcessTransport
 from ._loopback import LoopbackServer
@@ -56,9 +56,7 @@ def _config(config: Config) -> MockConfig:
         return _DEFAULT_CONFIG()
     if isinstance(config, MockConfig):
         return config
-    if isinstance(config, Mapping):
-        return config_from_dict(config, source="<PolyAIMock config>")
-    return load_config(config)
+    return load_config(config, source="<PolyAIMock config>")
 
 
 class PolyAIMock:
